@@ -1,0 +1,261 @@
+"""The graph model of DESIGN.md §3, defined once.
+
+Labels, relationship types, node keys and property names live here and nowhere else.
+Python code speaks snake_case; the graph (and the embedded store's columns) speak
+camelCase. :func:`to_graph` and :func:`to_python` are the one place that converts.
+
+Examples
+--------
+>>> to_graph("source_customer_id")
+'sourceCustomerId'
+>>> to_python("firstAt")
+'first_at'
+>>> NODES[Label.CUSTOMER].key
+'uid'
+>>> customer_uid("crm", "C-1")
+'crm:C-1'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "IDENTIFIER_KINDS",
+    "NODES",
+    "RELATIONSHIPS",
+    "SOCIAL_KINDS",
+    "Label",
+    "NodeSpec",
+    "RelSpec",
+    "RelType",
+    "customer_uid",
+    "identifier_key",
+    "split_uid",
+    "to_graph",
+    "to_python",
+]
+
+
+class Label(StrEnum):
+    """Node labels (PascalCase, as Neo4j convention has them)."""
+
+    CUSTOMER = "Customer"
+    PERSON = "Person"
+    IDENTIFIER = "Identifier"
+    EMAIL = "Email"
+    PHONE = "Phone"
+    DEVICE = "Device"
+    LOYALTY_ID = "LoyaltyId"
+    NATIONAL_ID = "NationalId"
+    ADDRESS = "Address"
+    CHANNEL = "Channel"
+    PRODUCT = "Product"
+    ORDER = "Order"
+    COMMUNITY = "Community"
+    TAG = "Tag"
+    SEGMENT = "Segment"
+    # Bookkeeping: what was loaded and which jobs ran (not customer data).
+    LOAD_FILE = "LoadFile"
+    JOB_RUN = "JobRun"
+
+
+class RelType(StrEnum):
+    """Relationship types (UPPER_SNAKE, as Neo4j convention has them)."""
+
+    HAS_IDENTIFIER = "HAS_IDENTIFIER"
+    RESOLVES_TO = "RESOLVES_TO"
+    MATCHES = "MATCHES"
+    TOUCHED = "TOUCHED"
+    PLACED = "PLACED"
+    CONTAINS = "CONTAINS"
+    VIA = "VIA"
+    REFERRED = "REFERRED"
+    FOLLOWS = "FOLLOWS"
+    FRIENDS_WITH = "FRIENDS_WITH"
+    INTERACTS_WITH = "INTERACTS_WITH"
+    IN_COMMUNITY = "IN_COMMUNITY"
+    HAS_TAG = "HAS_TAG"
+    IN_SEGMENT = "IN_SEGMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    """A node label: its key property, its embedded-store table, what it means."""
+
+    label: Label
+    key: str
+    table: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelSpec:
+    """A relationship type: its end labels, its embedded-store table, what it means."""
+
+    type: RelType
+    start: Label
+    end: Label
+    table: str
+    doc: str
+
+
+_N = NodeSpec
+NODES: dict[Label, NodeSpec] = {
+    s.label: s
+    for s in (
+        _N(
+            Label.CUSTOMER,
+            "uid",
+            "customer",
+            "one record in one source system (uid = source:sourceId)",
+        ),
+        _N(Label.PERSON, "personId", "person", "the resolved individual with the combined profile"),
+        _N(Label.IDENTIFIER, "key", "identifier", "a normalised identifier shared by records"),
+        _N(Label.EMAIL, "key", "identifier", "an e-mail address (also an Identifier)"),
+        _N(Label.PHONE, "key", "identifier", "a phone number in E.164 (also an Identifier)"),
+        _N(Label.DEVICE, "key", "identifier", "a device id (also an Identifier)"),
+        _N(Label.LOYALTY_ID, "key", "identifier", "a loyalty card id (also an Identifier)"),
+        _N(Label.NATIONAL_ID, "key", "identifier", "a national id (also an Identifier)"),
+        _N(Label.ADDRESS, "key", "identifier", "a normalised postal address (also an Identifier)"),
+        _N(Label.CHANNEL, "channelId", "channel", "a touchpoint: store, web, app, email, social"),
+        _N(Label.PRODUCT, "productId", "product", "a product with its category"),
+        _N(Label.ORDER, "orderId", "purchase_order", "a purchase with amount, time and channel"),
+        _N(Label.COMMUNITY, "communityId", "community", "a detected community and its summary"),
+        _N(Label.TAG, "name", "tag", "a rule tag"),
+        _N(Label.SEGMENT, "name", "segment", "a model segment"),
+        _N(
+            Label.LOAD_FILE, "fileKey", "load_file", "bookkeeping: one loaded file (checksum, rows)"
+        ),
+        _N(
+            Label.JOB_RUN,
+            "runId",
+            "job_run",
+            "bookkeeping: one run of a job (params, seed, counts)",
+        ),
+    )
+}
+
+#: Labels that mark an Identifier's kind, with the input column they come from.
+IDENTIFIER_KINDS: dict[str, Label] = {
+    "email": Label.EMAIL,
+    "phone": Label.PHONE,
+    "device": Label.DEVICE,
+    "loyalty": Label.LOYALTY_ID,
+    "national": Label.NATIONAL_ID,
+    "address": Label.ADDRESS,
+}
+
+_C, _P, _I = Label.CUSTOMER, Label.PERSON, Label.IDENTIFIER
+_R = RelSpec
+RELATIONSHIPS: dict[RelType, RelSpec] = {
+    s.type: s
+    for s in (
+        _R(RelType.HAS_IDENTIFIER, _C, _I, "has_identifier", "a record carries an identifier"),
+        _R(
+            RelType.RESOLVES_TO,
+            _C,
+            _P,
+            "resolves_to",
+            "a record belongs to a person {run, confidence}",
+        ),
+        _R(RelType.MATCHES, _C, _C, "matches", "two records matched {score, rule, evidence}"),
+        _R(
+            RelType.TOUCHED,
+            _C,
+            Label.CHANNEL,
+            "touched",
+            "contact with a channel {count, firstAt, lastAt}",
+        ),
+        _R(RelType.PLACED, _C, Label.ORDER, "placed", "a record placed an order"),
+        _R(
+            RelType.CONTAINS,
+            Label.ORDER,
+            Label.PRODUCT,
+            "contains",
+            "an order line {quantity, amount}",
+        ),
+        _R(RelType.VIA, Label.ORDER, Label.CHANNEL, "via", "the channel an order came through"),
+        _R(RelType.REFERRED, _C, _C, "referred", "a referral {at, campaign}"),
+        _R(RelType.FOLLOWS, _C, _C, "follows", "a social follow {weight, since, platform}"),
+        _R(
+            RelType.FRIENDS_WITH,
+            _C,
+            _C,
+            "friends_with",
+            "a social friendship {weight, since, platform}",
+        ),
+        _R(
+            RelType.INTERACTS_WITH,
+            _C,
+            _C,
+            "interacts_with",
+            "a social interaction {weight, since, platform}",
+        ),
+        _R(RelType.IN_COMMUNITY, _P, Label.COMMUNITY, "in_community", "a person's community"),
+        _R(RelType.HAS_TAG, _P, Label.TAG, "has_tag", "a person's rule tag"),
+        _R(RelType.IN_SEGMENT, _P, Label.SEGMENT, "in_segment", "a person's model segment"),
+    )
+}
+
+#: ``social_links.kind`` values and the relationship type each becomes.
+SOCIAL_KINDS: dict[str, RelType] = {
+    "follows": RelType.FOLLOWS,
+    "friend": RelType.FRIENDS_WITH,
+    "interacts": RelType.INTERACTS_WITH,
+}
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def to_graph(name: str) -> str:
+    """Return the graph (camelCase) spelling of a Python (snake_case) name.
+
+    >>> to_graph("consent_marketing")
+    'consentMarketing'
+    """
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def to_python(name: str) -> str:
+    """Return the Python (snake_case) spelling of a graph (camelCase) name.
+
+    >>> to_python("sourceCustomerId")
+    'source_customer_id'
+    """
+    return _CAMEL_BOUNDARY.sub(r"_\1", name).lower()
+
+
+def customer_uid(source: str, source_customer_id: str) -> str:
+    """The key of a ``Customer`` node: ``source:sourceId``.
+
+    >>> customer_uid("shop", "0042")
+    'shop:0042'
+    """
+    return f"{source}:{source_customer_id}"
+
+
+def split_uid(uid: str) -> tuple[str, str]:
+    """Split a ``Customer`` uid into ``(source, source_customer_id)``.
+
+    >>> split_uid("crm:C:7")
+    ('crm', 'C:7')
+    """
+    source, sep, sid = uid.partition(":")
+    if not sep or not source or not sid:
+        from graph.errors import InputError
+
+        raise InputError("a record is named SOURCE:ID, for example crm:C-1001")
+    return source, sid
+
+
+def identifier_key(kind: str, value: str) -> str:
+    """The key of an ``Identifier`` node: ``kind:normalised value``.
+
+    >>> identifier_key("email", "ann@example.com")
+    'email:ann@example.com'
+    """
+    return f"{kind}:{value}"

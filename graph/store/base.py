@@ -1,0 +1,160 @@
+"""The :class:`Store` protocol every back end implements.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from graph.settings import Settings
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.db"
+>>> with open_store(Settings(db_path=path)) as store:
+...     store.ensure_schema()
+...     web = {"channelId": "web", "kind": "web", "name": "Web"}
+...     _ = store.write("load/merge_channels", rows=[web])
+...     store.read("load/channel_by_id", channelId="web")
+[{'channelId': 'web', 'kind': 'web', 'name': 'Web'}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from graph.settings import Settings
+
+__all__ = [
+    "Row",
+    "Slots",
+    "Step",
+    "Store",
+    "open_store",
+    "split_statements",
+    "write_in_batches",
+]
+
+Row = dict[str, Any]
+Slots = Mapping[str, StrEnum | int]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One named query in a transaction of several (see :meth:`Store.write_tx`)."""
+
+    name: str
+    rows: Sequence[Mapping[str, Any]] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    slots: Slots | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What custgraph needs of a store; implemented by Neo4j and by embedded SQLite.
+
+    Every method takes a query *name* (``"load/merge_customers"``) and values as keyword
+    parameters; no method takes query text.
+    """
+
+    kind: Literal["neo4j", "sqlite"]
+
+    def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
+        """Run a read query; return its rows as dicts keyed by the returned names."""
+        ...
+
+    def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
+        """Run a read query; return its rows as a DataFrame (for projections)."""
+        ...
+
+    def write(
+        self,
+        name: str,
+        /,
+        rows: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        slots: Slots | None = None,
+        **params: Any,
+    ) -> int:
+        """Run a write query, once or once per batch of ``rows``; return rows sent."""
+        ...
+
+    def write_tx(self, steps: Sequence[Step]) -> None:
+        """Run several write queries in one transaction: all of them happen, or none."""
+        ...
+
+    def ensure_schema(self) -> None:
+        """Create constraints, indexes (Neo4j) or tables (SQLite); safe to repeat."""
+        ...
+
+    def ping(self) -> None:
+        """Raise :class:`~graph.errors.StoreUnavailableError` unless the store answers."""
+        ...
+
+    def describe(self) -> str:
+        """Where the store is, for humans (never a password)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def split_statements(text: str, comment: str) -> list[str]:
+    """Split a query file into statements at lines that end with ``;``.
+
+    >>> split_statements("// a\\nRETURN 1;\\nRETURN 2", "//")
+    ['RETURN 1', 'RETURN 2']
+    """
+    statements: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip().startswith(comment) and not current:
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).rstrip().removesuffix(";").strip())
+            current = []
+    tail = "\n".join(current).strip()
+    if tail:
+        statements.append(tail)
+    return [s for s in statements if s]
+
+
+def write_in_batches(
+    write_tx: Callable[[Sequence[Step]], None], batch_size: int, step: Step
+) -> int:
+    """Run ``step`` once (no rows) or once per ``batch_size`` rows, each in its own transaction.
+
+    >>> seen = []
+    >>> write_in_batches(seen.append, 2, Step("q", rows=[{"a": 1}] * 5))
+    5
+    >>> [len(s[0].rows or ()) for s in seen]
+    [2, 2, 1]
+    """
+    if step.rows is None:
+        write_tx([step])
+        return 0
+    rows = step.rows
+    for start in range(0, len(rows), batch_size):
+        write_tx([Step(step.name, rows[start : start + batch_size], step.params, step.slots)])
+    return len(rows)
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    """Open the store the settings select and close it on exit."""
+    store: Store
+    if settings.store_kind == "neo4j":
+        from graph.store.neo4j import Neo4jStore
+
+        store = Neo4jStore.connect(settings)
+    else:
+        from graph.store.sqlite import SqliteStore
+
+        store = SqliteStore(settings.db_path, batch_size=settings.batch_size)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,219 @@
+"""The Neo4j store: one driver, managed transactions with retries, ``UNWIND $rows`` batches.
+
+Driver errors are wrapped with the query's *name* and Neo4j's status code, never the
+query's values (Neo4j's own messages can quote them).
+
+Examples
+--------
+>>> from graph.settings import Settings
+>>> store = Neo4jStore.connect(Settings(neo4j_uri="bolt://127.0.0.1:7687",
+...     neo4j_password="secret"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from graph.errors import ConfigError, QueryError, StoreUnavailableError
+from graph.store.base import Row, Slots, Step, split_statements, write_in_batches
+from queries import UnknownQueryError, load_query, render
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from neo4j import Driver, ManagedTransaction
+
+    from graph.settings import Settings
+
+__all__ = ["Neo4jStore", "plain_value"]
+
+
+class Neo4jStore:
+    """A :class:`~graph.store.Store` on a Neo4j server.
+
+    Parameters
+    ----------
+    driver
+        An open ``neo4j.Driver``; the store owns it and closes it.
+    database
+        The database name (``neo4j`` on Community edition).
+    batch_size
+        Rows per ``UNWIND $rows`` transaction in :meth:`write`.
+    """
+
+    kind: Literal["neo4j", "sqlite"] = "neo4j"
+
+    def __init__(self, driver: Driver, *, database: str = "neo4j", batch_size: int = 5000) -> None:
+        self._driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self._statements: dict[tuple[str, str], list[str]] = {}
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Neo4jStore:
+        """Open a driver from settings (does not contact the server yet)."""
+        from neo4j import GraphDatabase
+
+        if not settings.neo4j_uri:
+            raise ConfigError("no Neo4j configured: set CUSTGRAPH_NEO4J_URI or pass --neo4j")
+        try:
+            driver = GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=(settings.neo4j_user, settings.neo4j_password),
+                max_connection_pool_size=64,
+                connection_acquisition_timeout=30.0,
+                notifications_min_severity="OFF",
+            )
+        except ValueError as exc:
+            raise ConfigError(
+                "CUSTGRAPH_NEO4J_URI is not a Neo4j URI; use bolt://HOST:7687 or neo4j://HOST:7687"
+            ) from exc
+        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size)
+
+    def _compiled(self, name: str, slots: Slots | None) -> list[str]:
+        key = (name, repr(sorted((slots or {}).items())))
+        cached = self._statements.get(key)
+        if cached is None:
+            try:
+                query = load_query("cypher", name)
+            except UnknownQueryError as exc:
+                raise QueryError(str(exc)) from exc
+            cached = split_statements(render(query, **(slots or {})), "//")
+            self._statements[key] = cached
+        return cached
+
+    def _wrap(self, name: str, exc: Exception) -> Exception:
+        from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+
+        if isinstance(exc, AuthError):
+            return ConfigError(
+                "Neo4j refused the credentials; check CUSTGRAPH_NEO4J_USER and "
+                "CUSTGRAPH_NEO4J_PASSWORD"
+            )
+        if isinstance(exc, ServiceUnavailable | SessionExpired | OSError):
+            return StoreUnavailableError(
+                f"Neo4j at {self.describe()} is unreachable while running {name!r}; "
+                "start it (`scripts/neo4j start` or `docker compose up -d neo4j`)"
+            )
+        if isinstance(exc, Neo4jError):
+            return QueryError(f"query {name!r} failed in Neo4j ({exc.code})")
+        return QueryError(f"query {name!r} failed in Neo4j ({type(exc).__name__})")
+
+    def _run(self, name: str, fn: Any, *, write: bool) -> Any:
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(fn) if write else session.execute_read(fn)
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise self._wrap(name, exc) from exc
+
+    def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
+        """Run a read query; temporal values come back as ISO-8601 strings."""
+        statement = self._compiled(name, slots)[-1]
+
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return [
+                {k: plain_value(v) for k, v in zip(record.keys(), record.values(), strict=True)}
+                for record in tx.run(statement, params)
+            ]
+
+        result: list[Row] = self._run(name, work, write=False)
+        return result
+
+    def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
+        """Run a read query into a DataFrame."""
+        import pandas as pd
+
+        statement = self._compiled(name, slots)[-1]
+
+        def work(tx: ManagedTransaction) -> pd.DataFrame:
+            result = tx.run(statement, params)
+            keys = list(result.keys())
+            return pd.DataFrame.from_records(
+                [tuple(plain_value(v) for v in record.values()) for record in result], columns=keys
+            )
+
+        frame: pd.DataFrame = self._run(name, work, write=False)
+        return frame
+
+    def write(
+        self,
+        name: str,
+        /,
+        rows: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        slots: Slots | None = None,
+        **params: Any,
+    ) -> int:
+        """Run a write query once, or with ``$rows`` in batches of ``batch_size``."""
+        return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
+
+    def write_tx(self, steps: Sequence[Step]) -> None:
+        """Run every step in one managed transaction (retried on transient errors)."""
+        compiled = [(step, self._compiled(step.name, step.slots)) for step in steps]
+
+        def work(tx: ManagedTransaction) -> None:
+            for step, statements in compiled:
+                params = dict(step.params)
+                if step.rows is not None:
+                    params["rows"] = [dict(r) for r in step.rows]
+                for statement in statements:
+                    tx.run(statement, params).consume()
+
+        self._run(",".join(s.name for s in steps), work, write=True)
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes (``IF NOT EXISTS``), each in its own transaction."""
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        for statement in self._compiled("schema/create", None):
+            try:
+                self._driver.execute_query(statement, database_=self.database)
+            except (DriverError, Neo4jError, OSError) as exc:
+                raise self._wrap("schema/create", exc) from exc
+
+    def ping(self) -> None:
+        """Check that Neo4j answers a query."""
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            self._driver.execute_query("RETURN 1", database_=self.database)
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise self._wrap("ping", exc) from exc
+
+    def describe(self) -> str:
+        """The server's address (no credentials)."""
+        address = getattr(self._driver, "initial_address", None) or "neo4j"
+        return f"neo4j://{address}/{self.database}"
+
+    def close(self) -> None:
+        """Close the driver."""
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def plain_value(value: Any) -> Any:
+    """Neo4j temporal values as the text the loaders write, so both stores answer alike.
+
+    Date-times become UTC ``YYYY-MM-DDTHH:MM:SSZ``; dates ``YYYY-MM-DD``.
+    """
+    if isinstance(value, list):
+        return [plain_value(v) for v in value]
+    to_native = getattr(value, "to_native", None)
+    if to_native is None or isinstance(value, str | int | float | bool | dict):
+        return value
+    native = to_native()
+    if isinstance(native, datetime):
+        if native.tzinfo is not None:
+            native = native.astimezone(UTC)
+        return native.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(native, date):
+        return native.isoformat()
+    return value

@@ -1,0 +1,211 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Each thread gets its own connection (so the API can read while a job writes); every value
+travels as a named parameter (``:uid``); batches go through ``executemany``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> store = SqliteStore(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+>>> store.ensure_schema()
+>>> store.read("status/counts")[0]
+{'kind': 'label', 'name': 'Customer', 'count': 0}
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from graph.errors import QueryError, StoreUnavailableError
+from graph.store.base import Row, Slots, Step, split_statements, write_in_batches
+from queries import UnknownQueryError, load_query, render
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SqliteStore"]
+
+# Columns declared BOOLEAN come back as bool, as they do from Neo4j.
+sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-131072",
+    "PRAGMA busy_timeout=15000",
+)
+
+
+class SqliteStore:
+    """A :class:`~graph.store.Store` on one SQLite file.
+
+    Parameters
+    ----------
+    path
+        The database file; created (with its folder) if missing.
+    batch_size
+        Rows per transaction in :meth:`write`.
+    """
+
+    kind: Literal["neo4j", "sqlite"] = "sqlite"
+
+    def __init__(self, path: Path | str, *, batch_size: int = 5000) -> None:
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._statements: dict[tuple[str, str], list[str]] = {}
+
+    # -- connections -----------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    detect_types=sqlite3.PARSE_DECLTYPES,
+                )
+                for pragma in _PRAGMAS:
+                    conn.execute(pragma)
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreUnavailableError(
+                    f"cannot open the embedded store at {self.path}: {exc}; "
+                    "check the path and its permissions (CUSTGRAPH_DB)"
+                ) from exc
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _compiled(self, name: str, slots: Slots | None) -> list[str]:
+        key = (name, repr(sorted((slots or {}).items())))
+        cached = self._statements.get(key)
+        if cached is None:
+            try:
+                query = load_query("sql", name)
+            except UnknownQueryError as exc:
+                raise QueryError(str(exc)) from exc
+            cached = split_statements(render(query, **(slots or {})), "--")
+            self._statements[key] = cached
+        return cached
+
+    @contextmanager
+    def _transaction(self, name: str) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailableError(
+                f"the embedded store {self.path} is busy ({exc}); retry when the other "
+                "writer has finished"
+            ) from exc
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise QueryError(f"query {name!r} failed in SQLite: {exc}") from exc
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- Store -----------------------------------------------------------------------
+    def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
+        """Run a read query; return dict rows."""
+        statements = self._compiled(name, slots)
+        try:
+            cursor = self._conn().execute(statements[-1], _sql_params(params))
+            return [dict(row) for row in cursor.fetchall()]
+        except sqlite3.Error as exc:
+            raise QueryError(f"query {name!r} failed in SQLite: {exc}") from exc
+
+    def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
+        """Run a read query into a DataFrame."""
+        import pandas as pd
+
+        statements = self._compiled(name, slots)
+        try:
+            cursor = self._conn().execute(statements[-1], _sql_params(params))
+            columns = [d[0] for d in cursor.description or ()]
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        except sqlite3.Error as exc:
+            raise QueryError(f"query {name!r} failed in SQLite: {exc}") from exc
+
+    def write(
+        self,
+        name: str,
+        /,
+        rows: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        slots: Slots | None = None,
+        **params: Any,
+    ) -> int:
+        """Run a write query once, or once per row in batches of ``batch_size``."""
+        return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
+
+    def write_tx(self, steps: Sequence[Step]) -> None:
+        """Run every step in one transaction."""
+        label = ",".join(step.name for step in steps)
+        with self._transaction(label) as conn:
+            for step in steps:
+                for statement in self._compiled(step.name, step.slots):
+                    if step.rows is None:
+                        conn.execute(statement, _sql_params(step.params))
+                    else:
+                        conn.executemany(
+                            statement, (_sql_params({**step.params, **r}) for r in step.rows)
+                        )
+
+    def ensure_schema(self) -> None:
+        """Create every table and index (idempotent)."""
+        self.write("schema/create")
+
+    def ping(self) -> None:
+        """Check that the file opens and answers."""
+        try:
+            self._conn().execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"the embedded store {self.path} does not answer") from exc
+
+    def describe(self) -> str:
+        """``sqlite:`` and the file's path."""
+        return f"sqlite:{self.path}"
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sql_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLite takes scalars only: lists and dicts become JSON text, bools become 0/1."""
+    import json
+
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, list | dict | tuple):
+            out[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,116 @@
+"""The query library: every question custgraph asks a store, by name.
+
+A query named ``load/merge_customers`` is the file ``cypher/load/merge_customers.cypher``
+(for Neo4j) and ``sql/load/merge_customers.sql`` (for the embedded store). Each file opens
+with a header of comment lines: what it does, its ``$params``, what it returns.
+
+Values always travel as parameters. Only names from the graph model's enums, and bounded
+integers, may be spliced into a query's text, and only through :func:`render`.
+
+Examples
+--------
+>>> q = load_query("cypher", "graph/neighborhood")
+>>> q.name, q.dialect
+('graph/neighborhood', 'cypher')
+>>> "{{depth}}" in q.text
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+__all__ = ["Dialect", "Query", "list_queries", "load_query", "render"]
+
+Dialect = Literal["cypher", "sql"]
+_SUFFIX: dict[Dialect, str] = {"cypher": ".cypher", "sql": ".sql"}
+_COMMENT: dict[Dialect, str] = {"cypher": "//", "sql": "--"}
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One named query in one dialect, with the header that documents it."""
+
+    name: str
+    dialect: Dialect
+    text: str
+    header: str
+
+    @property
+    def purpose(self) -> str:
+        """The first line of the header."""
+        return self.header.splitlines()[0] if self.header else ""
+
+
+class UnknownQueryError(LookupError):
+    """No query file of that name and dialect exists (see :func:`list_queries`)."""
+
+
+@cache
+def load_query(dialect: Dialect, name: str) -> Query:
+    """Read the named query of a dialect from the package (cached)."""
+    if ".." in name or name.startswith("/"):
+        raise UnknownQueryError(f"query names look like 'load/merge_customers', not {name!r}")
+    *folders, leaf = name.split("/")
+    path = resources.files(__name__).joinpath(dialect, *folders, leaf + _SUFFIX[dialect])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise UnknownQueryError(f"no {dialect} query named {name!r}") from exc
+    marker = _COMMENT[dialect]
+    header_lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith(marker):
+            break
+        header_lines.append(stripped[len(marker) :].strip())
+    return Query(name=name, dialect=dialect, text=text, header="\n".join(header_lines))
+
+
+def list_queries(dialect: Dialect, prefix: str = "") -> list[str]:
+    """Names of every query of a dialect, sorted; ``prefix`` picks a folder.
+
+    >>> "status/counts" in list_queries("cypher", "status/")
+    True
+    """
+    root = resources.files(__name__).joinpath(dialect)
+    names: list[str] = []
+
+    def walk(node: object, parts: tuple[str, ...]) -> None:
+        for child in node.iterdir():  # type: ignore[attr-defined]
+            if child.is_dir():
+                walk(child, (*parts, child.name))
+            elif child.name.endswith(_SUFFIX[dialect]):
+                names.append("/".join((*parts, child.name.removesuffix(_SUFFIX[dialect]))))
+
+    walk(root, ())
+    return sorted(n for n in names if n.startswith(prefix))
+
+
+def render(query: Query, **names: StrEnum | int) -> str:
+    """Fill a query's ``{{slot}}`` tokens with model names or bounded integers.
+
+    Only :class:`~enum.StrEnum` members (the model's enums) and integers in 0..1000 are
+    accepted, so no value from input can reach query text.
+
+    >>> "[*1..2]" in render(load_query("cypher", "graph/neighborhood"), depth=2)
+    True
+    """
+    for key, value in names.items():
+        if isinstance(value, bool) or not isinstance(value, StrEnum | int):
+            raise TypeError(f"render() takes model enums or integers, not {type(value).__name__}")
+        if isinstance(value, int) and not 0 <= value <= 1000:
+            raise ValueError(f"{key}={value} is out of range 0..1000")
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            raise KeyError(f"query {query.name} needs {match.group(1)}= to be rendered")
+        return str(names[match.group(1)])
+
+    return _SLOT.sub(fill, query.text)

@@ -1,0 +1,80 @@
+-- Create the embedded store's tables and indexes, mirroring the graph model (DESIGN.md §3).
+-- $params: none
+-- returns: nothing. Node tables are keyed like the labels; relationship tables hold
+-- (src, dst) keys plus the relationship's properties. Columns use the graph's camelCase names.
+CREATE TABLE IF NOT EXISTS customer (
+  uid TEXT PRIMARY KEY, source TEXT NOT NULL, sourceId TEXT NOT NULL,
+  firstName TEXT, lastName TEXT, fullName TEXT, email TEXT, phone TEXT, birthDate TEXT,
+  gender TEXT, street TEXT, city TEXT, postcode TEXT, region TEXT, country TEXT,
+  nationalId TEXT, loyaltyId TEXT, deviceId TEXT, occupation TEXT, incomeBand TEXT,
+  signupAt TEXT, consentMarketing BOOLEAN, interests TEXT
+);
+CREATE INDEX IF NOT EXISTS customer_source ON customer (source);
+CREATE INDEX IF NOT EXISTS customer_email ON customer (email);
+CREATE INDEX IF NOT EXISTS customer_phone ON customer (phone);
+CREATE TABLE IF NOT EXISTS person (personId TEXT PRIMARY KEY, createdAt TEXT, updatedAt TEXT);
+CREATE TABLE IF NOT EXISTS identifier (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS identifier_kind ON identifier (kind);
+CREATE TABLE IF NOT EXISTS channel (channelId TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT);
+CREATE TABLE IF NOT EXISTS product (productId TEXT PRIMARY KEY, category TEXT);
+CREATE TABLE IF NOT EXISTS purchase_order (
+  orderId TEXT PRIMARY KEY, purchasedAt TEXT NOT NULL, amount REAL, directAmount REAL,
+  currency TEXT
+);
+CREATE INDEX IF NOT EXISTS purchase_order_at ON purchase_order (purchasedAt);
+CREATE TABLE IF NOT EXISTS community (communityId TEXT PRIMARY KEY, size INTEGER);
+CREATE TABLE IF NOT EXISTS tag (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS segment (name TEXT PRIMARY KEY, description TEXT);
+CREATE TABLE IF NOT EXISTS load_file (
+  fileKey TEXT PRIMARY KEY, path TEXT, kind TEXT, checksum TEXT, batchSize INTEGER,
+  batchesDone INTEGER, rowsRead INTEGER, rowsLoaded INTEGER, rowsRejected INTEGER,
+  status TEXT, startedAt TEXT, finishedAt TEXT
+);
+CREATE TABLE IF NOT EXISTS job_run (
+  runId TEXT PRIMARY KEY, job TEXT NOT NULL, params TEXT, seed INTEGER, counts TEXT,
+  timings TEXT, status TEXT, startedAt TEXT, finishedAt TEXT
+);
+CREATE INDEX IF NOT EXISTS job_run_job ON job_run (job, startedAt);
+CREATE TABLE IF NOT EXISTS has_identifier (src TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS has_identifier_dst ON has_identifier (dst);
+CREATE TABLE IF NOT EXISTS resolves_to (src TEXT PRIMARY KEY, dst TEXT NOT NULL, run TEXT, confidence REAL);
+CREATE INDEX IF NOT EXISTS resolves_to_dst ON resolves_to (dst);
+CREATE TABLE IF NOT EXISTS matches (src TEXT NOT NULL, dst TEXT NOT NULL, score REAL, rule TEXT, evidence TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS matches_dst ON matches (dst);
+CREATE TABLE IF NOT EXISTS touched (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER NOT NULL, firstAt TEXT, lastAt TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS touched_dst ON touched (dst);
+CREATE TABLE IF NOT EXISTS placed (src TEXT NOT NULL, dst TEXT PRIMARY KEY);
+CREATE INDEX IF NOT EXISTS placed_src ON placed (src);
+CREATE TABLE IF NOT EXISTS contains (src TEXT NOT NULL, dst TEXT NOT NULL, quantity REAL, amount REAL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contains_dst ON contains (dst);
+CREATE TABLE IF NOT EXISTS via (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS via_dst ON via (dst);
+CREATE TABLE IF NOT EXISTS referred (src TEXT NOT NULL, dst TEXT NOT NULL, at TEXT, campaign TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS referred_dst ON referred (dst);
+CREATE TABLE IF NOT EXISTS follows (src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL, since TEXT, platform TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS follows_dst ON follows (dst);
+CREATE TABLE IF NOT EXISTS friends_with (src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL, since TEXT, platform TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS friends_with_dst ON friends_with (dst);
+CREATE TABLE IF NOT EXISTS interacts_with (src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL, since TEXT, platform TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS interacts_with_dst ON interacts_with (dst);
+CREATE TABLE IF NOT EXISTS in_community (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS in_community_dst ON in_community (dst);
+CREATE TABLE IF NOT EXISTS has_tag (src TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS has_tag_dst ON has_tag (dst);
+CREATE TABLE IF NOT EXISTS in_segment (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS in_segment_dst ON in_segment (dst);
+CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
+  SELECT 'Customer', src, 'Identifier', dst, 'HAS_IDENTIFIER' FROM has_identifier
+  UNION ALL SELECT 'Customer', src, 'Person', dst, 'RESOLVES_TO' FROM resolves_to
+  UNION ALL SELECT 'Customer', src, 'Customer', dst, 'MATCHES' FROM matches
+  UNION ALL SELECT 'Customer', src, 'Channel', dst, 'TOUCHED' FROM touched
+  UNION ALL SELECT 'Customer', src, 'Order', dst, 'PLACED' FROM placed
+  UNION ALL SELECT 'Order', src, 'Product', dst, 'CONTAINS' FROM contains
+  UNION ALL SELECT 'Order', src, 'Channel', dst, 'VIA' FROM via
+  UNION ALL SELECT 'Customer', src, 'Customer', dst, 'REFERRED' FROM referred
+  UNION ALL SELECT 'Customer', src, 'Customer', dst, 'FOLLOWS' FROM follows
+  UNION ALL SELECT 'Customer', src, 'Customer', dst, 'FRIENDS_WITH' FROM friends_with
+  UNION ALL SELECT 'Customer', src, 'Customer', dst, 'INTERACTS_WITH' FROM interacts_with
+  UNION ALL SELECT 'Person', src, 'Community', dst, 'IN_COMMUNITY' FROM in_community
+  UNION ALL SELECT 'Person', src, 'Tag', dst, 'HAS_TAG' FROM has_tag
+  UNION ALL SELECT 'Person', src, 'Segment', dst, 'IN_SEGMENT' FROM in_segment;
