@@ -1,0 +1,715 @@
+"""A synthetic multi-source customer dataset with ground truth, for demos, tests and benchmarks.
+
+``generate_dataset(out, GenerateParams(customers=10_000, seed=7))`` writes the six input files
+of DESIGN.md §4 into ``out`` and a ``truth/`` folder that no job reads: which person each
+record is, each person's planted community, household, churn date and referral propensity,
+and the planted influencers. The same seed gives the same files, byte for byte.
+
+What it plants: people in 1-3 of four sources (crm, shop, app, store), each source with its
+own formats; typos, nicknames, swapped first/last names, missing fields, moved addresses,
+second e-mail addresses; households sharing a phone and an address; junk identifiers shared
+by many records (``test@test.com``, ``0000000000``); Chinese names in characters and in pinyin;
+purchases with repeat buying and churn; referral cascades with a few big referrers and a few
+self-referrals; social links with planted communities whose mixing is a parameter.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> summary = generate_dataset(out, GenerateParams(customers=300, seed=1))
+>>> summary.rows["customers"], (out / "truth" / "records.csv").exists()
+(300, True)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from loaders import synthetic_vocab as vocab
+from loaders.kinds import KINDS
+
+__all__ = ["DatasetSummary", "GenerateParams", "generate_dataset"]
+
+SOURCES = ("crm", "shop", "app", "store")
+_SOURCE_WEIGHT = np.array([0.35, 0.30, 0.20, 0.15])
+_PREFIX = {"crm": "C", "shop": "S-", "app": "A", "store": "P"}
+CHANNELS = [
+    ("web", "web", "Web shop"),
+    ("app", "app", "Mobile app"),
+    ("email", "email", "E-mail"),
+    ("call-center", "phone", "Call center"),
+    ("social-ig", "social", "Instagram"),
+    ("social-wechat", "social", "WeChat"),
+] + [(f"store-{i:02d}", "store", f"Store {i:02d}") for i in range(1, 11)]
+CATEGORIES = (
+    "books",
+    "electronics",
+    "fashion",
+    "home",
+    "beauty",
+    "sports",
+    "toys",
+    "grocery",
+    "garden",
+    "music",
+    "health",
+    "travel",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateParams:
+    """What to generate.
+
+    Parameters
+    ----------
+    customers
+        Customer records (rows of ``customers``); people are about ``customers / 1.6``.
+    seed
+        Everything random comes from this seed.
+    mixing
+        Share of a person's social links that leave its planted community (0..1).
+    fmt
+        ``csv``, ``jsonl`` or ``parquet``.
+    start, end
+        The period that signups, touchpoints and purchases fall in.
+    """
+
+    customers: int
+    seed: int = 7
+    mixing: float = 0.3
+    fmt: str = "csv"
+    start: date = date(2023, 1, 1)
+    end: date = date(2026, 6, 30)
+
+
+@dataclass(slots=True)
+class DatasetSummary:
+    """Rows written per file, people, communities, and how long it took."""
+
+    out: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    persons: int = 0
+    communities: int = 0
+    seconds: float = 0.0
+
+
+def generate_dataset(out: Path, params: GenerateParams) -> DatasetSummary:
+    """Write the dataset described by ``params`` into ``out`` (created if missing)."""
+    if params.customers < 1:
+        raise ValueError("customers must be at least 1")
+    if not 0.0 <= params.mixing <= 1.0:
+        raise ValueError("mixing must be between 0 and 1")
+    if params.fmt not in ("csv", "jsonl", "parquet"):
+        raise ValueError("fmt must be csv, jsonl or parquet")
+    started = time.perf_counter()
+    rng = np.random.default_rng(params.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "truth").mkdir(exist_ok=True)
+    summary = DatasetSummary(out=out)
+    people = _people(rng, params)
+    records = _records(rng, people, params)
+    writer = _Writer(out, params.fmt, summary)
+    writer.write(
+        "channels",
+        {
+            "channel_id": [c[0] for c in CHANNELS],
+            "kind": [c[1] for c in CHANNELS],
+            "name": [c[2] for c in CHANNELS],
+        },
+    )
+    writer.write("customers", records.columns)
+    writer.write("touchpoints", _touchpoints(rng, people, records, params))
+    writer.write("purchases", _purchases(rng, people, records, params))
+    referrals, self_refs = _referrals(rng, people, records, params)
+    writer.write("referrals", referrals)
+    social, communities = _social(rng, people, records, params)
+    writer.write("social_links", social)
+    _write_truth(out, people, records, communities, self_refs)
+    summary.persons = people.n
+    summary.communities = int(communities.max()) + 1 if people.n else 0
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- people ---------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _People:
+    n: int
+    k: np.ndarray  # records per person
+    cn: np.ndarray  # Chinese name
+    first: list[str]
+    last: list[str]
+    first_py: list[str]  # pinyin given name (Chinese) or the name itself
+    last_py: list[str]
+    birth: np.ndarray  # days since 1970
+    phone: list[str]  # national digits
+    email: list[str]
+    street: list[str]
+    city: list[str]
+    postcode: list[str]
+    country: list[str]
+    national: list[str | None]
+    signup: np.ndarray  # days since params.start
+    churn: np.ndarray  # days since params.start (may be past the end: still active)
+    rate: np.ndarray  # purchases per day while active
+    spend: np.ndarray  # mean spend per order
+    propensity: np.ndarray  # referral / influence propensity
+    household: np.ndarray  # household id (the head person's index)
+    consent: np.ndarray
+
+
+def _people(rng: np.random.Generator, params: GenerateParams) -> _People:
+    guess = params.customers // 1.6 + 16
+    k = rng.choice([1, 2, 3], size=int(guess) + params.customers // 10 + 16, p=[0.55, 0.30, 0.15])
+    total = np.cumsum(k)
+    n = int(np.searchsorted(total, params.customers)) + 1
+    k = k[:n].copy()
+    k[-1] -= int(total[n - 1] - params.customers)
+    cn = rng.random(n) < 0.25
+    fi = rng.integers(0, len(vocab.LATIN_FIRST), n)
+    li = rng.integers(0, len(vocab.LATIN_LAST), n)
+    si = rng.integers(0, len(vocab.CN_SURNAMES), n)
+    g1 = rng.integers(0, len(vocab.CN_GIVEN), n)
+    g2 = rng.integers(-len(vocab.CN_GIVEN) // 2, len(vocab.CN_GIVEN), n)  # <0: one character
+    first, last, first_py, last_py = [], [], [], []
+    for i in range(n):
+        if cn[i]:
+            given = vocab.CN_GIVEN[g1[i]] + (vocab.CN_GIVEN[g2[i]] if g2[i] >= 0 else "")
+            sur = vocab.CN_SURNAMES[si[i]]
+            first.append(given)
+            last.append(sur)
+            first_py.append("".join(vocab.PINYIN[ch] for ch in given).capitalize())
+            last_py.append(vocab.PINYIN[sur].capitalize())
+        else:
+            first.append(vocab.LATIN_FIRST[fi[i]])
+            last.append(vocab.LATIN_LAST[li[i]])
+            first_py.append(first[-1])
+            last_py.append(last[-1])
+    birth = rng.integers(-7300, 12800, n)  # 1950 .. 2005
+    area = rng.integers(201, 990, n)
+    line = rng.integers(0, 10_000_000, n)
+    cn_mobile = rng.integers(130_0000_0000, 199_9999_9999, n)
+    phone = [str(cn_mobile[i]) if cn[i] else f"{area[i]}{line[i]:07d}" for i in range(n)]
+    num = rng.integers(1, 1000, n)
+    use_num = rng.random(n) < 0.6
+    latin_domains = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me")
+    cn_domains = ("qq.com", "163.com", "126.com", "sina.com")
+    dom = rng.integers(0, 4, n)
+    email = []
+    for i in range(n):
+        suffix = str(num[i]) if use_num[i] else ""
+        if cn[i]:
+            local = f"{first_py[i]}{last_py[i]}{suffix}".lower()
+            email.append(f"{local}@{cn_domains[dom[i]]}")
+        else:
+            local = f"{first[i]}.{last[i]}{suffix}".lower()
+            email.append(f"{local}@{latin_domains[dom[i] + (i % 2)]}")
+    street, city, postcode, country = _addresses(rng, cn)
+    has_national = rng.random(n) < 0.4
+    nat_us = rng.integers(100_000_000, 899_999_999, n)
+    nat_cn = rng.integers(10**17, 9 * 10**17, n)
+    national: list[str | None] = [
+        (str(nat_cn[i]) if cn[i] else str(nat_us[i])) if has_national[i] else None for i in range(n)
+    ]
+    horizon = (params.end - params.start).days
+    signup = rng.integers(0, max(horizon - 60, 1), n)
+    churn = signup + rng.exponential(540.0, n).astype(np.int64) + 30
+    rate = rng.gamma(1.0, 1 / 150.0, n)
+    spend = rng.gamma(2.0, 30.0, n) + 5.0
+    propensity = rng.pareto(1.2, n) + 0.05
+    household = np.arange(n)
+    heads = rng.random(n) < 0.06
+    if n > 1:
+        members = np.flatnonzero(heads)
+        head_of = rng.integers(0, n, members.size)
+        ok = (head_of != members) & ~heads[head_of] & (cn[head_of] == cn[members])
+        for m, h in zip(members[ok], head_of[ok], strict=True):
+            household[m] = h
+            phone[m] = phone[h]
+            street[m], city[m], postcode[m], country[m] = (
+                street[h],
+                city[h],
+                postcode[h],
+                country[h],
+            )
+            last[m], last_py[m] = last[h], last_py[h]
+    consent = rng.random(n) < 0.8
+    return _People(
+        n,
+        k,
+        cn,
+        first,
+        last,
+        first_py,
+        last_py,
+        birth,
+        phone,
+        email,
+        street,
+        city,
+        postcode,
+        country,
+        national,
+        signup,
+        churn,
+        rate,
+        spend,
+        propensity,
+        household,
+        consent,
+    )
+
+
+def _addresses(
+    rng: np.random.Generator, cn: np.ndarray
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    n = cn.size
+    house = rng.integers(1, 999, n)
+    st = rng.integers(0, 1000, n)
+    ci = rng.integers(0, 1000, n)
+    pc = rng.integers(0, 100, n)
+    street, city, postcode, country = [], [], [], []
+    for i in range(n):
+        if cn[i]:
+            c, prefix = vocab.CN_CITIES[ci[i] % len(vocab.CN_CITIES)]
+            street.append(f"{vocab.CN_STREETS[st[i] % len(vocab.CN_STREETS)]}{house[i]}号")
+            postcode.append(f"{prefix}0{pc[i]:02d}")
+            country.append("CN")
+        else:
+            c, prefix = vocab.US_CITIES[ci[i] % len(vocab.US_CITIES)]
+            street.append(f"{house[i]} {vocab.US_STREETS[st[i] % len(vocab.US_STREETS)]}")
+            postcode.append(f"{prefix}{pc[i]:02d}")
+            country.append("US")
+        city.append(c)
+    return street, city, postcode, country
+
+
+# -- records --------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Records:
+    person: np.ndarray  # person index of each record
+    source: list[str]
+    sid: list[str]
+    first_of: np.ndarray  # index of each person's first record
+    columns: dict[str, list[Any]]
+
+
+def _records(rng: np.random.Generator, people: _People, params: GenerateParams) -> _Records:
+    n = people.n
+    keys = rng.random((n, 4)) ** (1.0 / _SOURCE_WEIGHT)  # weighted sampling without replacement
+    order = np.argsort(-keys, axis=1)
+    person = np.repeat(np.arange(n), people.k)
+    rank = np.arange(person.size) - np.repeat(np.cumsum(people.k) - people.k, people.k)
+    src_idx = order[person, rank]
+    first_of = np.cumsum(people.k) - people.k
+    m = person.size
+    u = rng.random((m, 12))
+    counters = dict.fromkeys(SOURCES, 0)
+    perm = {s: rng.permutation(int((src_idx == i).sum())) for i, s in enumerate(SOURCES)}
+    cols: dict[str, list[Any]] = {c: [] for c in KINDS["customers"].columns}
+    genders = ("f", "m", "x")
+    occupations = (
+        "engineer",
+        "teacher",
+        "nurse",
+        "student",
+        "designer",
+        "manager",
+        "retired",
+        "sales",
+        "doctor",
+        "artist",
+    )
+    bands = ("<25k", "25-50k", "50-100k", "100k+")
+    gender_of = rng.integers(0, 3, n)
+    occ_of = rng.integers(0, len(occupations), n)
+    band_of = rng.integers(0, len(bands), n)
+    interest_of = rng.integers(0, len(CATEGORIES), (n, 2))
+    loyalty_of = rng.integers(10_000_000, 99_999_999, n)
+    device_of = rng.integers(0, 2**62, n)
+    epoch = date(1970, 1, 1)
+    start = params.start
+    for r in range(m):
+        p = int(person[r])
+        source = SOURCES[src_idx[r]]
+        ur = u[r]
+        counters[source] += 1
+        number = int(perm[source][counters[source] - 1]) + 1
+        cols["source"].append(source)
+        cols["source_customer_id"].append(f"{_PREFIX[source]}{number:08d}")
+        first, last = people.first[p], people.last[p]
+        cn = bool(people.cn[p])
+        if cn and source in ("app", "shop") and ur[0] < 0.35:
+            first, last = people.first_py[p], people.last_py[p]  # romanised record
+        elif not cn:
+            if ur[1] < 0.12 and first in vocab.NICKNAMES:
+                first = vocab.NICKNAMES[first]
+            if ur[2] < 0.08:
+                last = _typo(last, ur[3])
+            elif ur[2] < 0.12:
+                first = _typo(first, ur[3])
+        if ur[4] < 0.03:
+            first, last = last, first
+        romanised = first.isascii()
+        if source == "shop":
+            full = (last + first) if not romanised else f"{first} {last}"
+            cols["first_name"].append(None)
+            cols["last_name"].append(None)
+            cols["full_name"].append(full)
+        else:
+            cols["first_name"].append(first)
+            cols["last_name"].append(last)
+            cols["full_name"].append(None)
+        email: str | None = people.email[p]
+        if ur[5] < 0.08:
+            email = f"{people.first_py[p][:1]}{people.last_py[p]}@work-mail.com".lower()
+        if ur[6] < (0.5 if source == "store" else 0.12):
+            email = None
+        if ur[7] < 0.004:
+            email = "test@test.com"
+        if email is not None and source == "shop" and ur[8] < 0.3:
+            email = f"  {email.upper()} "
+        cols["email"].append(email)
+        phone: str | None = _phone_format(people.phone[p], cn, source)
+        if ur[9] < 0.15:
+            phone = None
+        if ur[9] > 0.996:
+            phone = "0000000000"
+        cols["phone"].append(phone)
+        birth = epoch + timedelta(days=int(people.birth[p]))
+        cols["birth_date"].append(birth.isoformat() if ur[10] >= 0.25 else None)
+        cols["gender"].append(genders[gender_of[p]] if ur[10] < 0.8 else None)
+        street, city, pc = people.street[p], people.city[p], people.postcode[p]
+        if ur[11] < 0.08 and people.household[p] == p:  # moved
+            street = _moved(street, cn, p)
+        has_address = source != "app"
+        cols["street"].append(street if has_address else None)
+        cols["city"].append(city)
+        cols["postcode"].append(pc if source != "app" else None)
+        cols["region"].append(None)
+        cols["country"].append(people.country[p])
+        cols["national_id"].append(people.national[p] if source == "crm" else None)
+        cols["loyalty_id"].append(f"L{loyalty_of[p]}" if source == "store" else None)
+        cols["device_id"].append(f"{device_of[p]:016x}" if source == "app" else None)
+        cols["occupation"].append(occupations[occ_of[p]] if source == "crm" else None)
+        cols["income_band"].append(bands[band_of[p]] if source == "crm" else None)
+        signup = start + timedelta(days=int(people.signup[p]) + int(rank[r]) * 17)
+        cols["signup_at"].append(f"{signup.isoformat()}T{(p * 7 + r) % 24:02d}:00:00Z")
+        cols["consent_marketing"].append("true" if people.consent[p] else "false")
+        i1, i2 = interest_of[p]
+        cols["interests"].append(f"{CATEGORIES[i1]};{CATEGORIES[i2]}")
+    return _Records(person, cols["source"], cols["source_customer_id"], first_of, cols)
+
+
+def _typo(word: str, u: float) -> str:
+    if len(word) < 4:
+        return word
+    i = 1 + int(u * (len(word) - 2))
+    kind = int(u * 1000) % 3
+    if kind == 0:  # transpose
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 1:  # drop
+        return word[:i] + word[i + 1 :]
+    return word[:i] + "aeiou"[int(u * 10_000) % 5] + word[i + 1 :]  # substitute
+
+
+def _moved(street: str, cn: bool, p: int) -> str:
+    if cn:
+        return f"{vocab.CN_STREETS[(p * 3) % len(vocab.CN_STREETS)]}{(p % 900) + 1}号"
+    return f"{(p % 900) + 1} {vocab.US_STREETS[(p * 3) % len(vocab.US_STREETS)]}"
+
+
+def _phone_format(digits: str, cn: bool, source: str) -> str:
+    if cn:
+        return {
+            "crm": f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}",
+            "shop": f"+86{digits}",
+            "app": digits,
+            "store": f"{digits[:3]}-{digits[3:7]}-{digits[7:]}",
+        }[source]
+    a, b, c = digits[:3], digits[3:6], digits[6:]
+    return {
+        "crm": f"({a}) {b}-{c}",
+        "shop": f"+1 {a} {b} {c}",
+        "app": digits,
+        "store": f"{a}.{b}.{c}",
+    }[source]
+
+
+# -- activity -------------------------------------------------------------------------------
+def _record_of(
+    rng: np.random.Generator, people: _People, records: _Records, persons: np.ndarray
+) -> np.ndarray:
+    """A random record of each given person."""
+    offset = (rng.random(persons.size) * people.k[persons]).astype(np.int64)
+    chosen: np.ndarray = records.first_of[persons] + offset
+    return chosen
+
+
+def _stamp(start: date, days: np.ndarray, seconds: np.ndarray) -> list[str]:
+    base = np.datetime64(start.isoformat(), "s")
+    stamps = base + days.astype("timedelta64[D]") + seconds.astype("timedelta64[s]")
+    return [f"{s}Z" for s in stamps.astype(str)]
+
+
+def _touchpoints(
+    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+) -> dict[str, list[Any]]:
+    m = records.person.size
+    per = rng.poisson(2.5, m)
+    rec = np.repeat(np.arange(m), per)
+    p = records.person[rec]
+    end = min((params.end - params.start).days, 10**9)
+    last = np.minimum(people.churn[p], end)
+    span = np.maximum(last - people.signup[p], 1)
+    day = people.signup[p] + (rng.random(rec.size) * span).astype(np.int64)
+    affinity = {
+        "crm": ("email", "call-center"),
+        "shop": ("web", "email"),
+        "app": ("app", "social-ig"),
+        "store": ("store-01", "store-02"),
+    }
+    pick = rng.random(rec.size)
+    channel = []
+    for i, r in enumerate(rec):
+        src = records.source[r]
+        a, b = affinity[src]
+        if src == "store":
+            a = f"store-{1 + (int(records.person[r]) % 10):02d}"
+        channel.append(a if pick[i] < 0.7 else (b if pick[i] < 0.9 else "social-wechat"))
+    events = ("visit", "open", "click", "call", "scan")
+    ev = rng.integers(0, len(events), rec.size)
+    return {
+        "source": [records.source[r] for r in rec],
+        "source_customer_id": [records.sid[r] for r in rec],
+        "channel_id": channel,
+        "occurred_at": _stamp(params.start, day, rng.integers(0, 86_400, rec.size)),
+        "event": [events[e] for e in ev],
+        "count": rng.integers(1, 4, rec.size).tolist(),
+    }
+
+
+def _purchases(
+    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+) -> dict[str, list[Any]]:
+    horizon = (params.end - params.start).days
+    active = np.maximum(np.minimum(people.churn, horizon) - people.signup, 0)
+    orders = rng.poisson(people.rate * active)
+    o_person = np.repeat(np.arange(people.n), orders)
+    o_day = people.signup[o_person] + (rng.random(o_person.size) * active[o_person]).astype(
+        np.int64
+    )
+    o_rec = _record_of(rng, people, records, o_person)
+    o_lines = 1 + rng.binomial(2, 0.25, o_person.size)
+    line_order = np.repeat(np.arange(o_person.size), o_lines)
+    n_products = 300
+    product = rng.integers(0, n_products, line_order.size)
+    base_price = np.round(np.exp(rng.normal(3.2, 0.8, n_products)), 2) + 1.0
+    qty = 1 + rng.binomial(3, 0.2, line_order.size)
+    scale = people.spend[o_person[line_order]] / 60.0
+    price = np.round(base_price[product] * scale, 2) + 0.5
+    amount = np.round(price * qty, 2)
+    channel_of = {"crm": "call-center", "shop": "web", "app": "app", "store": None}
+    stamps = _stamp(params.start, o_day, rng.integers(0, 86_400, o_person.size))
+    recs = o_rec[line_order]
+    currency = ["CNY" if people.cn[o_person[o]] else "USD" for o in line_order]
+    channels: list[str] = []
+    for r in recs:
+        ch = channel_of[records.source[r]]
+        channels.append(ch if ch else f"store-{1 + (int(records.person[r]) % 10):02d}")
+    return {
+        "order_id": [f"O{o + 1:09d}" for o in line_order],
+        "source": [records.source[r] for r in recs],
+        "source_customer_id": [records.sid[r] for r in recs],
+        "purchased_at": [stamps[o] for o in line_order],
+        "amount": amount.tolist(),
+        "channel_id": channels,
+        "product_id": [f"P{x:04d}" for x in product],
+        "category": [CATEGORIES[x % len(CATEGORIES)] for x in product],
+        "quantity": qty.tolist(),
+        "unit_price": price.tolist(),
+        "currency": currency,
+    }
+
+
+def _referrals(
+    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
+    n = people.n
+    by_signup = np.argsort(people.signup, kind="stable")
+    weights = people.propensity[by_signup]
+    cum = np.cumsum(weights)
+    referred_rank = np.flatnonzero(rng.random(n) < 0.35)
+    referred_rank = referred_rank[referred_rank > 0]
+    draw = rng.random(referred_rank.size) * cum[referred_rank - 1]
+    referrer_rank = np.minimum(np.searchsorted(cum, draw, side="right"), referred_rank - 1)
+    src_p = by_signup[referrer_rank]
+    dst_p = by_signup[referred_rank]
+    src_r = _record_of(rng, people, records, src_p)
+    dst_r = _record_of(rng, people, records, dst_p)
+    multi = np.flatnonzero(people.k >= 2)
+    selfs = multi[rng.random(multi.size) < 0.01]
+    self_pairs = [(records.first_of[p], records.first_of[p] + 1) for p in selfs]
+    pairs = list(zip(src_r.tolist(), dst_r.tolist(), strict=True)) + self_pairs
+    campaigns = ("spring-promo", "friends-get-10", "vip-invite", None)
+    camp = rng.integers(0, len(campaigns), len(pairs))
+    signup_day = people.signup[[records.person[b] for _, b in pairs]] if pairs else np.array([])
+    stamps = _stamp(
+        params.start, np.asarray(signup_day, dtype=np.int64), rng.integers(0, 86_400, len(pairs))
+    )
+    truth = [
+        (f"{records.source[a]}:{records.sid[a]}", f"{records.source[b]}:{records.sid[b]}")
+        for a, b in self_pairs
+    ]
+    return {
+        "referrer_source": [records.source[a] for a, _ in pairs],
+        "referrer_id": [records.sid[a] for a, _ in pairs],
+        "referred_source": [records.source[b] for _, b in pairs],
+        "referred_id": [records.sid[b] for _, b in pairs],
+        "referred_at": stamps,
+        "campaign": [campaigns[c] for c in camp],
+    }, truth
+
+
+def _social(
+    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+) -> tuple[dict[str, list[Any]], np.ndarray]:
+    n = people.n
+    sizes: list[int] = []
+    while sum(sizes) < n:
+        sizes.append(int(min(20 + rng.pareto(1.5) * 40, 1000)))
+    sizes[-1] -= sum(sizes) - n
+    community = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    members = np.argsort(community, kind="stable")
+    start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    size = np.asarray(sizes, dtype=np.int64)
+    prop_sorted = people.propensity[members]
+    cum = np.cumsum(prop_sorted)
+    degree = 1 + rng.poisson(np.clip(rng.lognormal(1.6, 0.5, n), 1, 40))
+    src = np.repeat(np.arange(n), degree)
+    c = community[src]
+    outside = rng.random(src.size) < params.mixing
+    kind = rng.choice(3, size=src.size, p=[0.5, 0.3, 0.2])  # friend, interacts, follows
+    inside_pos = start[c] + (rng.random(src.size) * size[c]).astype(np.int64)
+    # follows lean towards the community's high-propensity members (the planted influencers)
+    lo = np.where(start[c] > 0, cum[np.maximum(start[c] - 1, 0)], 0.0)
+    hi = cum[start[c] + size[c] - 1]
+    biased = np.searchsorted(cum, lo + rng.random(src.size) * (hi - lo), side="right")
+    biased = np.clip(biased, start[c], start[c] + size[c] - 1)
+    inside = members[np.where(kind == 2, biased, inside_pos)]
+    anywhere = rng.integers(0, n, src.size)
+    dst = np.where(outside, anywhere, inside)
+    keep = src != dst
+    src, dst, kind = src[keep], dst[keep], kind[keep]
+    pair = src.astype(np.int64) * n + dst
+    _, first = np.unique(pair, return_index=True)
+    first.sort()
+    src, dst, kind = src[first], dst[first], kind[first]
+    src_r = _record_of(rng, people, records, src)
+    dst_r = _record_of(rng, people, records, dst)
+    names = ("friend", "interacts", "follows")
+    weight = np.where(kind == 1, rng.integers(1, 11, src.size), 1)
+    since_day = np.maximum(people.signup[src], people.signup[dst])
+    platforms = ("instagram", "wechat", "x", "facebook")
+    plat = rng.integers(0, len(platforms), src.size)
+    return {
+        "from_source": [records.source[r] for r in src_r],
+        "from_id": [records.sid[r] for r in src_r],
+        "to_source": [records.source[r] for r in dst_r],
+        "to_id": [records.sid[r] for r in dst_r],
+        "kind": [names[k] for k in kind],
+        "weight": weight.astype(float).tolist(),
+        "platform": [platforms[p] for p in plat],
+        "since": _stamp(params.start, since_day, rng.integers(0, 86_400, src.size)),
+    }, community
+
+
+# -- output ---------------------------------------------------------------------------------
+class _Writer:
+    def __init__(self, out: Path, fmt: str, summary: DatasetSummary) -> None:
+        self.out, self.fmt, self.summary = out, fmt, summary
+
+    def write(self, name: str, columns: dict[str, list[Any]], folder: Path | None = None) -> None:
+        import pyarrow as pa
+
+        table = pa.table(columns)
+        target = (folder or self.out) / f"{name}.{self.fmt}"
+        if self.fmt == "csv":
+            import pyarrow.csv as pacsv
+
+            pacsv.write_csv(table, target)
+        elif self.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, target)
+        else:
+            table.to_pandas().to_json(target, orient="records", lines=True, force_ascii=False)
+        if folder is None:
+            self.summary.rows[name] = table.num_rows
+
+
+def _write_truth(
+    out: Path,
+    people: _People,
+    records: _Records,
+    community: np.ndarray,
+    self_refs: list[tuple[str, str]],
+) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    truth = out / "truth"
+    pid = [f"T{p:08d}" for p in range(people.n)]
+    pacsv.write_csv(
+        pa.table(
+            {
+                "source": records.source,
+                "source_customer_id": records.sid,
+                "person_id": [pid[p] for p in records.person],
+            }
+        ),
+        truth / "records.csv",
+    )
+    ranks = np.empty(people.n, dtype=np.int64)
+    ranks[np.argsort(-people.propensity, kind="stable")] = np.arange(1, people.n + 1)
+    pacsv.write_csv(
+        pa.table(
+            {
+                "person_id": pid,
+                "community_id": community.tolist(),
+                "household_id": [pid[h] for h in people.household],
+                "signup_day": people.signup.tolist(),
+                "churn_day": people.churn.tolist(),
+                "purchase_rate": people.rate.tolist(),
+                "referral_propensity": people.propensity.tolist(),
+                "influence_rank": ranks.tolist(),
+            }
+        ),
+        truth / "persons.csv",
+    )
+    top = np.argsort(-people.propensity, kind="stable")[: max(1, people.n // 100)]
+    pacsv.write_csv(
+        pa.table(
+            {
+                "person_id": [pid[p] for p in top],
+                "rank": list(range(1, top.size + 1)),
+            }
+        ),
+        truth / "influencers.csv",
+    )
+    pacsv.write_csv(
+        pa.table(
+            {
+                "referrer_uid": [a for a, _ in self_refs] or pa.array([], pa.string()),
+                "referred_uid": [b for _, b in self_refs] or pa.array([], pa.string()),
+            }
+        ),
+        truth / "self_referrals.csv",
+    )
