@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint typecheck unit neo4j-start neo4j-stop bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "custgraph needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+## Generate a sample dataset, load it into the embedded store and print what to open next.
+demo: $(STAMP)
+	$(BIN)/custgraph demo
+
+## Lint, type-check and run every test (starts a real Neo4j through scripts/neo4j).
+test: $(STAMP) lint typecheck
+	PYTHON=$(abspath $(BIN)/python) $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+neo4j-start:
+	PYTHON=$(abspath $(BIN)/python) scripts/neo4j start
+
+neo4j-stop:
+	scripts/neo4j stop
+
+bench: $(STAMP)
+	$(BIN)/python bench/load.py
+
+clean:
+	-scripts/neo4j stop
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache custgraph-demo custgraph.db*

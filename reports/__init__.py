@@ -1,0 +1,3 @@
+"""custgraph reports (arrives with its issue)."""
+
+__all__: list[str] = []

@@ -1,0 +1,83 @@
+"""Shared fixtures: a real SQLite store per test, a real Neo4j per session.
+
+The Neo4j fixture uses ``CUSTGRAPH_NEO4J_URI`` when set; otherwise it starts a server with
+``scripts/neo4j start`` (assembled from Maven Central) and stops it at the end. When
+``CI=true`` a Neo4j that cannot start fails the run: Neo4j tests never skip on CI.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.settings import Settings
+from graph.store import Neo4jStore, SqliteStore, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """A fresh embedded store with its schema."""
+    store = SqliteStore(tmp_path / "test.db", batch_size=500)
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+def _start_neo4j() -> tuple[Settings, bool]:
+    env_uri = os.environ.get("CUSTGRAPH_NEO4J_URI")
+    if env_uri:
+        return Settings.from_env(), False
+    port = os.environ.get("NEO4J_BOLT_PORT", "7687")
+    env = {**os.environ, "PYTHON": sys.executable}
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "neo4j"), "start"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = f"scripts/neo4j start failed:\n{result.stdout}\n{result.stderr}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    already = "already running" in result.stderr
+    password = os.environ.get("CUSTGRAPH_NEO4J_PASSWORD", "custgraph-dev")
+    return Settings(neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_password=password), not already
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Settings]:
+    """Settings of a running real Neo4j (started here if needed)."""
+    settings, started_here = _start_neo4j()
+    yield settings
+    if started_here and os.environ.get("CUSTGRAPH_KEEP_NEO4J") != "1":
+        subprocess.run([str(ROOT / "scripts" / "neo4j"), "stop"], capture_output=True, check=False)
+
+
+@pytest.fixture
+def neo4j_store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    """A real Neo4j store, emptied before the test."""
+    store = Neo4jStore.connect(neo4j_settings)
+    store.ping()
+    store.write("admin/wipe")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
+def store(request: pytest.FixtureRequest) -> Store:
+    """Each store in turn: the conformance and loader tests run against both."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_store")  # type: ignore[no-any-return]
+    request.applymarker(pytest.mark.neo4j)
+    return request.getfixturevalue("neo4j_store")  # type: ignore[no-any-return]

@@ -1,0 +1,331 @@
+"""Loading files into both stores: accounting, rejections, idempotency, increments, hostility."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.errors import InputError
+from graph.store import Store
+from loaders import Mapping, load_files
+from tests.snapshots import snapshot
+
+CUSTOMERS = """\
+source,source_customer_id,first_name,last_name,email,phone,birth_date,consent_marketing,country
+crm,1,Ann,Lee,ANN@Example.com ,(415) 555-0132,1990-02-03,yes,
+crm,2,Bo,Chan,bo@example.com,+44 20 7946 0958,1985-07-30,no,
+shop,9,伟,王,wang.wei@163.com,13800138000,1979-12-01,true,CN
+"""
+CHANNELS = "channel_id,kind,name\nweb,web,Web shop\nstore-1,store,Store 1\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rejects_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "customers.csv", CUSTOMERS)
+    write(data, "channels.csv", CHANNELS)
+    return data
+
+
+def test_every_row_is_loaded_or_rejected_with_line_column_and_reason(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    write(
+        base,
+        "purchases.csv",
+        "order_id,source,source_customer_id,purchased_at,amount,channel_id,currency\n"
+        "o1,crm,1,2024-01-05T10:00:00Z,10.50,web,EUR\n"
+        "o2,crm,404,2024-01-05T10:00:00Z,3,web,EUR\n"  # unknown record
+        "o3,crm,1,yesterday,3,web,EUR\n"  # bad time
+        "o4,crm,1,2024-01-05,abc,web,EUR\n"  # bad amount
+        "o5,crm,1,2024-01-05,3,moon,EUR\n"  # unknown channel
+        ",crm,1,2024-01-05,3,web,EUR\n"  # missing order id
+        "o7,crm,1,2024-01-05,3,web,EURO\n",
+    )  # bad currency
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    purchases = next(f for f in report.files if f.kind == "purchases")
+    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 1, 6)
+    assert report.rows_read == report.rows_loaded + report.rows_rejected
+    assert purchases.rejects_path is not None
+    rows = rejects_of(Path(purchases.rejects_path))
+    assert [(r["line"], r["column"], r["reason"]) for r in rows] == [
+        ("3", "source_customer_id", "refers to a record that no loaded customers file has"),
+        (
+            "4",
+            "purchased_at",
+            "is not a date-time (ISO-8601, e.g. 2024-03-01T14:05:00Z); set a format in the mapping",
+        ),
+        ("5", "amount", "is not an amount (expected a number such as 12.50)"),
+        ("6", "channel_id", "refers to a channel that no loaded channels file has"),
+        ("7", "order_id", "is required"),
+        ("8", "currency", "is not an ISO 4217 code such as EUR"),
+    ]
+    assert all(r["file"] == "purchases.csv" for r in rows)
+
+
+def test_rejections_never_quote_the_value(store: Store, base: Path, tmp_path: Path) -> None:
+    write(
+        base,
+        "customers_bad.csv",
+        "source,source_customer_id,email,phone\ncrm,7,secret-person-at-mail,12\n",
+    )
+    report = load_files(store, [base / "customers_bad.csv"], rejects_dir=tmp_path / "rej")
+    text = Path(report.files[0].rejects_path or "").read_text(encoding="utf-8")
+    assert "secret-person" not in text
+    assert "is not an e-mail address" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "header_and_row", "column", "reason"),
+    [
+        (
+            "referrals.csv",
+            "referrer_source,referrer_id,referred_source,referred_id\ncrm,1,crm,1\n",
+            "referred_id",
+            "a record cannot refer itself",
+        ),
+        (
+            "referrals.csv",
+            "referrer_source,referrer_id,referred_source,referred_id\ncrm,1,crm,77\n",
+            "referred_id",
+            "refers to a record that no loaded customers file has",
+        ),
+        (
+            "social_links.csv",
+            "from_source,from_id,to_source,to_id,kind\ncrm,1,crm,2,enemy\n",
+            "kind",
+            "must be one of follows, friend, interacts",
+        ),
+        (
+            "social_links.csv",
+            "from_source,from_id,to_source,to_id,kind,weight\ncrm,1,crm,2,friend,-1\n",
+            "weight",
+            "must be at least 0",
+        ),
+        (
+            "touchpoints.csv",
+            "source,source_customer_id,channel_id,occurred_at,count\n"
+            "crm,1,web,2024-01-01T00:00:00Z,0\n",
+            "count",
+            "must be at least 1",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,birth_date\ncrm,5,2999-01-01\n",
+            "birth_date",
+            "is in the future",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id\ncr:m,5\n",
+            "source",
+            "must not contain ':' (records are named SOURCE:ID)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,consent_marketing\ncrm,5,maybe\n",
+            "consent_marketing",
+            "is not a yes/no value (expected true/false, yes/no or 1/0)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,phone\ncrm,5,12\n",
+            "phone",
+            "is not a phone number (fewer than 5 digits)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id\ncrm,5,extra\n",
+            "",
+            "has 3 fields, the header has 2",
+        ),
+    ],
+)
+def test_each_rejection_reason(
+    store: Store,
+    base: Path,
+    tmp_path: Path,
+    name: str,
+    header_and_row: str,
+    column: str,
+    reason: str,
+) -> None:
+    write(base, name, header_and_row)
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    target = next(f for f in report.files if Path(f.path).name == name)
+    assert (target.rows_read, target.rows_rejected) == (1, 1)
+    rows = rejects_of(Path(target.rejects_path or ""))
+    assert [(r["line"], r["column"], r["reason"]) for r in rows] == [("2", column, reason)]
+
+
+def test_invalid_utf8_rejects_the_row_not_the_file(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    path = base / "customers_latin1.csv"
+    path.write_bytes(
+        "source,source_customer_id,city\ncrm,7,München\n".encode("latin-1") + b"crm,8,Berlin\n"
+    )
+    report = load_files(store, [path], rejects_dir=tmp_path / "rej")
+    f = report.files[0]
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (2, 1, 1)
+    assert rejects_of(Path(f.rejects_path or ""))[0]["reason"].startswith("is not valid UTF-8")
+
+
+def test_missing_required_columns_fail_before_anything_is_written(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    write(base, "referrals.csv", "referrer_source,referred_id\ncrm,1\n")
+    with pytest.raises(InputError) as caught:
+        load_files(store, [base], rejects_dir=tmp_path / "rej")
+    message = str(caught.value)
+    assert (
+        "referrals.csv (referrals) lacks required columns: referrer_id, referred_source" in message
+    )
+    assert "expected referrer_source, referrer_id, referred_source, referred_id" in message
+    assert store.read("load/existing_customers", uids=["crm:1"]) == []
+
+
+def test_loading_the_same_files_twice_changes_nothing(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    write(
+        base,
+        "touchpoints.csv",
+        "source,source_customer_id,channel_id,occurred_at,count\n"
+        "crm,1,web,2024-01-01T00:00:00Z,2\ncrm,1,web,2024-02-01T00:00:00Z,1\n",
+    )
+    load_files(store, [base], rejects_dir=tmp_path / "rej")
+    first = snapshot(store)
+    again = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    assert {f.status for f in again.files} == {"skipped"}
+    assert snapshot(store) == first
+    touched = first.get("touched") or first.get("TOUCHED")
+    assert touched is not None
+    assert len(touched) == 1
+    assert json.loads(touched[0])["count"] == 3
+
+
+def test_a_later_file_updates_records_and_adds_new_ones(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    load_files(store, [base], rejects_dir=tmp_path / "rej")
+    later = tmp_path / "later"
+    later.mkdir()
+    write(
+        later,
+        "customers.csv",
+        "source,source_customer_id,first_name,email\ncrm,1,Anne,anne@new.example\ncrm,3,Cy,\n",
+    )
+    report = load_files(store, [later], rejects_dir=tmp_path / "rej")
+    assert report.files[0].status == "loaded"
+    assert {
+        r["uid"]
+        for r in store.read("load/existing_customers", uids=["crm:1", "crm:2", "crm:3", "shop:9"])
+    } == {"crm:1", "crm:2", "crm:3", "shop:9"}
+    flat = json.dumps(snapshot(store), ensure_ascii=False)
+    assert "anne@new.example" in flat
+    ids = [
+        r
+        for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:1")
+        if r["label"] == "Identifier"
+    ]
+    assert [r["key"] for r in ids] == ["email:anne@new.example"]
+
+
+def test_hostile_values_load_as_plain_text(store: Store, base: Path, tmp_path: Path) -> None:
+    write(
+        base,
+        "customers_hostile.csv",
+        "source,source_customer_id,first_name,city\n"
+        'crm,h1,"x\'}) DETACH DELETE n //","\'; DROP TABLE customer; --"\n',
+    )
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    assert report.rows_rejected == 0
+    flat = json.dumps(snapshot(store), ensure_ascii=False)
+    assert "x'}) DETACH DELETE n //" in flat
+    assert "'; DROP TABLE customer; --" in flat
+    assert (
+        len(store.read("load/existing_customers", uids=["crm:1", "crm:2", "shop:9", "crm:h1"])) == 4
+    )
+
+
+def test_normalisation_of_loaded_values(store: Store, base: Path, tmp_path: Path) -> None:
+    load_files(store, [base], rejects_dir=tmp_path / "rej", region="US")
+    keys = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:1")}
+    assert {"email:ann@example.com", "phone:+14155550132"} <= keys
+    keys9 = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="shop:9")}
+    assert "phone:+8613800138000" in keys9  # the record's country wins over the default region
+    keys2 = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:2")}
+    assert "phone:+442079460958" in keys2
+
+
+def test_jsonl_parquet_and_gzip_load_alike(store: Store, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"channel_id": "a", "kind": "web"}, {"channel_id": "b", "kind": "app", "name": "App"}]
+    (tmp_path / "channels.jsonl.gz").write_bytes(
+        gzip.compress("\n".join(json.dumps(r) for r in rows).encode())
+    )
+    pq.write_table(
+        pa.Table.from_pylist([{"channel_id": "c", "kind": "store", "name": None}]),
+        tmp_path / "channels_more.parquet",
+    )
+    report = load_files(
+        store,
+        [tmp_path / "channels.jsonl.gz", tmp_path / "channels_more.parquet"],
+        rejects_dir=tmp_path / "rej",
+    )
+    assert [(f.rows_read, f.rows_loaded) for f in report.files] == [(2, 2), (1, 1)]
+    assert store.read("load/channel_by_id", channelId="b") == [
+        {"channelId": "b", "kind": "app", "name": "App"}
+    ]
+
+
+def test_a_mapping_renames_and_converts_another_layout(store: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "shop_export.csv",
+        "Customer No,Email Address,Mobile,Joined\n77,Kim@Shop.example,0151 23456789,31/12/2023\n",
+    )
+    mapping = Mapping.model_validate(
+        {
+            "kind": "customers",
+            "constants": {"source": "shop"},
+            "columns": {
+                "Customer No": "source_customer_id",
+                "Email Address": "email",
+                "Mobile": "phone",
+                "Joined": "signup_at",
+            },
+            "formats": {"signup_at": "%d/%m/%Y"},
+            "default_region": "DE",
+            "timezone": "Europe/Berlin",
+        }
+    )
+    report = load_files(store, [path], mapping=mapping, rejects_dir=tmp_path / "rej")
+    assert (report.rows_loaded, report.rows_rejected) == (1, 0)
+    keys = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="shop:77")}
+    assert keys == {"email:kim@shop.example", "phone:+4915123456789"}
+    flat = json.dumps(snapshot(store))
+    assert "2023-12-30T23:00:00Z" in flat  # midnight in Berlin is 23:00 UTC the day before
+
+
+def _depth(store: Store, depth: int) -> dict[str, object]:
+    return {"slots": {"depth": depth}} if store.kind == "neo4j" else {"depth": depth}

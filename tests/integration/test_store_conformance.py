@@ -1,0 +1,235 @@
+"""The store conformance suite: the same tests against SQLite and a real Neo4j.
+
+Both stores must give the same answers to the same named queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.errors import QueryError
+from graph.model import RelType
+from graph.store import Step, Store
+
+CUSTOMER_PROPS = [
+    "uid",
+    "source",
+    "sourceId",
+    "firstName",
+    "lastName",
+    "fullName",
+    "email",
+    "phone",
+    "birthDate",
+    "gender",
+    "street",
+    "city",
+    "postcode",
+    "region",
+    "country",
+    "nationalId",
+    "loyaltyId",
+    "deviceId",
+    "occupation",
+    "incomeBand",
+    "signupAt",
+    "consentMarketing",
+    "interests",
+]
+
+
+def customer(uid: str, **values: Any) -> dict[str, Any]:
+    source, _, sid = uid.partition(":")
+    row: dict[str, Any] = dict.fromkeys(CUSTOMER_PROPS)
+    row.update({"uid": uid, "source": source, "sourceId": sid, **values})
+    return row
+
+
+def seed_small_graph(store: Store) -> None:
+    """Three records, one shared e-mail, a channel, an order, a referral and a follow."""
+    store.write("load/merge_channels", rows=[{"channelId": "web", "kind": "web", "name": "Web"}])
+    store.write(
+        "load/merge_customers",
+        rows=[
+            customer(
+                "crm:1",
+                firstName="Ann",
+                birthDate="1990-01-02",
+                signupAt="2024-01-01T10:00:00Z",
+                consentMarketing=True,
+            ),
+            customer("shop:9", fullName="王伟", consentMarketing=False),
+            customer("app:5", firstName="Bo"),
+        ],
+    )
+    store.write(
+        "load/merge_customer_identifiers",
+        rows=[
+            {
+                "uid": "crm:1",
+                "key": "email:ann@example.com",
+                "kind": "email",
+                "value": "ann@example.com",
+            },
+            {
+                "uid": "shop:9",
+                "key": "email:ann@example.com",
+                "kind": "email",
+                "value": "ann@example.com",
+            },
+        ],
+    )
+    store.write(
+        "load/merge_order_lines",
+        rows=[
+            {
+                "orderId": "o1",
+                "uid": "crm:1",
+                "purchasedAt": "2024-02-01T09:30:00Z",
+                "amount": 12.5,
+                "currency": "EUR",
+                "channelId": "web",
+                "productId": "p1",
+                "category": "books",
+                "quantity": 1.0,
+            },
+        ],
+    )
+    store.write(
+        "load/merge_referrals",
+        rows=[{"src": "crm:1", "dst": "app:5", "at": "2024-03-01T00:00:00Z", "campaign": "spring"}],
+    )
+    store.write(
+        "load/merge_social",
+        rows=[{"src": "app:5", "dst": "shop:9", "weight": 2.0, "since": None, "platform": "x"}],
+        slots={"rel": RelType.FOLLOWS},
+    )
+
+
+def counts(store: Store) -> dict[str, int]:
+    return {r["name"]: r["count"] for r in store.read("status/counts") if r["count"]}
+
+
+def test_schema_setup_is_idempotent(store: Store) -> None:
+    store.ensure_schema()
+    store.ensure_schema()
+    assert counts(store) == {}
+
+
+def test_upserts_are_idempotent(store: Store) -> None:
+    seed_small_graph(store)
+    first = counts(store)
+    seed_small_graph(store)
+    assert counts(store) == first
+    assert first == {
+        "Customer": 3,
+        "Identifier": 1,
+        "Email": 1,
+        "Channel": 1,
+        "Product": 1,
+        "Order": 1,
+        "HAS_IDENTIFIER": 2,
+        "PLACED": 1,
+        "CONTAINS": 1,
+        "VIA": 1,
+        "REFERRED": 1,
+        "FOLLOWS": 1,
+    }
+
+
+def test_read_back_returns_what_was_written(store: Store) -> None:
+    seed_small_graph(store)
+    assert store.read("load/channel_by_id", channelId="web") == [
+        {"channelId": "web", "kind": "web", "name": "Web"}
+    ]
+    assert store.read("load/channel_by_id", channelId="nope") == []
+    assert store.read("load/existing_customers", uids=["crm:1", "zzz:0", "shop:9"]) in (
+        [{"uid": "crm:1"}, {"uid": "shop:9"}],
+        [{"uid": "shop:9"}, {"uid": "crm:1"}],
+    )
+
+
+def test_one_hop_neighbourhood(store: Store) -> None:
+    seed_small_graph(store)
+    rows = _neighbourhood(store, "crm:1", 1)
+    assert rows == [
+        {"label": "Customer", "key": "app:5", "hops": 1},
+        {"label": "Identifier", "key": "email:ann@example.com", "hops": 1},
+        {"label": "Order", "key": "o1", "hops": 1},
+    ]
+
+
+def test_two_hop_neighbourhood(store: Store) -> None:
+    seed_small_graph(store)
+    rows = _neighbourhood(store, "crm:1", 2)
+    assert [(r["label"], r["key"], r["hops"]) for r in rows] == [
+        ("Customer", "app:5", 1),
+        ("Identifier", "email:ann@example.com", 1),
+        ("Order", "o1", 1),
+        ("Channel", "web", 2),
+        ("Customer", "shop:9", 2),
+        ("Product", "p1", 2),
+    ]
+
+
+def test_delete_removes_the_record_and_its_relationships(store: Store) -> None:
+    seed_small_graph(store)
+    store.write("load/delete_customer", uid="crm:1")
+    after = counts(store)
+    assert after["Customer"] == 2
+    assert after["HAS_IDENTIFIER"] == 1
+    assert "REFERRED" not in after
+    assert "PLACED" not in after
+    assert after["Order"] == 1  # orders stay, unlinked
+    assert _neighbourhood(store, "crm:1", 1) == []
+
+
+def test_values_travel_as_parameters_never_as_query_text(store: Store) -> None:
+    hostile = ["x'}) DETACH DELETE n //", "'; DROP TABLE customer; --", '"}) RETURN 1 //']
+    store.write(
+        "load/merge_customers",
+        rows=[customer(f"crm:{i}", firstName=value, city=value) for i, value in enumerate(hostile)],
+    )
+    assert counts(store)["Customer"] == 3
+    for i, _value in enumerate(hostile):
+        assert store.read("load/existing_customers", uids=[f"crm:{i}"]) == [{"uid": f"crm:{i}"}]
+
+
+def test_unicode_round_trips(store: Store) -> None:
+    store.write(
+        "load/merge_channels",
+        rows=[{"channelId": "门店-北京", "kind": "store", "name": "北京朝阳门店 🛍"}],
+    )
+    assert store.read("load/channel_by_id", channelId="门店-北京")[0]["name"] == "北京朝阳门店 🛍"
+
+
+def test_a_failing_step_rolls_back_the_whole_transaction(store: Store) -> None:
+    good = [{"channelId": "web", "kind": "web", "name": "Web"}]
+    bad = [customer("crm:1", source=None, sourceId=None) | {"uid": None}]
+    with pytest.raises(QueryError) as caught:
+        store.write_tx([Step("load/merge_channels", good), Step("load/merge_customers", bad)])
+    assert "load/merge_customers" in str(caught.value)
+    assert store.read("load/channel_by_id", channelId="web") == []
+
+
+def test_unknown_query_names_the_query(store: Store) -> None:
+    with pytest.raises(QueryError, match=r"no .* query named 'nope/nothing'"):
+        store.read("nope/nothing")
+
+
+def test_both_stores_answer_alike(sqlite_store: Store, neo4j_store: Store) -> None:
+    for s in (sqlite_store, neo4j_store):
+        seed_small_graph(s)
+    assert sqlite_store.read("status/counts") == neo4j_store.read("status/counts")
+    for depth in (1, 2, 3):
+        assert _neighbourhood(sqlite_store, "crm:1", depth) == _neighbourhood(
+            neo4j_store, "crm:1", depth
+        )
+
+
+def _neighbourhood(store: Store, uid: str, depth: int) -> list[dict[str, Any]]:
+    if store.kind == "neo4j":
+        return store.read("graph/neighborhood", slots={"depth": depth}, uid=uid)
+    return store.read("graph/neighborhood", uid=uid, depth=depth)

@@ -1,0 +1,76 @@
+"""Normalisers: the store's form of each value, or a reason without the value."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loaders.normalize import (
+    BadValue,
+    normalize_amount,
+    normalize_bool,
+    normalize_datetime,
+    normalize_email,
+    normalize_name,
+    normalize_phone,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("(415) 555-0132", "US", "+14155550132"),
+        ("+1 415.555.0132", "DE", "+14155550132"),
+        ("030 1234567", "DE", "+49301234567"),
+        ("138 0013 8000", "CN", "+8613800138000"),
+        ("0000000000", "US", "+10000000000"),
+        ("12-34-5", "US", "12345"),
+    ],
+)
+def test_phones_become_e164_or_digits(raw: str, region: str, e164: str) -> None:
+    assert normalize_phone(raw, region) == e164
+
+
+def test_a_number_gets_one_key_whatever_its_format() -> None:
+    forms = ["000-000-0000", "(000) 000 0000", "+1 000 000 0000"]
+    assert {normalize_phone(f, "US") for f in forms} == {"+10000000000"}
+
+
+def test_names_are_nfkc_with_collapsed_spaces() -> None:
+    assert normalize_name("  王\u3000 伟 ") == "王 伟"
+    assert normalize_name("ﬁona\t  Smith") == "fiona Smith"
+
+
+def test_times_become_utc_text() -> None:
+    assert normalize_datetime("2024-06-01T12:00:00+02:00") == "2024-06-01T10:00:00Z"
+    assert normalize_datetime("2024-06-01") == "2024-06-01T00:00:00Z"
+    assert normalize_datetime("2024-06-01 08:00", tz="Asia/Shanghai") == "2024-06-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("12.345", 12.34), ("1,000.5", 1000.5), (" -3 ", -3.0)])
+def test_amounts_are_exact_to_the_cent(raw: str, value: float) -> None:
+    assert normalize_amount(raw) == value
+
+
+def test_decimal_comma_amounts() -> None:
+    assert normalize_amount("1.234,56", decimal_comma=True) == 1234.56
+
+
+@pytest.mark.parametrize("raw", ["abc", "nan", "inf", ""])
+def test_bad_amounts_say_why_without_the_value(raw: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        normalize_amount(raw)
+    assert raw not in str(caught.value) or raw == ""
+
+
+def test_booleans() -> None:
+    assert normalize_bool("Opt-In") is True
+    assert normalize_bool("0") is False
+    with pytest.raises(BadValue):
+        normalize_bool("maybe")
+
+
+@given(st.emails())
+def test_any_valid_email_is_accepted_and_lower_cased(email: str) -> None:
+    assert normalize_email(f"  {email.upper()} ") == email.lower() or "@" in email

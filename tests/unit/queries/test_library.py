@@ -1,0 +1,54 @@
+"""Every query is a documented named file, in both dialects, and used by the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from graph.model import Label
+from queries import list_queries, load_query, render
+
+ROOT = Path(__file__).resolve().parents[3]
+CODE = [
+    p
+    for d in ("graph", "loaders", "api", "reports", "cli", "tests")
+    for p in (ROOT / d).rglob("*.py")
+]
+
+
+def test_every_query_has_a_header_with_purpose_params_and_returns() -> None:
+    for dialect in ("cypher", "sql"):
+        for name in list_queries(dialect):  # type: ignore[arg-type]
+            header = load_query(dialect, name).header  # type: ignore[arg-type]
+            assert header, f"{dialect}:{name} has no header"
+            assert "$params:" in header, f"{dialect}:{name} does not list its $params"
+            assert "returns:" in header, f"{dialect}:{name} does not say what it returns"
+
+
+def test_every_query_exists_in_both_dialects() -> None:
+    assert list_queries("cypher") == list_queries("sql")
+
+
+def test_every_query_is_used() -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in CODE)
+    unused = [n for n in list_queries("cypher") if f'"{n}"' not in text]
+    assert unused == []
+
+
+def test_render_splices_only_model_names_and_small_integers() -> None:
+    query = load_query("cypher", "graph/neighborhood")
+    assert "[*1..3]" in render(query, depth=3)
+    with pytest.raises(TypeError):
+        render(query, depth="1]-(m) DETACH DELETE m //")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="out of range"):
+        render(query, depth=10**6)
+    with pytest.raises(KeyError, match="needs depth="):
+        render(query, other=Label.PERSON)
+
+
+def test_no_query_formats_values_into_text() -> None:
+    pattern = re.compile(r"""(read|write|frame)\(\s*f["']""")
+    offenders = [str(p) for p in CODE if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
