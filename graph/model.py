@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 __all__ = [
     "IDENTIFIER_KINDS",
@@ -210,6 +211,7 @@ SOCIAL_KINDS: dict[str, RelType] = {
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
+@cache
 def to_graph(name: str) -> str:
     """Return the graph (camelCase) spelling of a Python (snake_case) name.
 
@@ -220,6 +222,7 @@ def to_graph(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+@cache
 def to_python(name: str) -> str:
     """Return the Python (snake_case) spelling of a graph (camelCase) name.
 

@@ -163,10 +163,11 @@ class SqliteStore:
                 for statement in self._compiled(step.name, step.slots):
                     if step.rows is None:
                         conn.execute(statement, _sql_params(step.params))
-                    else:
-                        conn.executemany(
-                            statement, (_sql_params({**step.params, **r}) for r in step.rows)
-                        )
+                    elif step.params:
+                        shared = _sql_params(step.params)
+                        conn.executemany(statement, ({**shared, **r} for r in step.rows))
+                    else:  # rows hold scalars only (the loaders' rows do)
+                        conn.executemany(statement, step.rows)
 
     def ensure_schema(self) -> None:
         """Create every table and index (idempotent)."""
