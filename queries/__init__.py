@@ -43,6 +43,12 @@ class Query:
     header: str
 
     @property
+    def autocommit(self) -> bool:
+        """The header says ``mode: autocommit``: Neo4j must run it in an implicit transaction
+        (needed by ``CALL { … } IN TRANSACTIONS``); it cannot join a larger transaction."""
+        return any(line.startswith("mode: autocommit") for line in self.header.splitlines())
+
+    @property
     def purpose(self) -> str:
         """The first line of the header."""
         return self.header.splitlines()[0] if self.header else ""

@@ -1,13 +1,11 @@
-// Link records to their normalised identifiers; an Identifier also carries its kind's label
-// (Email, Phone, Device, LoyaltyId, NationalId, Address).
-// $params: $rows — each {uid, key, kind, value}; kind is one of email, phone, device, loyalty,
+// Insert normalised identifiers (one row per distinct key of a batch); each also carries its
+// kind's label (Email, Phone, Device, LoyaltyId, NationalId, Address).
+// $params: $rows — each {key, kind, value}; kind is one of email, phone, device, loyalty,
 //          national, address
 // returns: nothing
 UNWIND $rows AS row
-MATCH (c:Customer {uid: row.uid})
 MERGE (i:Identifier {key: row.key})
 ON CREATE SET i.kind = row.kind, i.value = row.value
-MERGE (c)-[:HAS_IDENTIFIER]->(i)
 FOREACH (_ IN CASE WHEN row.kind = 'email' THEN [1] ELSE [] END | SET i:Email)
 FOREACH (_ IN CASE WHEN row.kind = 'phone' THEN [1] ELSE [] END | SET i:Phone)
 FOREACH (_ IN CASE WHEN row.kind = 'device' THEN [1] ELSE [] END | SET i:Device)

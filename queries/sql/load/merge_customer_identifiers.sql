@@ -1,8 +1,0 @@
--- Link records to their normalised identifiers.
--- $params: $rows — each {uid, key, kind, value}; kind is one of email, phone, device, loyalty,
---          national, address
--- returns: nothing
-INSERT INTO identifier (key, kind, value) VALUES (:key, :kind, :value)
-ON CONFLICT (key) DO NOTHING;
-INSERT INTO has_identifier (src, dst) VALUES (:uid, :key)
-ON CONFLICT (src, dst) DO NOTHING
