@@ -24,19 +24,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from graph.errors import InputError
 from graph.model import RelType
 from graph.runs import utc_now
 from graph.store.base import Step, Store
+from loaders.columnar import prepare_columns
 from loaders.kinds import KINDS, LOAD_ORDER, detect_kind
 from loaders.mapping import Mapping
-from loaders.readers import RawRow, file_format, open_reader
+from loaders.readers import RawBatch, file_format, open_reader
 from loaders.rows import Prepared, RowContext, RowError, prepare_row
 
 __all__ = ["FileReport", "LoadProgress", "LoadReport", "Reject", "load_files"]
@@ -161,6 +164,7 @@ def load_files(
         timezone=mapping.timezone,
         decimal_comma=mapping.decimal_comma,
     )
+    known = _Known(store)
     for plan in sorted(plans, key=lambda p: (LOAD_ORDER.index(p.kind), str(p.path))):
         report.files.append(
             _load_file(
@@ -171,6 +175,7 @@ def load_files(
                 rejects_dir=Path(rejects_dir),
                 batch_size=batch_size,
                 on_progress=on_progress,
+                known=known,
             )
         )
     return report
@@ -228,17 +233,6 @@ def _checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
-    batch: list[RawRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _load_file(
     store: Store,
     plan: _Plan,
@@ -248,6 +242,7 @@ def _load_file(
     rejects_dir: Path,
     batch_size: int,
     on_progress: ProgressFn | None,
+    known: _Known,
 ) -> FileReport:
     started = time.perf_counter()
     checksum = _checksum(plan.path)
@@ -275,14 +270,17 @@ def _load_file(
         "startedAt": utc_now(),
         "finishedAt": None,
     }
-    rejects: list[Reject] = []
     batches = 0
-    with open_reader(plan.path) as reader:
-        for number, batch in enumerate(_batches(iter(reader), batch_size)):
+    with (
+        open_reader(plan.path) as reader,
+        _RejectsFile(rejects_dir / f"{plan.path.name}.rejects.csv") as rejects,
+        _BatchWriter(store, background=store.kind == "neo4j") as writer,
+    ):
+        for number, batch in enumerate(reader.batches(batch_size)):
             batches = number + 1
-            prepared, batch_rejects = _prepare_batch(store, plan, batch, mapping, ctx)
-            rejects.extend(batch_rejects)
-            report.rows_read += len(batch)
+            prepared, batch_rejects = _prepare_batch(known, plan, batch, mapping, ctx)
+            rejects.write(batch_rejects)
+            report.rows_read += batch.rows_read
             report.rows_rejected += len(batch_rejects)
             report.rows_loaded += len(prepared)
             if number >= done_batches:
@@ -293,11 +291,12 @@ def _load_file(
                     "rowsRejected": report.rows_rejected,
                     "status": "loading",
                 }
-                steps = [
-                    *_steps(plan.kind, prepared),
-                    Step("load/record_file", None, {**manifest, **counts}),
-                ]
-                store.write_tx(steps)
+                writer.submit(
+                    [
+                        *_steps(plan.kind, prepared),
+                        Step("load/record_file", None, {**manifest, **counts}),
+                    ]
+                )
             if on_progress:
                 on_progress(
                     LoadProgress(
@@ -314,8 +313,7 @@ def _load_file(
         "finishedAt": utc_now(),
     }
     store.write("load/record_file", **final)
-    if rejects:
-        report.rejects_path = str(_write_rejects(rejects_dir, plan.path, rejects))
+    report.rejects_path = str(rejects.path) if rejects.count else None
     report.seconds = time.perf_counter() - started
     if on_progress:
         on_progress(
@@ -326,47 +324,63 @@ def _load_file(
     return report
 
 
+class _Known:
+    """References already found in the store during this load (bounded), so each record or
+    channel is looked up once rather than once per row that names it."""
+
+    LIMIT = 1_000_000
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._seen: dict[str, set[str]] = {}
+
+    def missing(self, query: str, column: str, keys: set[str]) -> set[str]:
+        seen = self._seen.setdefault(query, set())
+        todo = sorted(keys - seen)
+        if not todo:
+            return set()
+        missing = {r[column] for r in self._store.read(query, keys=todo)}
+        if len(seen) + len(todo) > self.LIMIT:
+            seen.clear()
+        seen.update(k for k in todo if k not in missing)
+        return missing
+
+
 def _prepare_batch(
-    store: Store, plan: _Plan, batch: list[RawRow], mapping: Mapping, ctx: RowContext
+    known: _Known, plan: _Plan, batch: RawBatch, mapping: Mapping, ctx: RowContext
 ) -> tuple[list[Prepared], list[Reject]]:
     name = plan.path.name
-    rejects: list[Reject] = []
-    ready: list[tuple[RawRow, Prepared]] = []
-    for raw in batch:
-        if raw.error:
-            rejects.append(Reject(name, raw.line, "", raw.error))
+    rejects = [Reject(name, raw.line, "", raw.error or "") for raw in batch.errors]
+    n = len(batch.lines)
+    fast = prepare_columns(plan.kind, mapping.apply_columns(dict(batch.columns), n), ctx)
+    ready: list[tuple[int, Prepared]] = []
+    for index, item in enumerate(fast or [None] * n):
+        if item is not None:
+            ready.append((batch.lines[index], item))
             continue
-        try:
-            ready.append((raw, prepare_row(plan.kind, mapping.apply(raw.values), ctx)))
+        try:  # the reference path: exact reasons, and forms the fast path leaves to it
+            values = mapping.apply(batch.values(index))
+            ready.append((batch.lines[index], prepare_row(plan.kind, values, ctx)))
         except RowError as exc:
-            rejects.append(Reject(name, raw.line, exc.column, exc.reason))
-    uids = sorted({u for _, p in ready for u in p.uids})
-    channels = sorted({p.channel for _, p in ready if p.channel})
-    known_uids = (
-        {r["uid"] for r in store.read("load/existing_customers", uids=uids)} if uids else set()
+            rejects.append(Reject(name, batch.lines[index], exc.column, exc.reason))
+    missing_uids = known.missing(
+        "load/missing_customers", "uid", {u for _, p in ready for u in p.uids}
     )
-    known_channels = (
-        {r["channelId"] for r in store.read("load/existing_channels", ids=channels)}
-        if channels
-        else set()
+    missing_channels = known.missing(
+        "load/missing_channels", "channelId", {p.channel for _, p in ready if p.channel}
     )
     prepared: list[Prepared] = []
-    for raw, item in ready:
-        unknown = [u for u in item.uids if u not in known_uids]
+    for line, item in ready:
+        unknown = [u for u in item.uids if u in missing_uids]
         if unknown:
             column = _uid_column(plan.kind, item, unknown[0])
             rejects.append(
-                Reject(
-                    name, raw.line, column, "refers to a record that no loaded customers file has"
-                )
+                Reject(name, line, column, "refers to a record that no loaded customers file has")
             )
-        elif item.channel and item.channel not in known_channels:
+        elif item.channel and item.channel in missing_channels:
             rejects.append(
                 Reject(
-                    name,
-                    raw.line,
-                    "channel_id",
-                    "refers to a channel that no loaded channels file has",
+                    name, line, "channel_id", "refers to a channel that no loaded channels file has"
                 )
             )
         else:
@@ -383,15 +397,6 @@ def _uid_column(kind: str, item: Prepared, uid: str) -> str:
     }.get(kind, "source_customer_id")
 
 
-def _customer_steps(prepared: list[Prepared]) -> list[Step]:
-    rows = [p.row for p in prepared]
-    return [
-        Step("load/merge_customers", rows),
-        Step("load/clear_customer_identifiers", [{"uid": r["uid"]} for r in rows]),
-        Step("load/merge_customer_identifiers", [i for p in prepared for i in p.identifiers]),
-    ]
-
-
 def _social_steps(prepared: list[Prepared]) -> list[Step]:
     by_rel: dict[RelType, list[dict[str, Any]]] = {}
     for p in prepared:
@@ -399,11 +404,64 @@ def _social_steps(prepared: list[Prepared]) -> list[Step]:
     return [Step("load/merge_social", r, slots={"rel": rel}) for rel, r in sorted(by_rel.items())]
 
 
+def _purchase_steps(prepared: list[Prepared]) -> list[Step]:
+    """Orders once per batch, then product lines, channels and order totals.
+
+    Rows are applied in file order, so for every attribute the last line of an order wins,
+    as if each line had been written on its own.
+    """
+    orders: dict[str, dict[str, Any]] = {}
+    channels: dict[str, str] = {}
+    products: dict[str, str | None] = {}
+    lines: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in prepared:
+        r = p.row
+        order = orders.setdefault(r["orderId"], {"hasDirect": False, "directAmount": None})
+        order.update(
+            orderId=r["orderId"], uid=r["uid"], purchasedAt=r["purchasedAt"], currency=r["currency"]
+        )
+        if r["channelId"] is not None:
+            channels[r["orderId"]] = r["channelId"]
+        if r["productId"] is None:
+            order.update(hasDirect=True, directAmount=r["amount"])
+            continue
+        if r["category"] is not None or r["productId"] not in products:
+            products[r["productId"]] = r["category"] or products.get(r["productId"])
+        lines[(r["orderId"], r["productId"])] = {
+            "orderId": r["orderId"],
+            "productId": r["productId"],
+            "quantity": r["quantity"],
+            "amount": r["amount"],
+        }
+    return [
+        Step("load/merge_products", [{"productId": k, "category": v} for k, v in products.items()]),
+        Step("load/merge_orders", list(orders.values())),
+        Step("load/merge_order_lines", list(lines.values())),
+        Step(
+            "load/merge_order_channels",
+            [{"orderId": k, "channelId": v} for k, v in channels.items()],
+        ),
+        Step("load/total_orders", [{"orderId": o} for o in orders]),
+    ]
+
+
+def _customer_steps(prepared: list[Prepared]) -> list[Step]:
+    rows = [p.row for p in prepared]
+    links = [i for p in prepared for i in p.identifiers]
+    nodes = {i["key"]: {"key": i["key"], "kind": i["kind"], "value": i["value"]} for i in links}
+    return [
+        Step("load/merge_customers", rows),
+        Step("load/clear_customer_identifiers", [{"uid": r["uid"]} for r in rows]),
+        Step("load/merge_identifiers", list(nodes.values())),
+        Step("load/link_identifiers", [{"uid": i["uid"], "key": i["key"]} for i in links]),
+    ]
+
+
 _STEPS: dict[str, Callable[[list[Prepared]], list[Step]]] = {
     "customers": _customer_steps,
     "channels": lambda ps: [Step("load/merge_channels", [p.row for p in ps])],
     "touchpoints": lambda ps: [Step("load/add_touches", _aggregate_touches([p.row for p in ps]))],
-    "purchases": lambda ps: [Step("load/merge_order_lines", [p.row for p in ps])],
+    "purchases": _purchase_steps,
     "referrals": lambda ps: [Step("load/merge_referrals", [p.row for p in ps])],
     "social_links": _social_steps,
 }
@@ -428,12 +486,78 @@ def _aggregate_touches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def _write_rejects(rejects_dir: Path, path: Path, rejects: list[Reject]) -> Path:
-    rejects_dir.mkdir(parents=True, exist_ok=True)
-    out = rejects_dir / f"{path.name}.rejects.csv"
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "column", "reason"])
+class _RejectsFile:
+    """``file,line,column,reason`` rows, written as they come; the file exists only if any."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+
+    def write(self, rejects: Sequence[Reject]) -> None:
+        if not rejects:
+            return
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(["file", "line", "column", "reason"])
         for r in rejects:
-            writer.writerow([r.file, r.line, r.column, r.reason])
-    return out
+            self._writer.writerow([r.file, r.line, r.column, r.reason])
+        self.count += len(rejects)
+
+    def __enter__(self) -> _RejectsFile:
+        self.path.unlink(missing_ok=True)  # a re-run rewrites it whole
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+class _BatchWriter:
+    """Commits batches in order; for Neo4j on a background thread while the next is prepared.
+
+    Neo4j spends a batch's time in the server, waiting on the socket, so reading and
+    validating the next batch overlaps it. SQLite writes in this process and releases and
+    re-takes the GIL around every row, so a second thread only convoys: it writes in line.
+    At most two batches wait, so memory stays flat. The first write error stops the writer
+    and is raised in the loading thread.
+    """
+
+    def __init__(self, store: Store, *, background: bool) -> None:
+        self._store = store
+        self._background = background
+        self._queue: queue.Queue[list[Step] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="custgraph-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (steps := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._store.write_tx(steps)
+                except BaseException as exc:  # re-raised in the loading thread
+                    self._error = exc
+
+    def submit(self, steps: list[Step]) -> None:
+        if not self._background:
+            self._store.write_tx(steps)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(steps)
+
+    def __enter__(self) -> _BatchWriter:
+        if self._background:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._background:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error

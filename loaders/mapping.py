@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,21 @@ class Mapping(BaseModel):
         """The canonical names of a file's columns, plus the constants it gains."""
         renamed = [self.columns.get(c, c) for c in columns]
         return renamed + [c for c in self.constants if c not in renamed]
+
+    def apply_columns(self, columns: dict[str, Sequence[Any]], n: int) -> dict[str, Sequence[Any]]:
+        """A batch's columns under canonical names, with constants filled in (as :meth:`apply`).
+
+        >>> Mapping(columns={"Mail": "email"}, constants={"source": "x"}).apply_columns(
+        ...     {"Mail": ["a@b.co"], "source": [""]}, 1)
+        {'email': ['a@b.co'], 'source': ['x']}
+        """
+        out: dict[str, Sequence[Any]] = {}
+        for key, values in columns.items():
+            out[self.columns.get(key, key)] = values
+        for key, constant in self.constants.items():
+            values = out.get(key) or [None] * n
+            out[key] = [constant if v in (None, "") else v for v in values]
+        return out
 
     def apply(self, values: dict[str, Any]) -> dict[str, Any]:
         """One row's values under canonical names, with constants filled in."""

@@ -68,16 +68,29 @@ def normalize_email(value: str) -> str:
     return email
 
 
-@lru_cache(maxsize=262_144)
+_PLAIN_PHONE = re.compile(r"\+?[\d\s().\-/]+")
+
+
 def normalize_phone(value: str, region: str) -> str:
     """E.164 via ``phonenumbers`` when the number parses; otherwise its digits.
 
     Numbers that do not parse (placeholders such as ``0000000000``) are kept as
     ``+``-less digits so identity resolution can see, and guard against, them.
+    Formatting (spaces, brackets, dots, dashes) carries no information, so numbers written
+    only with it are parsed once per digit sequence: ``(415) 555-0132`` and
+    ``415.555.0132`` share one cached parse.
     """
+    text = unicodedata.normalize("NFKC", value).strip()
+    if _PLAIN_PHONE.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        return _parse_phone(("+" if text.startswith("+") else "") + digits, region)
+    return _parse_phone(text, region)
+
+
+@lru_cache(maxsize=131_072)
+def _parse_phone(text: str, region: str) -> str:
     import phonenumbers
 
-    text = unicodedata.normalize("NFKC", value).strip()
     digits = re.sub(r"\D", "", text)
     if len(digits) < 5:
         raise BadValue("is not a phone number (fewer than 5 digits)")

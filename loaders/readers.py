@@ -19,14 +19,14 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from graph.errors import InputError
 
-__all__ = ["RawRow", "Reader", "file_format", "open_reader"]
+__all__ = ["RawBatch", "RawRow", "Reader", "file_format", "open_reader"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -55,6 +55,24 @@ def file_format(path: Path) -> tuple[str, bool]:
     raise InputError(f"{path.name}: unknown format; use .csv, .jsonl or .parquet (optionally .gz)")
 
 
+@dataclass(slots=True)
+class RawBatch:
+    """Consecutive rows of a file as columns, plus the rows that could not be read.
+
+    ``rows_read`` counts both, so batch boundaries depend on the file only (a resumed load
+    finds the same batches).
+    """
+
+    lines: list[int]
+    columns: dict[str, Sequence[Any]]
+    errors: list[RawRow]
+    rows_read: int
+
+    def values(self, index: int) -> dict[str, Any]:
+        """The readable row at ``index`` as a dict (for the per-row reference path)."""
+        return {key: column[index] for key, column in self.columns.items()}
+
+
 class Reader:
     """Iterate a file's rows; ``columns`` is the header; ``position()`` is bytes consumed."""
 
@@ -64,6 +82,8 @@ class Reader:
         self._raw: IO[bytes] = path.open("rb")
         self.size = path.stat().st_size
         self.columns: list[str] = []
+        self._csv_reader: Any = None
+        self._parquet_file: Any = None
         self._rows: Iterator[RawRow]
         try:
             if self.format == "csv":
@@ -117,9 +137,20 @@ class Reader:
         except (csv.Error, gzip.BadGzipFile, EOFError, OSError) as exc:
             raise InputError(f"{self.path.name}: cannot read the header ({exc})") from exc
         self.columns = [h.strip() for h in header]
+        self._csv_reader = reader
         return self._csv_rows(reader, len(self.columns))
 
     def _csv_rows(self, reader: Any, width: int) -> Iterator[RawRow]:
+        columns = self.columns
+        for line, fields, error in self._csv_fields(reader, width):
+            if fields is None:
+                yield RawRow(line, {}, error)
+            else:
+                yield RawRow(line, dict(zip(columns, fields, strict=True)))
+
+    def _csv_fields(
+        self, reader: Any, width: int
+    ) -> Iterator[tuple[int, list[str] | None, str | None]]:
         start = 2
         while True:
             try:
@@ -127,23 +158,79 @@ class Reader:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield RawRow(reader.line_num, {}, f"malformed CSV: {exc}")
+                yield reader.line_num, None, f"malformed CSV: {exc}"
                 start = reader.line_num + 1
                 continue
             except (gzip.BadGzipFile, EOFError, OSError) as exc:
-                yield RawRow(reader.line_num + 1, {}, f"file is truncated or corrupt: {exc}")
+                yield reader.line_num + 1, None, f"file is truncated or corrupt: {exc}"
                 return
             line = start
             start = reader.line_num + 1
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) != width:
-                yield RawRow(line, {}, f"has {len(fields)} fields, the header has {width}")
+                yield line, None, f"has {len(fields)} fields, the header has {width}"
                 continue
             if _undecodable("\x1f".join(fields)):
-                yield RawRow(line, {}, "is not valid UTF-8 (re-export the file as UTF-8)")
+                yield line, None, "is not valid UTF-8 (re-export the file as UTF-8)"
                 continue
-            yield RawRow(line, dict(zip(self.columns, fields, strict=True)))
+            yield line, fields, None
+
+    def batches(self, size: int) -> Iterator[RawBatch]:
+        """The file in batches of ``size`` rows read (readable or not), as columns."""
+        if self.format == "csv" and self._csv_reader is not None:
+            yield from self._csv_batches(size)
+        elif self.format == "parquet" and self._parquet_file is not None:
+            yield from self._parquet_batches(size)
+        else:
+            yield from self._row_batches(size)
+
+    def _csv_batches(self, size: int) -> Iterator[RawBatch]:
+        lines: list[int] = []
+        rows: list[list[str]] = []
+        errors: list[RawRow] = []
+        for line, fields, error in self._csv_fields(self._csv_reader, len(self.columns)):
+            if fields is None:
+                errors.append(RawRow(line, {}, error))
+            else:
+                lines.append(line)
+                rows.append(fields)
+            if len(rows) + len(errors) >= size:
+                yield self._csv_batch(lines, rows, errors)
+                lines, rows, errors = [], [], []
+        if rows or errors:
+            yield self._csv_batch(lines, rows, errors)
+
+    def _csv_batch(self, lines: list[int], rows: list[list[str]], errors: list[RawRow]) -> RawBatch:
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in self.columns]
+        return RawBatch(
+            lines, dict(zip(self.columns, columns, strict=True)), errors, len(rows) + len(errors)
+        )
+
+    def _parquet_batches(self, size: int) -> Iterator[RawBatch]:
+        import pyarrow as pa
+
+        line = 0
+        for batch in self._parquet_file.iter_batches(batch_size=size):
+            columns: dict[str, Sequence[Any]] = {}
+            for name, column in zip(batch.schema.names, batch.columns, strict=True):
+                values = column.to_pylist()
+                if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+                    values = [_json_scalar(v) for v in values]
+                columns[name] = values
+            n = batch.num_rows
+            yield RawBatch(list(range(line + 1, line + n + 1)), columns, [], n)
+            line += n
+
+    def _row_batches(self, size: int) -> Iterator[RawBatch]:
+        chunk: list[RawRow] = []
+        for row in self._rows:
+            chunk.append(row)
+            if len(chunk) >= size:
+                yield _from_rows(chunk)
+                chunk = []
+        if chunk:
+            yield _from_rows(chunk)
 
     def _jsonl(self) -> Iterator[RawRow]:
         text = self._text()
@@ -194,6 +281,7 @@ class Reader:
         except Exception as exc:
             raise InputError(f"{self.path.name}: not a readable Parquet file ({exc})") from exc
         self.columns = list(parquet.schema_arrow.names)
+        self._parquet_file = parquet
         return self._parquet_rows(parquet)
 
     def _parquet_rows(self, parquet: Any) -> Iterator[RawRow]:
@@ -202,6 +290,14 @@ class Reader:
             for record in batch.to_pylist():
                 line += 1
                 yield RawRow(line, {k: _json_scalar(v) for k, v in record.items()})
+
+
+def _from_rows(chunk: list[RawRow]) -> RawBatch:
+    readable = [r for r in chunk if r.error is None]
+    keys = list(dict.fromkeys(k for r in readable for k in r.values))
+    columns: dict[str, Sequence[Any]] = {k: [r.values.get(k) for r in readable] for k in keys}
+    errors = [r for r in chunk if r.error is not None]
+    return RawBatch([r.line for r in readable], columns, errors, len(chunk))
 
 
 def _undecodable(text: str) -> bool:

@@ -38,7 +38,7 @@ from loaders.normalize import (
     normalize_phone,
 )
 
-__all__ = ["Prepared", "RowContext", "RowError", "prepare_row"]
+__all__ = ["Prepared", "RowContext", "RowError", "identifiers_of", "prepare_row"]
 
 
 class RowError(ValueError):
@@ -173,22 +173,21 @@ def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
     )
     row = {to_graph(k): v for k, v in out.items()}
     row["sourceId"] = row.pop("sourceCustomerId")
-    ids = _identifiers(uid, out)
-    return Prepared(row=row, identifiers=ids)
+    return Prepared(row=row, identifiers=identifiers_of(row))
 
 
-def _identifiers(uid: str, out: dict[str, Any]) -> list[dict[str, str]]:
+def identifiers_of(row: dict[str, Any]) -> list[dict[str, str]]:
+    """The normalised identifiers of a prepared customer row."""
+    national = row["nationalId"]
     found: list[tuple[str, str | None]] = [
-        ("email", out["email"]),
-        ("phone", out["phone"]),
-        ("device", out["device_id"]),
-        ("loyalty", out["loyalty_id"]),
-        (
-            "national",
-            re.sub(r"[\s\-./]", "", out["national_id"]).upper() if out["national_id"] else None,
-        ),
-        ("address", _address_key(out["street"], out["postcode"], out["city"], out["country"])),
+        ("email", row["email"]),
+        ("phone", row["phone"]),
+        ("device", row["deviceId"]),
+        ("loyalty", row["loyaltyId"]),
+        ("national", re.sub(r"[\s\-./]", "", national).upper() if national else None),
+        ("address", _address_key(row["street"], row["postcode"], row["city"], row["country"])),
     ]
+    uid = row["uid"]
     return [
         {"uid": uid, "key": identifier_key(kind, value), "kind": kind, "value": value}
         for kind, value in found

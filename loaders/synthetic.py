@@ -514,7 +514,7 @@ def _purchases(
     base_price = np.round(np.exp(rng.normal(3.2, 0.8, n_products)), 2) + 1.0
     qty = 1 + rng.binomial(3, 0.2, line_order.size)
     scale = people.spend[o_person[line_order]] / 60.0
-    price = np.round(base_price[product] * scale, 2) + 0.5
+    price = np.round(base_price[product] * scale + 0.5, 2)
     amount = np.round(price * qty, 2)
     channel_of = {"crm": "call-center", "shop": "web", "app": "app", "store": None}
     stamps = _stamp(params.start, o_day, rng.integers(0, 86_400, o_person.size))

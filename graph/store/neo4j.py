@@ -151,7 +151,13 @@ class Neo4jStore:
         return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
 
     def write_tx(self, steps: Sequence[Step]) -> None:
-        """Run every step in one managed transaction (retried on transient errors)."""
+        """Run every step in one managed transaction (retried on transient errors).
+
+        A query whose header says ``mode: autocommit`` runs alone in an implicit transaction.
+        """
+        if len(steps) == 1 and load_query("cypher", steps[0].name).autocommit:
+            self._autocommit(steps[0])
+            return
         compiled = [(step, self._compiled(step.name, step.slots)) for step in steps]
 
         def work(tx: ManagedTransaction) -> None:
@@ -163,6 +169,19 @@ class Neo4jStore:
                     tx.run(statement, params).consume()
 
         self._run(",".join(s.name for s in steps), work, write=True)
+
+    def _autocommit(self, step: Step) -> None:
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        params = dict(step.params)
+        if step.rows is not None:
+            params["rows"] = [dict(r) for r in step.rows]
+        try:
+            with self._driver.session(database=self.database) as session:
+                for statement in self._compiled(step.name, step.slots):
+                    session.run(statement, params).consume()
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise self._wrap(step.name, exc) from exc
 
     def ensure_schema(self) -> None:
         """Create constraints and indexes (``IF NOT EXISTS``), each in its own transaction."""

@@ -38,7 +38,7 @@ _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA temp_store=MEMORY",
-    "PRAGMA cache_size=-131072",
+    "PRAGMA cache_size=-32768",  # 32 MiB per connection; the OS caches the file too
     "PRAGMA busy_timeout=15000",
 )
 

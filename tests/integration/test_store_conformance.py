@@ -65,38 +65,36 @@ def seed_small_graph(store: Store) -> None:
         ],
     )
     store.write(
-        "load/merge_customer_identifiers",
-        rows=[
-            {
-                "uid": "crm:1",
-                "key": "email:ann@example.com",
-                "kind": "email",
-                "value": "ann@example.com",
-            },
-            {
-                "uid": "shop:9",
-                "key": "email:ann@example.com",
-                "kind": "email",
-                "value": "ann@example.com",
-            },
-        ],
+        "load/merge_identifiers",
+        rows=[{"key": "email:ann@example.com", "kind": "email", "value": "ann@example.com"}],
     )
     store.write(
-        "load/merge_order_lines",
+        "load/link_identifiers",
+        rows=[
+            {"uid": "crm:1", "key": "email:ann@example.com"},
+            {"uid": "shop:9", "key": "email:ann@example.com"},
+        ],
+    )
+    store.write("load/merge_products", rows=[{"productId": "p1", "category": "books"}])
+    store.write(
+        "load/merge_orders",
         rows=[
             {
                 "orderId": "o1",
                 "uid": "crm:1",
                 "purchasedAt": "2024-02-01T09:30:00Z",
-                "amount": 12.5,
                 "currency": "EUR",
-                "channelId": "web",
-                "productId": "p1",
-                "category": "books",
-                "quantity": 1.0,
-            },
+                "hasDirect": False,
+                "directAmount": None,
+            }
         ],
     )
+    store.write(
+        "load/merge_order_lines",
+        rows=[{"orderId": "o1", "productId": "p1", "quantity": 1.0, "amount": 12.5}],
+    )
+    store.write("load/merge_order_channels", rows=[{"orderId": "o1", "channelId": "web"}])
+    store.write("load/total_orders", rows=[{"orderId": "o1"}])
     store.write(
         "load/merge_referrals",
         rows=[{"src": "crm:1", "dst": "app:5", "at": "2024-03-01T00:00:00Z", "campaign": "spring"}],

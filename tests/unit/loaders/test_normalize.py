@@ -74,3 +74,37 @@ def test_booleans() -> None:
 @given(st.emails())
 def test_any_valid_email_is_accepted_and_lower_cased(email: str) -> None:
     assert normalize_email(f"  {email.upper()} ") == email.lower() or "@" in email
+
+
+@given(
+    st.sampled_from(["US", "DE", "CN", "GB", "FR", "IN"]),
+    st.lists(st.sampled_from("0123456789"), min_size=5, max_size=15).map("".join),
+    st.sampled_from(
+        [
+            "{d}",
+            "+{d}",
+            "({a}) {b}-{c}",
+            "{a}.{b}.{c}",
+            "+{a} {b} {c}",
+            "{a}/{b} {c}",
+            "00{d}",
+            "  {a} - {b}  {c} ",
+        ]
+    ),
+)
+def test_formatting_never_changes_a_phone_number(region: str, digits: str, form: str) -> None:
+    """The cached digit-key parse equals phonenumbers on the text as written."""
+    import phonenumbers
+
+    a, b, c = digits[:3], digits[3:6], digits[6:]
+    text = form.format(d=digits, a=a, b=b, c=c)
+    try:
+        number = phonenumbers.parse(text.strip(), region)
+        expected = (
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_possible_number(number)
+            else "".join(ch for ch in text if ch.isdigit())
+        )
+    except phonenumbers.NumberParseException:
+        expected = "".join(ch for ch in text if ch.isdigit())
+    assert normalize_phone(text, region) == expected
