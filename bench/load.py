@@ -156,9 +156,8 @@ def main() -> None:
         print(json.dumps(results["neo4j"], indent=2))
     results["memory"] = memory(args.out, args.customers)
     print(json.dumps(results["memory"], indent=2))
-    print(
-        f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB"
-    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"peak RSS of this process: {peak} MiB")
     (args.out / "load-results.json").write_text(json.dumps(results, indent=2))
 
 
