@@ -29,6 +29,8 @@ def demo(
 
     Example: custgraph demo --customers 5000
     """
+    from graph.identity import IdentityParams
+    from graph.identity.job import run_identity
     from graph.status import store_status
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
@@ -55,7 +57,13 @@ def demo(
                 on_progress=on_progress,  # type: ignore[arg-type]
             )
         print_load_report(console, report)
-        console.print("3/3 analysis jobs: none are available yet in this version")
+        with console.status("3/3 resolving identities…"):
+            result = run_identity(store, IdentityParams())
+        console.print(
+            f"3/3 identity: {result.counts['records']:,} records → "
+            f"{result.counts['persons']:,} persons (influence, communities and profiles "
+            "arrive with their issues)"
+        )
         snapshot = store_status(store)
     customers_loaded = snapshot.labels.get("Customer", 0)
     where = snapshot.store

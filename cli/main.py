@@ -53,11 +53,14 @@ def _root(
 
 
 def _register() -> None:
-    from cli import data, demo, serve, status
+    from cli import analyze, data, demo, serve, status
 
     app.command("demo")(demo.demo)
     app.command("generate")(data.generate)
     app.command("load")(data.load)
+    app.command("analyze")(analyze.analyze)
+    app.command("explain")(analyze.explain)
+    app.command("export")(analyze.export)
     app.command("status")(status.status)
     app.command("serve")(serve.serve)
 

@@ -26,6 +26,7 @@ from functools import cache
 __all__ = [
     "IDENTIFIER_KINDS",
     "NODES",
+    "PERSON_RELATIONSHIPS",
     "RELATIONSHIPS",
     "SOCIAL_KINDS",
     "Label",
@@ -61,6 +62,9 @@ class Label(StrEnum):
     # Bookkeeping: what was loaded and which jobs ran (not customer data).
     LOAD_FILE = "LoadFile"
     JOB_RUN = "JobRun"
+    # Identity resolution's own records: lineage of person ids, and reviewers' decisions.
+    IDENTITY_EVENT = "IdentityEvent"
+    IDENTITY_OVERRIDE = "IdentityOverride"
 
 
 class RelType(StrEnum):
@@ -136,6 +140,18 @@ NODES: dict[Label, NodeSpec] = {
             "job_run",
             "bookkeeping: one run of a job (params, seed, counts)",
         ),
+        _N(
+            Label.IDENTITY_EVENT,
+            "eventId",
+            "identity_event",
+            "lineage: a person id created, merged, split or retired",
+        ),
+        _N(
+            Label.IDENTITY_OVERRIDE,
+            "key",
+            "identity_override",
+            "a must-link or cannot-link decision on two records",
+        ),
     )
 }
 
@@ -199,6 +215,15 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         _R(RelType.HAS_TAG, _P, Label.TAG, "has_tag", "a person's rule tag"),
         _R(RelType.IN_SEGMENT, _P, Label.SEGMENT, "in_segment", "a person's model segment"),
     )
+}
+
+#: Person-level relationships derived from record-level ones (same type names, between
+#: Person nodes; in the embedded store, tables ``person_<type>``).
+PERSON_RELATIONSHIPS: dict[RelType, str] = {
+    RelType.REFERRED: "person_referred",
+    RelType.FOLLOWS: "person_follows",
+    RelType.FRIENDS_WITH: "person_friends_with",
+    RelType.INTERACTS_WITH: "person_interacts_with",
 }
 
 #: ``social_links.kind`` values and the relationship type each becomes.

@@ -369,7 +369,7 @@ def _records(rng: np.random.Generator, people: _People, params: GenerateParams) 
             cols["full_name"].append(None)
         email: str | None = people.email[p]
         if ur[5] < 0.08:
-            email = f"{people.first_py[p][:1]}{people.last_py[p]}@work-mail.com".lower()
+            email = f"{people.first_py[p][:1]}{people.last_py[p]}.{p}@work-mail.com".lower()
         if ur[6] < (0.5 if source == "store" else 0.12):
             email = None
         if ur[7] < 0.004:

@@ -12,6 +12,8 @@ CREATE CONSTRAINT tag_name IF NOT EXISTS FOR (n:Tag) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (n:Segment) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT load_file_key IF NOT EXISTS FOR (n:LoadFile) REQUIRE n.fileKey IS UNIQUE;
 CREATE CONSTRAINT job_run_id IF NOT EXISTS FOR (n:JobRun) REQUIRE n.runId IS UNIQUE;
+CREATE CONSTRAINT identity_event_id IF NOT EXISTS FOR (n:IdentityEvent) REQUIRE n.eventId IS UNIQUE;
+CREATE CONSTRAINT identity_override_key IF NOT EXISTS FOR (n:IdentityOverride) REQUIRE n.key IS UNIQUE;
 CREATE INDEX customer_source IF NOT EXISTS FOR (n:Customer) ON (n.source);
 CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email);
 CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone);

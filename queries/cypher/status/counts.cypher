@@ -1,6 +1,7 @@
 // Count the nodes of every label and the relationships of every type in the model.
 // $params: none
-// returns: kind ('label' | 'relationship'), name, count — one row per model name, model order.
+// returns: kind ('label' | 'relationship'), name, count — one row per model name, model order;
+// person-level relationships are named 'Person REFERRED' and so on.
 // Each branch is answered from Neo4j's count store, so this is fast on any size.
 MATCH (n:Customer) WITH count(n) AS c RETURN 'label' AS kind, 'Customer' AS name, c AS count
 UNION ALL
@@ -36,7 +37,7 @@ MATCH ()-[r:HAS_IDENTIFIER]->() WITH count(r) AS c RETURN 'relationship' AS kind
 UNION ALL
 MATCH ()-[r:RESOLVES_TO]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'RESOLVES_TO' AS name, c AS count
 UNION ALL
-MATCH ()-[r:MATCHES]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'MATCHES' AS name, c AS count
+MATCH (:Customer)-[r:MATCHES]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'MATCHES' AS name, c AS count
 UNION ALL
 MATCH ()-[r:TOUCHED]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'TOUCHED' AS name, c AS count
 UNION ALL
@@ -46,16 +47,24 @@ MATCH ()-[r:CONTAINS]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'CON
 UNION ALL
 MATCH ()-[r:VIA]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'VIA' AS name, c AS count
 UNION ALL
-MATCH ()-[r:REFERRED]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'REFERRED' AS name, c AS count
+MATCH (:Customer)-[r:REFERRED]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'REFERRED' AS name, c AS count
 UNION ALL
-MATCH ()-[r:FOLLOWS]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'FOLLOWS' AS name, c AS count
+MATCH (:Customer)-[r:FOLLOWS]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'FOLLOWS' AS name, c AS count
 UNION ALL
-MATCH ()-[r:FRIENDS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'FRIENDS_WITH' AS name, c AS count
+MATCH (:Customer)-[r:FRIENDS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'FRIENDS_WITH' AS name, c AS count
 UNION ALL
-MATCH ()-[r:INTERACTS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'INTERACTS_WITH' AS name, c AS count
+MATCH (:Customer)-[r:INTERACTS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'INTERACTS_WITH' AS name, c AS count
 UNION ALL
 MATCH ()-[r:IN_COMMUNITY]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'IN_COMMUNITY' AS name, c AS count
 UNION ALL
 MATCH ()-[r:HAS_TAG]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'HAS_TAG' AS name, c AS count
 UNION ALL
 MATCH ()-[r:IN_SEGMENT]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'IN_SEGMENT' AS name, c AS count
+UNION ALL
+MATCH (:Person)-[r:REFERRED]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'Person REFERRED' AS name, c AS count
+UNION ALL
+MATCH (:Person)-[r:FOLLOWS]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'Person FOLLOWS' AS name, c AS count
+UNION ALL
+MATCH (:Person)-[r:FRIENDS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'Person FRIENDS_WITH' AS name, c AS count
+UNION ALL
+MATCH (:Person)-[r:INTERACTS_WITH]->() WITH count(r) AS c RETURN 'relationship' AS kind, 'Person INTERACTS_WITH' AS name, c AS count

@@ -25,4 +25,10 @@ DELETE FROM community;
 DELETE FROM tag;
 DELETE FROM segment;
 DELETE FROM load_file;
-DELETE FROM job_run
+DELETE FROM job_run;
+DELETE FROM identity_event;
+DELETE FROM identity_override;
+DELETE FROM person_referred;
+DELETE FROM person_follows;
+DELETE FROM person_friends_with;
+DELETE FROM person_interacts_with

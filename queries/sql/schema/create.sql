@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS customer (
 CREATE INDEX IF NOT EXISTS customer_source ON customer (source);
 CREATE INDEX IF NOT EXISTS customer_email ON customer (email);
 CREATE INDEX IF NOT EXISTS customer_phone ON customer (phone);
-CREATE TABLE IF NOT EXISTS person (personId TEXT PRIMARY KEY, createdAt TEXT, updatedAt TEXT);
+CREATE TABLE IF NOT EXISTS person (
+  personId TEXT PRIMARY KEY, createdAt TEXT, updatedAt TEXT, size INTEGER, run TEXT
+);
 CREATE TABLE IF NOT EXISTS identifier (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS identifier_kind ON identifier (kind);
 CREATE TABLE IF NOT EXISTS channel (channelId TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT);
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS contains (src TEXT NOT NULL, dst TEXT NOT NULL, quant
 CREATE INDEX IF NOT EXISTS contains_dst ON contains (dst);
 CREATE TABLE IF NOT EXISTS via (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS via_dst ON via (dst);
-CREATE TABLE IF NOT EXISTS referred (src TEXT NOT NULL, dst TEXT NOT NULL, at TEXT, campaign TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS referred (src TEXT NOT NULL, dst TEXT NOT NULL, at TEXT, campaign TEXT, selfReferral BOOLEAN, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS referred_dst ON referred (dst);
 CREATE TABLE IF NOT EXISTS follows (src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL, since TEXT, platform TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS follows_dst ON follows (dst);
@@ -63,6 +65,19 @@ CREATE TABLE IF NOT EXISTS has_tag (src TEXT NOT NULL, dst TEXT NOT NULL, PRIMAR
 CREATE INDEX IF NOT EXISTS has_tag_dst ON has_tag (dst);
 CREATE TABLE IF NOT EXISTS in_segment (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS in_segment_dst ON in_segment (dst);
+CREATE TABLE IF NOT EXISTS identity_event (
+  eventId TEXT PRIMARY KEY, run TEXT, at TEXT, event TEXT, personId TEXT, otherId TEXT
+);
+CREATE INDEX IF NOT EXISTS identity_event_person ON identity_event (personId);
+CREATE TABLE IF NOT EXISTS identity_override (key TEXT PRIMARY KEY, a TEXT, b TEXT, decision TEXT);
+CREATE TABLE IF NOT EXISTS person_referred (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER, at TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_referred_dst ON person_referred (dst);
+CREATE TABLE IF NOT EXISTS person_follows (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER, weight REAL, since TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_follows_dst ON person_follows (dst);
+CREATE TABLE IF NOT EXISTS person_friends_with (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER, weight REAL, since TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_friends_with_dst ON person_friends_with (dst);
+CREATE TABLE IF NOT EXISTS person_interacts_with (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER, weight REAL, since TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_interacts_with_dst ON person_interacts_with (dst);
 CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
   SELECT 'Customer', src, 'Identifier', dst, 'HAS_IDENTIFIER' FROM has_identifier
   UNION ALL SELECT 'Customer', src, 'Person', dst, 'RESOLVES_TO' FROM resolves_to
@@ -77,4 +92,8 @@ CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
   UNION ALL SELECT 'Customer', src, 'Customer', dst, 'INTERACTS_WITH' FROM interacts_with
   UNION ALL SELECT 'Person', src, 'Community', dst, 'IN_COMMUNITY' FROM in_community
   UNION ALL SELECT 'Person', src, 'Tag', dst, 'HAS_TAG' FROM has_tag
-  UNION ALL SELECT 'Person', src, 'Segment', dst, 'IN_SEGMENT' FROM in_segment;
+  UNION ALL SELECT 'Person', src, 'Segment', dst, 'IN_SEGMENT' FROM in_segment
+  UNION ALL SELECT 'Person', src, 'Person', dst, 'REFERRED' FROM person_referred
+  UNION ALL SELECT 'Person', src, 'Person', dst, 'FOLLOWS' FROM person_follows
+  UNION ALL SELECT 'Person', src, 'Person', dst, 'FRIENDS_WITH' FROM person_friends_with
+  UNION ALL SELECT 'Person', src, 'Person', dst, 'INTERACTS_WITH' FROM person_interacts_with;

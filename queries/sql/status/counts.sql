@@ -1,6 +1,7 @@
 -- Count the rows behind every label and relationship type in the model.
 -- $params: none
--- returns: kind ('label' | 'relationship'), name, count — one row per model name, model order.
+-- returns: kind ('label' | 'relationship'), name, count — one row per model name, model order;
+-- person-level relationships are named 'Person REFERRED' and so on.
 SELECT kind, name, count FROM (
   SELECT 0 AS pos, 'label' AS kind, 'Customer' AS name, count(*) AS count FROM customer
   UNION ALL SELECT 1 AS pos, 'label' AS kind, 'Person' AS name, count(*) AS count FROM person
@@ -31,4 +32,8 @@ SELECT kind, name, count FROM (
   UNION ALL SELECT 111, 'relationship', 'IN_COMMUNITY', count(*) FROM in_community
   UNION ALL SELECT 112, 'relationship', 'HAS_TAG', count(*) FROM has_tag
   UNION ALL SELECT 113, 'relationship', 'IN_SEGMENT', count(*) FROM in_segment
+  UNION ALL SELECT 200, 'relationship', 'Person REFERRED', count(*) FROM person_referred
+  UNION ALL SELECT 201, 'relationship', 'Person FOLLOWS', count(*) FROM person_follows
+  UNION ALL SELECT 202, 'relationship', 'Person FRIENDS_WITH', count(*) FROM person_friends_with
+  UNION ALL SELECT 203, 'relationship', 'Person INTERACTS_WITH', count(*) FROM person_interacts_with
 ) ORDER BY pos

@@ -1,0 +1,5 @@
+"""Identity resolution: records from all sources into stable, explainable person clusters."""
+
+from graph.identity.resolve import IdentityParams, IdentityResult, resolve_identities
+
+__all__ = ["IdentityParams", "IdentityResult", "resolve_identities"]

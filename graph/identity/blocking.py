@@ -1,0 +1,136 @@
+"""Candidate pairs: records that share a strong identifier or a blocking key.
+
+Work grows with the sum of squared block sizes, so blocks above ``max_block`` records are
+left out and reported; identifier values shared by more than ``max_identifier_share``
+records (``test@test.com``) are not used for linking at all, and are reported.
+
+Examples
+--------
+>>> import numpy as np
+>>> keys = np.array(["a", "a", None, "b", "a"], dtype=object)
+>>> pairs_within_blocks(keys, max_block=10)
+array([[0, 1],
+       [0, 4],
+       [1, 4]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures
+
+__all__ = ["BLOCKING_RULES", "BlockingReport", "candidate_pairs", "pairs_within_blocks"]
+
+
+def _join(*parts: np.ndarray) -> np.ndarray:
+    out = np.empty(len(parts[0]), dtype=object)
+    for i, values in enumerate(zip(*parts, strict=True)):
+        out[i] = "|".join(values) if all(values) else None
+    return out
+
+
+def _prefix(values: np.ndarray, n: int) -> np.ndarray:
+    return np.array([v[:n] if v else None for v in values], dtype=object)
+
+
+def _sorted_names(f: RecordFeatures) -> np.ndarray:
+    return np.array(
+        [
+            "|".join(sorted((g[:3], s[:3]))) if g and s else None
+            for g, s in zip(f.given, f.family, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+#: Fuzzy blocking rules: each a key per record; records sharing a key become candidates.
+BLOCKING_RULES: dict[str, Callable[[RecordFeatures], np.ndarray]] = {
+    "family+dob": lambda f: _join(f.family, f.dob),
+    "given+dob": lambda f: _join(f.given, f.dob),
+    "names+postcode": lambda f: _join(_sorted_names(f), f.postcode),
+    "names+city": lambda f: _join(_sorted_names(f), f.city),
+    "dob+postcode": lambda f: _join(f.dob, f.postcode),
+    "email_local": lambda f: f.email_local,
+    "family+street": lambda f: _join(_prefix(f.family, 4), _prefix(f.street, 8)),
+}
+
+
+@dataclass(slots=True)
+class BlockingReport:
+    """What blocking did: pairs per rule, values left out for being shared too widely."""
+
+    pairs_by_rule: dict[str, int] = field(default_factory=dict)
+    oversized_blocks: dict[str, int] = field(default_factory=dict)
+    overshared: dict[str, list[str]] = field(default_factory=dict)
+    candidate_pairs: int = 0
+
+
+def pairs_within_blocks(keys: np.ndarray, *, max_block: int) -> np.ndarray:
+    """All pairs ``(i, j)``, ``i < j``, of records with equal keys, in blocks ≤ ``max_block``."""
+    present = np.flatnonzero(pd.notna(keys))
+    if present.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, _ = pd.factorize(keys[present])
+    order = np.argsort(codes, kind="stable")
+    idx, codes = present[order], codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, codes.size])
+    chunks = []
+    for size in np.unique(sizes):
+        if size < 2 or size > max_block:
+            continue
+        groups = idx[starts[sizes == size][:, None] + np.arange(size)]
+        a, b = np.triu_indices(size, k=1)
+        chunks.append(np.stack([groups[:, a].ravel(), groups[:, b].ravel()], axis=1))
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.concatenate(chunks).astype(np.int64)
+
+
+def overshared_values(values: np.ndarray, limit: int) -> set[str]:
+    """Identifier values held by more than ``limit`` records."""
+    present = values[pd.notna(values)]
+    if present.size == 0:
+        return set()
+    counts = pd.Series(present).value_counts()
+    return set(counts[counts > limit].index.tolist())
+
+
+def candidate_pairs(
+    f: RecordFeatures, *, max_block: int = 200, max_identifier_share: int = 20
+) -> tuple[np.ndarray, BlockingReport, dict[str, set[str]]]:
+    """Candidate pairs (sorted, unique) with the report and the over-shared identifier values."""
+    report = BlockingReport()
+    blocked: dict[str, set[str]] = {}
+    chunks = []
+    for name in IDENTIFIER_FIELDS:
+        values = getattr(f, name)
+        bad = overshared_values(values, max_identifier_share)
+        blocked[name] = bad
+        if bad:
+            report.overshared[name] = sorted(bad)[:20]
+            values = np.array([None if v in bad else v for v in values], dtype=object)
+        pairs = pairs_within_blocks(values, max_block=max_identifier_share)
+        report.pairs_by_rule[name] = len(pairs)
+        chunks.append(pairs)
+    for name, rule in BLOCKING_RULES.items():
+        keys = rule(f)
+        present = keys[pd.notna(keys)]
+        sizes = pd.Series(present).value_counts() if present.size else pd.Series(dtype=int)
+        too_big = sizes[sizes > max_block]
+        if len(too_big):
+            report.oversized_blocks[name] = int(too_big.size)
+        pairs = pairs_within_blocks(keys, max_block=max_block)
+        report.pairs_by_rule[name] = len(pairs)
+        chunks.append(pairs)
+    pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
+    n = max(len(f), 1)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    out = np.stack([codes // n, codes % n], axis=1)
+    report.candidate_pairs = len(out)
+    return out, report, blocked

@@ -1,0 +1,99 @@
+"""Stable person ids across runs, and the lineage of merges and splits.
+
+Rules: a cluster keeps the id its members had; when members of several persons are merged,
+the oldest id survives and the others are retired; when a person is split, the id stays
+with the part that holds most of its members; a cluster with no earlier id gets a new one
+derived from its smallest member uid (so a first run on the same data always gives the
+same ids).
+
+Examples
+--------
+>>> clusters = [["crm:1", "shop:2"], ["app:3"]]
+>>> ids, events = assign_ids(clusters, previous={}, created={}, known=set())
+>>> ids == [person_id_for("crm:1"), person_id_for("app:3")], [e.event for e in events]
+(True, ['new', 'new'])
+>>> ids2, events2 = assign_ids([["crm:1", "shop:2", "app:3"]],
+...     previous={"crm:1": ids[0], "shop:2": ids[0], "app:3": ids[1]},
+...     created={ids[0]: "2024-01-01", ids[1]: "2024-02-01"}, known=set(ids))
+>>> ids2 == [ids[0]], [(e.event, e.person_id == ids[0], e.other_id == ids[1]) for e in events2]
+(True, [('merge', True, True)])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["LineageEvent", "assign_ids", "person_id_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineageEvent:
+    """``new`` (a person appears), ``merge`` (``other_id`` retired into ``person_id``),
+    ``split`` (``other_id`` created from part of ``person_id``), ``retire`` (no members)."""
+
+    event: str
+    person_id: str
+    other_id: str | None = None
+
+
+def person_id_for(uid: str, attempt: int = 0) -> str:
+    """The id a new person gets from its smallest member uid (``attempt`` avoids reuse)."""
+    digest = hashlib.sha1(f"{uid}#{attempt}".encode(), usedforsecurity=False).hexdigest()
+    return "P" + digest[:12]
+
+
+def assign_ids(
+    clusters: Sequence[Sequence[str]],
+    *,
+    previous: Mapping[str, str],
+    created: Mapping[str, str],
+    known: set[str],
+) -> tuple[list[str], list[LineageEvent]]:
+    """A person id per cluster, and the lineage events of this assignment.
+
+    ``previous`` maps record uid → its person id before this run; ``created`` maps person
+    id → when it was created (older wins a merge); ``known`` holds every id ever issued.
+    """
+    overlap: list[Counter[str]] = [
+        Counter(previous[u] for u in c if u in previous) for c in clusters
+    ]
+    best: dict[str, tuple[int, str, int]] = {}  # old id -> (overlap, smallest uid, cluster)
+    for index, (members, counts) in enumerate(zip(clusters, overlap, strict=True)):
+        smallest = min(members)
+        for pid, count in counts.items():
+            current = best.get(pid)
+            # most members first; on a tie, the cluster with the smallest member uid
+            if current is None or (-count, smallest) < (-current[0], current[1]):
+                best[pid] = (count, smallest, index)
+    claims: dict[int, list[str]] = {}
+    for pid, (_, _, index) in best.items():
+        claims.setdefault(index, []).append(pid)
+    ids: list[str] = []
+    events: list[LineageEvent] = []
+    issued = set(known)
+    for index, members in enumerate(clusters):
+        candidates = sorted(claims.get(index, []), key=lambda p: (created.get(p, ""), p))
+        if candidates:
+            chosen = candidates[0]
+            events.extend(LineageEvent("merge", chosen, other) for other in candidates[1:])
+        else:
+            attempt = 0
+            chosen = person_id_for(min(members))
+            while chosen in issued:
+                attempt += 1
+                chosen = person_id_for(min(members), attempt)
+            split_from = [p for p in overlap[index] if p in best]
+            if split_from:
+                events.append(LineageEvent("split", sorted(split_from)[0], chosen))
+            else:
+                events.append(LineageEvent("new", chosen))
+        issued.add(chosen)
+        ids.append(chosen)
+    live = set(ids)
+    retired = {p for p in previous.values() if p not in live}
+    merged = {e.other_id for e in events if e.event == "merge"}
+    events.extend(LineageEvent("retire", p) for p in sorted(retired - merged))
+    return ids, events

@@ -1,0 +1,302 @@
+"""Fellegi-Sunter scoring with weights learned without labels.
+
+Each candidate pair gets a comparison *level* per field (exact, close, different, or
+missing). ``u`` (how often a level occurs between two different people) is estimated from
+random record pairs; ``m`` (how often between two records of one person) and the share of
+matches among candidates are fitted by expectation-maximisation. A pair's match weight is
+``log2(λ/(1-λ)) + Σ log2(m/u)`` in bits; its parts are the per-field evidence.
+
+Examples
+--------
+>>> import numpy as np
+>>> levels = {"email": np.array([1, 3, 1, 3]), "dob": np.array([1, 2, 1, 2])}
+>>> random_levels = {"email": np.array([3] * 99 + [1]), "dob": np.array([2] * 95 + [1] * 5)}
+>>> model = fit_model(levels, random_levels, {"email": 3, "dob": 2}, seed=1)
+>>> probs = match_probability(model, levels)
+>>> bool(probs[0] > 0.9 > probs[1])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.identity.features import RecordFeatures
+
+__all__ = [
+    "FIELD_LEVELS",
+    "LEVEL_NAMES",
+    "FSModel",
+    "compare",
+    "contributions",
+    "fit_model",
+    "match_probability",
+]
+
+#: Levels per field; level 0 is always "missing" (no evidence either way).
+LEVEL_NAMES: dict[str, tuple[str, ...]] = {
+    "given": ("missing", "exact", "nickname", "close", "similar", "different"),
+    "family": ("missing", "exact", "close", "similar", "different"),
+    "dob": ("missing", "exact", "partial", "different"),
+    "email": ("missing", "exact", "different"),
+    "phone": ("missing", "exact", "same last 7 digits", "different"),
+    "postcode": ("missing", "exact", "different"),
+    "street": ("missing", "exact", "close", "different"),
+    "city": ("missing", "exact", "different"),
+    "national": ("missing", "exact", "different"),
+    "device": ("missing", "exact", "different"),
+    "loyalty": ("missing", "exact", "different"),
+}
+FIELD_LEVELS: dict[str, int] = {k: len(v) - 1 for k, v in LEVEL_NAMES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class FSModel:
+    """Fitted parameters of the three-class model.
+
+    ``m[field][level]``: how often a level occurs for two records of one person; ``h``: for
+    two people of one household (shared phone and address, different names and birth
+    dates); ``u``: for two unrelated people (from random pairs). ``prior`` holds the share
+    of each class among candidate pairs. Households are a class of their own because their
+    correlated agreements would otherwise be counted as independent evidence of a match.
+    """
+
+    m: dict[str, np.ndarray]
+    h: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    prior: tuple[float, float, float]  # same person, household, unrelated
+    iterations: int
+
+    @property
+    def lam(self) -> float:
+        """Share of candidate pairs that are one person."""
+        return self.prior[0]
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """Per field and level, bits of evidence for "one person" against the other two
+        classes mixed by their priors (0 for "missing"). Summed with the prior odds this
+        approximates the posterior; the probability itself is exact."""
+        _, ph, pu = self.prior
+        out = {}
+        for name in self.m:
+            other = (ph * self.h[name] + pu * self.u[name]) / (ph + pu)
+            w = np.log2(self.m[name] / other)
+            w[0] = 0.0
+            out[name] = w
+        return out
+
+
+def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.process import cpdist
+
+    both = np.array([x is not None and y is not None for x, y in zip(a, b, strict=True)])
+    sims = np.zeros(len(a))
+    if both.any():
+        sims[both] = cpdist(
+            list(a[both]), list(b[both]), scorer=JaroWinkler.normalized_similarity, workers=-1
+        )
+    return sims
+
+
+def _missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array([x is None or y is None for x, y in zip(a, b, strict=True)])
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array([x is not None and x == y for x, y in zip(a, b, strict=True)])
+
+
+def _exact_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """missing / exact / different."""
+    return np.where(_missing(a, b), 0, np.where(_equal(a, b), 1, 2))
+
+
+def _name_levels(a: np.ndarray, b: np.ndarray, *, nicknames: bool) -> tuple[np.ndarray, np.ndarray]:
+    from graph.identity.names import nickname_groups
+
+    sim = _jw(a, b)
+    exact = _equal(a, b)
+    if nicknames:
+        nick = np.array(
+            [
+                bool(x and y and nickname_groups(x) & nickname_groups(y))
+                for x, y in zip(a, b, strict=True)
+            ]
+        )
+        levels = np.select([exact, nick, sim >= 0.92, sim >= 0.8], [1, 2, 3, 4], 5)
+    else:
+        levels = np.select([exact, sim >= 0.92, sim >= 0.8], [1, 2, 3], 4)
+    levels = np.where(_missing(a, b), 0, levels)
+    return levels, np.where(levels == 0, 0.0, np.where(exact, 1.0, sim))
+
+
+def _dob_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def partial(x: str, y: str) -> bool:
+        if x[:4] != y[:4]:
+            return False
+        return x[5:7] == y[5:7] or (x[5:7], x[8:10]) == (y[8:10], y[5:7]) or x[8:10] == y[8:10]
+
+    out = np.zeros(len(a), dtype=np.int64)
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x is None or y is None:
+            continue
+        out[k] = 1 if x == y else (2 if partial(x, y) else 3)
+    return out
+
+
+def compare(
+    f: RecordFeatures, pairs: np.ndarray, blocked: dict[str, set[str]] | None = None
+) -> dict[str, np.ndarray]:
+    """The comparison level of every field for every pair (``pairs`` is ``k x 2``).
+
+    Identifier values in ``blocked`` (over-shared ones) count as missing.
+    """
+    i, j = pairs[:, 0], pairs[:, 1]
+    blocked = blocked or {}
+
+    def ids(name: str) -> tuple[np.ndarray, np.ndarray]:
+        values = getattr(f, name)
+        bad = blocked.get(name)
+        if bad:
+            values = np.array([None if v in bad else v for v in values], dtype=object)
+        return values[i], values[j]
+
+    # Names: take the better of the straight and the swapped reading (first/last swapped).
+    g_straight, gs = _name_levels(f.given[i], f.given[j], nicknames=True)
+    s_straight, ss = _name_levels(f.family[i], f.family[j], nicknames=False)
+    g_swapped, gw = _name_levels(f.given[i], f.family[j], nicknames=True)
+    s_swapped, sw = _name_levels(f.family[i], f.given[j], nicknames=False)
+    swap = (gw + sw) > (gs + ss) + 0.1
+    levels = {
+        "given": np.where(swap, g_swapped, g_straight),
+        "family": np.where(swap, s_swapped, s_straight),
+        "dob": _dob_levels(f.dob[i], f.dob[j]),
+    }
+    levels["email"] = _exact_level(*ids("email"))
+    phone_a, phone_b = ids("phone")
+    tail = np.array(
+        [bool(x and y and x[-7:] == y[-7:]) for x, y in zip(phone_a, phone_b, strict=True)]
+    )
+    levels["phone"] = np.select(
+        [_missing(phone_a, phone_b), _equal(phone_a, phone_b), tail], [0, 1, 2], 3
+    )
+    levels["postcode"] = _exact_level(f.postcode[i], f.postcode[j])
+    street_sim = _jw(f.street[i], f.street[j])
+    levels["street"] = np.select(
+        [_missing(f.street[i], f.street[j]), _equal(f.street[i], f.street[j]), street_sim >= 0.9],
+        [0, 1, 2],
+        3,
+    )
+    levels["city"] = _exact_level(f.city[i], f.city[j])
+    for name in ("national", "device", "loyalty"):
+        levels[name] = _exact_level(*ids(name))
+    return {k: levels[k].astype(np.int64) for k in LEVEL_NAMES}
+
+
+def _frequencies(levels: np.ndarray, n_levels: int, prior: np.ndarray) -> np.ndarray:
+    counts = np.bincount(levels, minlength=n_levels + 1).astype(float)[: n_levels + 1]
+    counts[0] = 0.0
+    probs = np.asarray((counts + prior) / (counts[1:].sum() + prior[1:].sum()), dtype=float)
+    probs[0] = 1.0
+    return probs
+
+
+_IDENTITY = ("given", "dob", "email", "national", "device", "loyalty")
+
+
+def _start(n: int, agree: bool) -> np.ndarray:
+    probs = np.r_[0.0, np.linspace(0.9, 0.02, n) if agree else np.linspace(0.02, 0.9, n)]
+    probs = np.asarray(probs / probs.sum(), dtype=float)
+    probs[0] = 1.0
+    return probs
+
+
+def _m_step(levels: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:
+    counts = np.bincount(levels, weights=weights, minlength=n + 1)[: n + 1]
+    counts[0] = 0.0
+    probs = np.asarray((counts + 0.1) / (counts[1:].sum() + 0.1 * n), dtype=float)
+    probs[0] = 1.0
+    return probs
+
+
+def fit_model(
+    levels: dict[str, np.ndarray],
+    random_levels: dict[str, np.ndarray],
+    n_levels: dict[str, int] | None = None,
+    *,
+    seed: int = 7,
+    max_iterations: int = 50,
+    tolerance: float = 1e-5,
+) -> FSModel:
+    """Fit ``u`` on random pairs, then ``m``, ``h`` and the class shares by EM."""
+    n_levels = n_levels or FIELD_LEVELS
+    u = {
+        k: _frequencies(random_levels[k], n, np.r_[0.0, np.full(n, 0.5)])
+        for k, n in n_levels.items()
+    }
+    m = {k: _start(n, agree=True) for k, n in n_levels.items()}
+    h = {k: _start(n, agree=k not in _IDENTITY) for k, n in n_levels.items()}
+    prior = np.array([0.5, 0.2, 0.3])
+    iteration = 0
+    while iteration < max_iterations:
+        iteration += 1
+        logs = np.stack(
+            [
+                np.log(prior[0]) + sum(np.log(m[k][levels[k]]) for k in n_levels),
+                np.log(prior[1]) + sum(np.log(h[k][levels[k]]) for k in n_levels),
+                np.log(prior[2]) + sum(np.log(u[k][levels[k]]) for k in n_levels),
+            ]
+        )
+        logs -= logs.max(axis=0)
+        resp = np.exp(logs)
+        resp /= resp.sum(axis=0)
+        new_prior = np.clip(resp.mean(axis=1), 1e-6, None)
+        new_prior /= new_prior.sum()
+        new_m = {k: _m_step(levels[k], n, resp[0]) for k, n in n_levels.items()}
+        new_h = {k: _m_step(levels[k], n, resp[1]) for k, n in n_levels.items()}
+        delta = max(
+            float(np.abs(new_prior - prior).max()),
+            *(float(np.abs(new_m[k] - m[k]).max()) for k in n_levels),
+        )
+        m, h, prior = new_m, new_h, new_prior
+        if delta < tolerance:
+            break
+    return FSModel(
+        m=m,
+        h=h,
+        u=u,
+        prior=(float(prior[0]), float(prior[1]), float(prior[2])),
+        iterations=iteration,
+    )
+
+
+def match_probability(model: FSModel, levels: dict[str, np.ndarray]) -> np.ndarray:
+    """The posterior probability that each pair is one person."""
+    pm, ph, pu = model.prior
+    logs = np.stack(
+        [
+            np.log(pm) + sum(np.log(model.m[k][levels[k]]) for k in model.m),
+            np.log(ph) + sum(np.log(model.h[k][levels[k]]) for k in model.m),
+            np.log(pu) + sum(np.log(model.u[k][levels[k]]) for k in model.m),
+        ]
+    )
+    logs -= logs.max(axis=0)
+    probs = np.exp(logs)
+    return np.asarray(probs[0] / probs.sum(axis=0))
+
+
+def contributions(model: FSModel, levels: dict[str, np.ndarray], index: int) -> dict[str, object]:
+    """Per-field evidence of one pair: level name and weight in bits (missing fields left out)."""
+    weights = model.weights()
+    out: dict[str, object] = {}
+    for name in model.m:
+        level = int(levels[name][index])
+        if level:
+            out[name] = {
+                "level": LEVEL_NAMES[name][level],
+                "bits": round(float(weights[name][level]), 2),
+            }
+    return out

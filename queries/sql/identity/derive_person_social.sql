@@ -1,0 +1,13 @@
+-- Person-level social links of one kind from record-level ones: one relationship per pair
+-- of persons with the links' count, total weight and earliest time; links within a person
+-- are left out.
+-- slots: {{rel}} — FOLLOWS, FRIENDS_WITH or INTERACTS_WITH (table person_<rel>)
+-- $params: none
+-- returns: nothing
+INSERT INTO person_{{rel}} (src, dst, count, weight, since)
+SELECT pa.dst, pb.dst, count(*), sum(coalesce(r.weight, 1.0)), min(r.since)
+FROM {{rel}} r
+JOIN resolves_to pa ON pa.src = r.src
+JOIN resolves_to pb ON pb.src = r.dst
+WHERE pa.dst <> pb.dst
+GROUP BY pa.dst, pb.dst
