@@ -15,40 +15,89 @@ from graph.errors import InputError, NotFoundError
 
 __all__ = ["analyze", "explain", "export"]
 
-JOBS = ("identity", "all")
-EXPORTS = ("identities",)
+JOBS = ("identity", "influence", "communities", "all")
+EXPORTS = {
+    "identities": "identity/export",
+    "communities": "influence/communities",
+    "influencers": "influence/influencers",
+}
 
 
 def analyze(
     ctx: typer.Context,
-    job: Annotated[str, typer.Argument(help="identity or all")] = "all",
+    job: Annotated[str, typer.Argument(help="identity, influence, communities or all")] = "all",
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to accept")
     ] = 0.7,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random pairs")] = 7,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice")] = 7,
     overrides: Annotated[
         Path | None,
         typer.Option("--overrides", help="CSV record_a,record_b,decision (must-/cannot-link)"),
     ] = None,
+    resolution: Annotated[
+        float, typer.Option("--resolution", min=0.0, help="Leiden resolution (communities)")
+    ] = 1.0,
+    objective: Annotated[
+        str, typer.Option("--objective", help="Leiden objective: modularity or CPM")
+    ] = "modularity",
+    betweenness_samples: Annotated[
+        int, typer.Option("--betweenness-samples", min=0, help="Sampled betweenness (0 = off)")
+    ] = 0,
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
-    identity: resolve records from all sources into persons (and the person graph).
-    Influence, communities and profiles arrive with their issues.
+    identity: records from all sources into persons, and the person graph.
+    influence: PageRank, degrees, referral reach and revenue, k-core; a combined score and rank.
+    communities: Leiden communities, participation, per-community summaries.
+    all: the three, in that order.
 
-    Example: custgraph analyze identity --overrides reviewed-pairs.csv
+    Example: custgraph analyze all --seed 7
     """
-    from graph.identity import IdentityParams
-    from graph.identity.job import load_overrides, run_identity
-
     if job not in JOBS:
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
+    if objective not in ("modularity", "CPM"):
+        raise InputError("--objective must be modularity or CPM")
     console = Console()
     with store_of(ctx) as store:
-        if overrides is not None:
-            console.print(f"stored {load_overrides(store, overrides)} override(s)")
-        with console.status("resolving identities…"):
-            result = run_identity(store, IdentityParams(threshold=threshold, seed=seed))
+        if job in ("identity", "all"):
+            _identity(console, store, threshold=threshold, seed=seed, overrides=overrides)
+        if job in ("influence", "all"):
+            from graph.influence import InfluenceParams, run_influence
+
+            with console.status("ranking influence…"):
+                ranked = run_influence(
+                    store, InfluenceParams(seed=seed, betweenness_samples=betweenness_samples)
+                )
+            top = ranked.table.sort_values("rank").head(3)
+            console.print(
+                f"influence: {len(ranked.table):,} persons ranked; top: "
+                + ", ".join(top["personId"])
+            )
+        if job in ("communities", "all"):
+            from graph.influence import CommunityParams, run_communities
+
+            with console.status("detecting communities…"):
+                summary = run_communities(
+                    store, CommunityParams(objective=objective, resolution=resolution, seed=seed)
+                )
+            console.print(
+                f"communities: {len(summary):,} communities; largest "
+                f"{int(summary['size'].max()) if len(summary) else 0:,} persons"
+            )
+
+
+def _identity(
+    console: Console, store: object, *, threshold: float, seed: int, overrides: Path | None
+) -> None:
+    from graph.identity import IdentityParams
+    from graph.identity.job import load_overrides, run_identity
+    from graph.store import Store
+
+    assert isinstance(store, Store)
+    if overrides is not None:
+        console.print(f"stored {load_overrides(store, overrides)} override(s)")
+    with console.status("resolving identities…"):
+        result = run_identity(store, IdentityParams(threshold=threshold, seed=seed))
     counts = result.counts
     console.print(
         f"identity: {counts['records']:,} records → {counts['persons']:,} persons "
@@ -100,22 +149,25 @@ def explain(
 
 def export(
     ctx: typer.Context,
-    what: Annotated[str, typer.Argument(help="identities")],
+    what: Annotated[str, typer.Argument(help="identities, communities or influencers")],
     out: Annotated[Path, typer.Argument(help="Output file: .csv, .parquet or .jsonl")],
 ) -> None:
     """Export results as CSV, Parquet or JSONL (by the file's extension).
 
     identities: source, source_customer_id, person_id, confidence.
+    communities: person_id, community_id, participation.
+    influencers: person_id, rank, score, pagerank, in/out degree, referral reach and depth,
+    referred revenue, coreness, betweenness, community_id.
 
-    Example: custgraph export identities identities.csv
+    Example: custgraph export influencers top.parquet
     """
     from graph.export import write_frame
 
     if what not in EXPORTS:
         raise InputError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
     with store_of(ctx) as store:
-        frame = store.frame("identity/export")
+        frame = store.frame(EXPORTS[what])
     if frame.empty:
-        raise NotFoundError("no identities yet; run `custgraph analyze identity` first")
+        raise NotFoundError(f"no {what} yet; run `custgraph analyze all` first")
     rows = write_frame(frame, out)
     Console().print(f"wrote {rows:,} rows to {out}")

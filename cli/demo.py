@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.panel import Panel
@@ -31,6 +32,7 @@ def demo(
     """
     from graph.identity import IdentityParams
     from graph.identity.job import run_identity
+    from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
     from graph.status import store_status
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
@@ -57,27 +59,39 @@ def demo(
                 on_progress=on_progress,  # type: ignore[arg-type]
             )
         print_load_report(console, report)
-        with console.status("3/3 resolving identities…"):
+        with console.status("3/3 resolving identities, ranking influence, finding communities…"):
             result = run_identity(store, IdentityParams())
+            ranked = run_influence(store, InfluenceParams())
+            communities = run_communities(store, CommunityParams())
         console.print(
             f"3/3 identity: {result.counts['records']:,} records → "
-            f"{result.counts['persons']:,} persons (influence, communities and profiles "
-            "arrive with their issues)"
+            f"{result.counts['persons']:,} persons; influence ranked; "
+            f"{len(communities):,} communities (profiles arrive with their issue)"
         )
+        top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
         snapshot = store_status(store)
     customers_loaded = snapshot.labels.get("Customer", 0)
-    where = snapshot.store
+    example = result.uids[int(np.argmax(np.bincount(result.labels)))] if len(result.uids) else ""
     console.print(
         Panel.fit(
-            f"[bold]{customers_loaded:,}[/] customer records, "
-            f"{snapshot.labels.get('Order', 0):,} orders, "
-            f"{sum(snapshot.relationships.values()):,} relationships in {where}\n\n"
-            "Next:\n"
-            "  custgraph status                 what the store holds\n"
-            f"  ls {data}/truth                   the ground truth the generator planted\n"
-            '  scripts/neo4j start && eval "$(scripts/neo4j env)" && custgraph demo\n'
-            "                                   the same on a real Neo4j; open "
-            "http://127.0.0.1:7474/browser/",
+            f"[bold]{customers_loaded:,}[/] customer records of "
+            f"[bold]{snapshot.labels.get('Person', 0):,}[/] persons, "
+            f"{snapshot.labels.get('Order', 0):,} orders, {len(communities):,} communities, "
+            f"{sum(snapshot.relationships.values()):,} relationships in {snapshot.store}",
             title="demo finished",
         )
     )
+    console.print("Next:")
+    for command, what in (
+        ("custgraph status", "what the store holds"),
+        (f"custgraph explain {example}", "why that record belongs to its person"),
+        ("custgraph export influencers influencers.csv", f"everyone by influence (top: {top})"),
+        ("custgraph export identities identities.csv", "record → person for every record"),
+        (f"ls {data}/truth", "the ground truth the generator planted"),
+        ("custgraph serve", "the HTTP API (/healthz, /readyz, OpenAPI at /docs)"),
+        (
+            'scripts/neo4j start && eval "$(scripts/neo4j env)" && custgraph demo',
+            "the same on a real Neo4j, then http://127.0.0.1:7474/browser/",
+        ),
+    ):
+        console.print(f"  [bold]{command}[/]  {what}", soft_wrap=True)

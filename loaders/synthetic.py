@@ -127,9 +127,10 @@ def generate_dataset(out: Path, params: GenerateParams) -> DatasetSummary:
     writer.write("customers", records.columns)
     writer.write("touchpoints", _touchpoints(rng, people, records, params))
     writer.write("purchases", _purchases(rng, people, records, params))
-    referrals, self_refs = _referrals(rng, people, records, params)
+    community = _communities(rng, people.n)
+    referrals, self_refs = _referrals(rng, people, records, params, community)
     writer.write("referrals", referrals)
-    social, communities = _social(rng, people, records, params)
+    social, communities = _social(rng, people, records, params, community)
     writer.write("social_links", social)
     _write_truth(out, people, records, communities, self_refs)
     summary.persons = people.n
@@ -539,19 +540,61 @@ def _purchases(
     }
 
 
+def _communities(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Planted communities: sizes from a Pareto tail between 20 and 1000 people."""
+    sizes: list[int] = []
+    while sum(sizes) < n:
+        sizes.append(int(min(20 + rng.pareto(1.5) * 40, 1000)))
+    sizes[-1] -= sum(sizes) - n
+    return rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+
+
+def _earlier_pick(
+    rng: np.random.Generator,
+    order: np.ndarray,
+    weights: np.ndarray,
+    block: np.ndarray,
+    position: np.ndarray,
+) -> np.ndarray:
+    """For each ``position`` in ``order``, a propensity-weighted pick among the earlier
+    members of its ``block`` (blocks are contiguous in ``order``); -1 where there is none."""
+    cum = np.cumsum(weights[order])
+    start = np.searchsorted(block, block[position], side="left")
+    low = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
+    high = np.where(position > 0, cum[np.maximum(position - 1, 0)], 0.0)
+    pick = np.searchsorted(cum, low + rng.random(position.size) * (high - low), side="right")
+    pick = np.clip(pick, start, np.maximum(position - 1, start))
+    return np.where(position > start, order[pick], -1)
+
+
 def _referrals(
-    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+    rng: np.random.Generator,
+    people: _People,
+    records: _Records,
+    params: GenerateParams,
+    community: np.ndarray,
 ) -> tuple[dict[str, list[Any]], list[tuple[str, str]]]:
+    """Referral cascades: a few big referrers (Pareto propensity), most refer nobody. The
+    referrer signed up earlier and, with probability 1 - mixing, is in the same community."""
     n = people.n
+    referred = np.flatnonzero(rng.random(n) < 0.35)
+    inside = rng.random(referred.size) >= params.mixing
     by_signup = np.argsort(people.signup, kind="stable")
-    weights = people.propensity[by_signup]
-    cum = np.cumsum(weights)
-    referred_rank = np.flatnonzero(rng.random(n) < 0.35)
-    referred_rank = referred_rank[referred_rank > 0]
-    draw = rng.random(referred_rank.size) * cum[referred_rank - 1]
-    referrer_rank = np.minimum(np.searchsorted(cum, draw, side="right"), referred_rank - 1)
-    src_p = by_signup[referrer_rank]
-    dst_p = by_signup[referred_rank]
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_signup] = np.arange(n)
+    anyone = _earlier_pick(
+        rng, by_signup, people.propensity, np.zeros(n, dtype=np.int64), rank[referred]
+    )
+    by_block = np.lexsort((people.signup, community))
+    block_rank = np.empty(n, dtype=np.int64)
+    block_rank[by_block] = np.arange(n)
+    same = _earlier_pick(
+        rng, by_block, people.propensity, community[by_block], block_rank[referred]
+    )
+    referrer = np.where(inside & (same >= 0), same, anyone)
+    keep = referrer >= 0
+    src_p = referrer[keep]
+    dst_p = referred[keep]
     src_r = _record_of(rng, people, records, src_p)
     dst_r = _record_of(rng, people, records, dst_p)
     multi = np.flatnonzero(people.k >= 2)
@@ -579,20 +622,20 @@ def _referrals(
 
 
 def _social(
-    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
+    rng: np.random.Generator,
+    people: _People,
+    records: _Records,
+    params: GenerateParams,
+    community: np.ndarray,
 ) -> tuple[dict[str, list[Any]], np.ndarray]:
     n = people.n
-    sizes: list[int] = []
-    while sum(sizes) < n:
-        sizes.append(int(min(20 + rng.pareto(1.5) * 40, 1000)))
-    sizes[-1] -= sum(sizes) - n
-    community = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    sizes = np.bincount(community).tolist()
     members = np.argsort(community, kind="stable")
     start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     size = np.asarray(sizes, dtype=np.int64)
     prop_sorted = people.propensity[members]
     cum = np.cumsum(prop_sorted)
-    degree = 1 + rng.poisson(np.clip(rng.lognormal(1.6, 0.5, n), 1, 40))
+    degree = 1 + rng.poisson(np.clip(rng.lognormal(2.15, 0.5, n), 1, 60))  # ~10 links each
     src = np.repeat(np.arange(n), degree)
     c = community[src]
     outside = rng.random(src.size) < params.mixing

@@ -222,17 +222,41 @@ def _m_step(levels: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:
     return probs
 
 
+def _patterns(
+    levels: dict[str, np.ndarray], fields: list[str]
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Distinct comparison vectors, how many pairs have each, and each pair's vector index.
+
+    EM on patterns weighted by their counts is exact and independent of the number of pairs
+    (a few thousand patterns stand for millions of pairs).
+    """
+    if not fields or len(levels[fields[0]]) == 0:
+        empty = {k: np.zeros(0, dtype=np.int64) for k in fields}
+        return empty, np.zeros(0), np.zeros(0, dtype=np.int64)
+    code = np.zeros(len(levels[fields[0]]), dtype=np.int64)
+    for name in fields:
+        code = code * 16 + levels[name]
+    unique, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    out: dict[str, np.ndarray] = {}
+    rest = unique.copy()
+    for name in reversed(fields):
+        out[name] = rest % 16
+        rest = rest // 16
+    return out, counts.astype(float), inverse
+
+
 def fit_model(
     levels: dict[str, np.ndarray],
     random_levels: dict[str, np.ndarray],
     n_levels: dict[str, int] | None = None,
     *,
     seed: int = 7,
-    max_iterations: int = 50,
-    tolerance: float = 1e-5,
+    max_iterations: int = 200,
+    tolerance: float = 1e-6,
 ) -> FSModel:
     """Fit ``u`` on random pairs, then ``m``, ``h`` and the class shares by EM."""
     n_levels = n_levels or FIELD_LEVELS
+    fields = list(n_levels)
     u = {
         k: _frequencies(random_levels[k], n, np.r_[0.0, np.full(n, 0.5)])
         for k, n in n_levels.items()
@@ -240,26 +264,30 @@ def fit_model(
     m = {k: _start(n, agree=True) for k, n in n_levels.items()}
     h = {k: _start(n, agree=k not in _IDENTITY) for k, n in n_levels.items()}
     prior = np.array([0.5, 0.2, 0.3])
+    patterns, counts, _ = _patterns(levels, fields)
+    total = max(counts.sum(), 1.0)
+    log_u = sum(np.log(u[k][patterns[k]]) for k in fields)
     iteration = 0
-    while iteration < max_iterations:
+    while iteration < max_iterations and len(counts):
         iteration += 1
         logs = np.stack(
             [
-                np.log(prior[0]) + sum(np.log(m[k][levels[k]]) for k in n_levels),
-                np.log(prior[1]) + sum(np.log(h[k][levels[k]]) for k in n_levels),
-                np.log(prior[2]) + sum(np.log(u[k][levels[k]]) for k in n_levels),
+                np.log(prior[0]) + sum(np.log(m[k][patterns[k]]) for k in fields),
+                np.log(prior[1]) + sum(np.log(h[k][patterns[k]]) for k in fields),
+                np.log(prior[2]) + log_u,
             ]
         )
         logs -= logs.max(axis=0)
         resp = np.exp(logs)
         resp /= resp.sum(axis=0)
-        new_prior = np.clip(resp.mean(axis=1), 1e-6, None)
+        weighted = resp * counts
+        new_prior = np.clip(weighted.sum(axis=1) / total, 1e-6, None)
         new_prior /= new_prior.sum()
-        new_m = {k: _m_step(levels[k], n, resp[0]) for k, n in n_levels.items()}
-        new_h = {k: _m_step(levels[k], n, resp[1]) for k, n in n_levels.items()}
+        new_m = {k: _m_step(patterns[k], n, weighted[0]) for k, n in n_levels.items()}
+        new_h = {k: _m_step(patterns[k], n, weighted[1]) for k, n in n_levels.items()}
         delta = max(
             float(np.abs(new_prior - prior).max()),
-            *(float(np.abs(new_m[k] - m[k]).max()) for k in n_levels),
+            *(float(np.abs(new_m[k] - m[k]).max()) for k in fields),
         )
         m, h, prior = new_m, new_h, new_prior
         if delta < tolerance:
@@ -275,17 +303,21 @@ def fit_model(
 
 def match_probability(model: FSModel, levels: dict[str, np.ndarray]) -> np.ndarray:
     """The posterior probability that each pair is one person."""
+    fields = list(model.m)
+    patterns, _, inverse = _patterns(levels, fields)
+    if len(inverse) == 0:
+        return np.zeros(0)
     pm, ph, pu = model.prior
     logs = np.stack(
         [
-            np.log(pm) + sum(np.log(model.m[k][levels[k]]) for k in model.m),
-            np.log(ph) + sum(np.log(model.h[k][levels[k]]) for k in model.m),
-            np.log(pu) + sum(np.log(model.u[k][levels[k]]) for k in model.m),
+            np.log(pm) + sum(np.log(model.m[k][patterns[k]]) for k in fields),
+            np.log(ph) + sum(np.log(model.h[k][patterns[k]]) for k in fields),
+            np.log(pu) + sum(np.log(model.u[k][patterns[k]]) for k in fields),
         ]
     )
     logs -= logs.max(axis=0)
     probs = np.exp(logs)
-    return np.asarray(probs[0] / probs.sum(axis=0))
+    return np.asarray((probs[0] / probs.sum(axis=0))[inverse], dtype=float)
 
 
 def contributions(model: FSModel, levels: dict[str, np.ndarray], index: int) -> dict[str, object]:

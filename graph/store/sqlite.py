@@ -29,7 +29,10 @@ from queries import UnknownQueryError, load_query, render
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SqliteStore"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+#: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
+SCHEMA_VERSION = 1
 
 # Columns declared BOOLEAN come back as bool, as they do from Neo4j.
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
@@ -170,7 +173,16 @@ class SqliteStore:
                         conn.executemany(statement, step.rows)
 
     def ensure_schema(self) -> None:
-        """Create every table and index (idempotent)."""
+        """Create every table and index (idempotent); refuse a file of another schema."""
+        conn = self._conn()
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+        if version != SCHEMA_VERSION and (version or tables[0]):
+            raise StoreUnavailableError(
+                f"the embedded store {self.path} has schema version {version}; this custgraph "
+                f"uses {SCHEMA_VERSION}. Export what you need, then move the file aside (or set "
+                "CUSTGRAPH_DB to a new file) and load again"
+            )
         self.write("schema/create")
 
     def ping(self) -> None:

@@ -26,6 +26,7 @@ DELETE FROM tag;
 DELETE FROM segment;
 DELETE FROM load_file;
 DELETE FROM job_run;
+DELETE FROM person_influence;
 DELETE FROM identity_event;
 DELETE FROM identity_override;
 DELETE FROM person_referred;

@@ -24,7 +24,16 @@ CREATE TABLE IF NOT EXISTS purchase_order (
   currency TEXT
 );
 CREATE INDEX IF NOT EXISTS purchase_order_at ON purchase_order (purchasedAt);
-CREATE TABLE IF NOT EXISTS community (communityId TEXT PRIMARY KEY, size INTEGER);
+CREATE TABLE IF NOT EXISTS community (
+  communityId TEXT PRIMARY KEY, size INTEGER, density REAL, modularityShare REAL, revenue REAL,
+  churnRate REAL, dominantChannel TEXT, topInfluencers TEXT, run TEXT
+);
+CREATE TABLE IF NOT EXISTS person_influence (
+  personId TEXT PRIMARY KEY, score REAL, rank INTEGER, pagerank REAL, inDegree INTEGER,
+  outDegree INTEGER, referralReach INTEGER, referralDepth INTEGER, referredRevenue REAL,
+  coreness INTEGER, betweenness REAL, run TEXT
+);
+CREATE INDEX IF NOT EXISTS person_influence_rank ON person_influence (rank);
 CREATE TABLE IF NOT EXISTS tag (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS segment (name TEXT PRIMARY KEY, description TEXT);
 CREATE TABLE IF NOT EXISTS load_file (
@@ -59,7 +68,7 @@ CREATE TABLE IF NOT EXISTS friends_with (src TEXT NOT NULL, dst TEXT NOT NULL, w
 CREATE INDEX IF NOT EXISTS friends_with_dst ON friends_with (dst);
 CREATE TABLE IF NOT EXISTS interacts_with (src TEXT NOT NULL, dst TEXT NOT NULL, weight REAL, since TEXT, platform TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS interacts_with_dst ON interacts_with (dst);
-CREATE TABLE IF NOT EXISTS in_community (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS in_community (src TEXT PRIMARY KEY, dst TEXT NOT NULL, participation REAL);
 CREATE INDEX IF NOT EXISTS in_community_dst ON in_community (dst);
 CREATE TABLE IF NOT EXISTS has_tag (src TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS has_tag_dst ON has_tag (dst);
@@ -97,3 +106,4 @@ CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FOLLOWS' FROM person_follows
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FRIENDS_WITH' FROM person_friends_with
   UNION ALL SELECT 'Person', src, 'Person', dst, 'INTERACTS_WITH' FROM person_interacts_with;
+PRAGMA user_version = 1

@@ -1,0 +1,4 @@
+// Every community id issued so far (new communities get ids above them).
+// $params: none
+// returns: communityId
+MATCH (c:Community) RETURN c.communityId AS communityId

@@ -1,0 +1,137 @@
+"""The influence and community jobs on generated data: quality against planted truth,
+determinism, stable ids, exports; and the same answers on Neo4j."""
+
+from __future__ import annotations
+
+import collections
+import csv
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+
+from graph.identity import IdentityParams
+from graph.identity.job import run_identity
+from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
+from graph.store import SqliteStore, Store
+from loaders import load_files
+from loaders.synthetic import GenerateParams, generate_dataset
+
+
+def prepare(store: Store, data: Path, rejects: Path) -> None:
+    load_files(store, [data], rejects_dir=rejects)
+    run_identity(store, IdentityParams(random_pairs=50_000))
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, Path]:
+    tmp = tmp_path_factory.mktemp("influence")
+    generate_dataset(tmp / "data", GenerateParams(customers=4000, seed=13, mixing=0.3))
+    store = SqliteStore(tmp / "g.db")
+    store.ensure_schema()
+    prepare(store, tmp / "data", tmp / "rej")
+    run_influence(store, InfluenceParams())
+    run_communities(store, CommunityParams())
+    return store, tmp / "data"
+
+
+def planted(data: Path, store: Store) -> dict[str, str]:
+    """Each resolved person's planted community (through its records' true person)."""
+    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
+        record = {
+            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
+            for r in csv.DictReader(handle)
+        }
+    with (data / "truth" / "persons.csv").open(encoding="utf-8") as handle:
+        community = {r["person_id"]: r["community_id"] for r in csv.DictReader(handle)}
+    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    frame = store.frame("identity/export")
+    for source, sid, person in zip(
+        frame.source, frame.source_customer_id, frame.person_id, strict=True
+    ):
+        votes[person][record[f"{source}:{sid}"]] += 1
+    return {p: community[v.most_common(1)[0][0]] for p, v in votes.items()}
+
+
+def test_communities_recover_the_planted_ones(analysed: tuple[SqliteStore, Path]) -> None:
+    store, data = analysed
+    truth = planted(data, store)
+    found = {r["person_id"]: r["community_id"] for r in store.read("influence/communities")}
+    people = sorted(found)
+    nmi = normalized_mutual_info_score([truth[p] for p in people], [found[p] for p in people])
+    assert nmi >= 0.9, nmi
+
+
+def test_planted_influencers_rank_high(analysed: tuple[SqliteStore, Path]) -> None:
+    store, data = analysed
+    with (data / "truth" / "influencers.csv").open(encoding="utf-8") as handle:
+        planted_top = {r["person_id"] for r in csv.DictReader(handle)}
+    truth_person = {}
+    frame = store.frame("identity/export")
+    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
+        record = {
+            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
+            for r in csv.DictReader(handle)
+        }
+    for source, sid, person in zip(
+        frame.source, frame.source_customer_id, frame.person_id, strict=True
+    ):
+        truth_person[person] = record[f"{source}:{sid}"]
+    ranked = store.read("influence/influencers")
+    top = {truth_person[r["person_id"]] for r in ranked[: max(len(ranked) // 20, 1)]}
+    assert len(planted_top & top) >= 0.6 * len(planted_top)
+
+
+def test_same_data_and_seed_give_the_same_ranking_and_ids(
+    analysed: tuple[SqliteStore, Path],
+) -> None:
+    store, _ = analysed
+    before_rank = [r["person_id"] for r in store.read("influence/influencers")]
+    before_comm = store.read("influence/communities")
+    run_influence(store, InfluenceParams())
+    run_communities(store, CommunityParams())
+    assert [r["person_id"] for r in store.read("influence/influencers")] == before_rank
+    assert store.read("influence/communities") == before_comm
+
+
+def test_community_summaries_add_up(analysed: tuple[SqliteStore, Path]) -> None:
+    store, _ = analysed
+    import sqlite3
+
+    rows = (
+        sqlite3.connect(store.path)
+        .execute(
+            "SELECT communityId, size, density, churnRate, dominantChannel, topInfluencers "
+            "FROM community"
+        )
+        .fetchall()
+    )
+    members = collections.Counter(r["community_id"] for r in store.read("influence/communities"))
+    assert {r[0]: r[1] for r in rows} == dict(members)
+    for _, size, density, churn, channel, top in rows:
+        assert 0.0 <= density <= 1.0
+        assert 0.0 <= churn <= 1.0
+        assert channel is not None
+        assert 1 <= len(top.split(";")) <= min(5, size)
+
+
+@pytest.mark.neo4j
+def test_both_stores_rank_and_group_alike(
+    sqlite_store: Store, neo4j_store: Store, tmp_path: Path
+) -> None:
+    generate_dataset(tmp_path / "data", GenerateParams(customers=1200, seed=8))
+    answers = []
+    for store in (sqlite_store, neo4j_store):
+        prepare(store, tmp_path / "data", tmp_path / "rej")
+        run_influence(store, InfluenceParams())
+        run_communities(store, CommunityParams())
+        answers.append(
+            (
+                [
+                    (r["person_id"], r["rank"], r["community_id"])
+                    for r in store.read("influence/influencers")
+                ],
+                store.read("influence/communities"),
+            )
+        )
+    assert answers[0] == answers[1]
