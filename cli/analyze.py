@@ -28,7 +28,7 @@ def analyze(
     job: Annotated[str, typer.Argument(help="identity, influence, communities or all")] = "all",
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to accept")
-    ] = 0.7,
+    ] = 0.9,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice")] = 7,
     overrides: Annotated[
         Path | None,

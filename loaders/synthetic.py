@@ -204,14 +204,18 @@ def _people(rng: np.random.Generator, params: GenerateParams) -> _People:
     cn_domains = ("qq.com", "163.com", "126.com", "sina.com")
     dom = rng.integers(0, 4, n)
     email = []
+    issued: set[str] = set()  # a mail provider never gives one address to two people
     for i in range(n):
         suffix = str(num[i]) if use_num[i] else ""
         if cn[i]:
-            local = f"{first_py[i]}{last_py[i]}{suffix}".lower()
-            email.append(f"{local}@{cn_domains[dom[i]]}")
+            local, domain = f"{first_py[i]}{last_py[i]}".lower(), cn_domains[dom[i]]
         else:
-            local = f"{first[i]}.{last[i]}{suffix}".lower()
-            email.append(f"{local}@{latin_domains[dom[i] + (i % 2)]}")
+            local, domain = f"{first[i]}.{last[i]}".lower(), latin_domains[dom[i] + (i % 2)]
+        address = f"{local}{suffix}@{domain}"
+        if address in issued:
+            address = f"{local}{suffix}{i}@{domain}"
+        issued.add(address)
+        email.append(address)
     street, city, postcode, country = _addresses(rng, cn)
     has_national = rng.random(n) < 0.4
     nat_us = rng.integers(100_000_000, 899_999_999, n)

@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from graph.identity.blocking import BlockingReport, candidate_pairs
 from graph.identity.clustering import cluster
 from graph.identity.features import RecordFeatures, record_features
 from graph.identity.ids import LineageEvent, assign_ids
-from graph.identity.scoring import FSModel, compare, contributions, fit_model, match_probability
+from graph.identity.scoring import FSModel, compare, evidence_texts, fit_model, match_probability
 
 __all__ = ["IdentityParams", "IdentityResult", "personal_evidence", "resolve_identities"]
 
@@ -60,7 +59,7 @@ class IdentityParams:
         Seed of the random pairs.
     """
 
-    threshold: float = 0.7
+    threshold: float = 0.9
     bridge_threshold: float = 0.99
     max_block: int = 200
     max_identifier_share: int = 20
@@ -146,7 +145,7 @@ def resolve_identities(
     t = time.perf_counter()
     levels = compare(f, pairs, blocked)
     random_levels = compare(f, _random_pairs(n, params.random_pairs, params.seed), blocked)
-    model = fit_model(levels, random_levels, seed=params.seed)
+    model = fit_model(levels, random_levels, total_pairs=n * (n - 1) // 2, seed=params.seed)
     probs = match_probability(model, levels) if len(pairs) else np.zeros(0)
     timings["scoring"] = time.perf_counter() - t
     rule = np.full(len(pairs), "fellegi-sunter", dtype=object)
@@ -180,15 +179,16 @@ def resolve_identities(
         best[a] = max(best[a], probs[index])
         best[b] = max(best[b], probs[index])
     confidence = np.where(best > 0, best, 1.0)
+    evidence = evidence_texts(model, {k: v[chosen] for k, v in levels.items()})
     matches = [
         {
             "src": f.uid[pairs[k][0]],
             "dst": f.uid[pairs[k][1]],
             "score": round(float(probs[k]), 6),
             "rule": str(rule[k]),
-            "evidence": json.dumps(contributions(model, levels, int(k)), sort_keys=True),
+            "evidence": text,
         }
-        for k in chosen
+        for k, text in zip(chosen, evidence, strict=True)
     ]
     t = time.perf_counter()
     members: dict[int, list[str]] = {}

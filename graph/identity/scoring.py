@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "FSModel",
     "compare",
     "contributions",
+    "evidence_texts",
     "fit_model",
     "match_probability",
 ]
@@ -59,7 +61,7 @@ class FSModel:
     ``m[field][level]``: how often a level occurs for two records of one person; ``h``: for
     two people of one household (shared phone and address, different names and birth
     dates); ``u``: for two unrelated people (from random pairs). ``prior`` holds the share
-    of each class among candidate pairs. Households are a class of their own because their
+    of each class among all record pairs. Households are a class of their own because their
     correlated agreements would otherwise be counted as independent evidence of a match.
     """
 
@@ -71,7 +73,7 @@ class FSModel:
 
     @property
     def lam(self) -> float:
-        """Share of candidate pairs that are one person."""
+        """Probability that two random records are one person."""
         return self.prior[0]
 
     def weights(self) -> dict[str, np.ndarray]:
@@ -250,11 +252,20 @@ def fit_model(
     random_levels: dict[str, np.ndarray],
     n_levels: dict[str, int] | None = None,
     *,
+    total_pairs: int | None = None,
     seed: int = 7,
     max_iterations: int = 200,
     tolerance: float = 1e-6,
 ) -> FSModel:
-    """Fit ``u`` on random pairs, then ``m``, ``h`` and the class shares by EM."""
+    """Fit ``u`` on random pairs, then ``m``, ``h`` and the class shares by EM.
+
+    The class shares are shares of *all* ``total_pairs`` record pairs (the probability that
+    two random records are one person, or one household), as ``u`` is: blocking selects
+    candidates by their comparison vector only, so a candidate's posterior is computed with
+    all-pairs priors. Fitting the shares over candidates instead would overrate agreement
+    that blocking itself selected for (same name, same city), which at a million records
+    merges namesakes. Without ``total_pairs`` the candidates are taken to be all pairs.
+    """
     n_levels = n_levels or FIELD_LEVELS
     fields = list(n_levels)
     u = {
@@ -263,9 +274,11 @@ def fit_model(
     }
     m = {k: _start(n, agree=True) for k, n in n_levels.items()}
     h = {k: _start(n, agree=k not in _IDENTITY) for k, n in n_levels.items()}
-    prior = np.array([0.5, 0.2, 0.3])
     patterns, counts, _ = _patterns(levels, fields)
-    total = max(counts.sum(), 1.0)
+    candidates = max(counts.sum(), 1.0)
+    total = float(max(total_pairs or 0, candidates))
+    prior = np.array([0.5 * candidates / total, 0.2 * candidates / total, 0.0])
+    prior[2] = 1.0 - prior[0] - prior[1]
     log_u = sum(np.log(u[k][patterns[k]]) for k in fields)
     iteration = 0
     while iteration < max_iterations and len(counts):
@@ -281,12 +294,12 @@ def fit_model(
         resp = np.exp(logs)
         resp /= resp.sum(axis=0)
         weighted = resp * counts
-        new_prior = np.clip(weighted.sum(axis=1) / total, 1e-6, None)
-        new_prior /= new_prior.sum()
+        new_prior = np.clip(weighted[:2].sum(axis=1) / total, 1e-12, 0.5)
+        new_prior = np.r_[new_prior, 1.0 - new_prior.sum()]
         new_m = {k: _m_step(patterns[k], n, weighted[0]) for k, n in n_levels.items()}
         new_h = {k: _m_step(patterns[k], n, weighted[1]) for k, n in n_levels.items()}
         delta = max(
-            float(np.abs(new_prior - prior).max()),
+            float(np.abs(np.log(new_prior[:2]) - np.log(prior[:2])).max()),
             *(float(np.abs(new_m[k] - m[k]).max()) for k in fields),
         )
         m, h, prior = new_m, new_h, new_prior
@@ -320,9 +333,17 @@ def match_probability(model: FSModel, levels: dict[str, np.ndarray]) -> np.ndarr
     return np.asarray((probs[0] / probs.sum(axis=0))[inverse], dtype=float)
 
 
-def contributions(model: FSModel, levels: dict[str, np.ndarray], index: int) -> dict[str, object]:
-    """Per-field evidence of one pair: level name and weight in bits (missing fields left out)."""
-    weights = model.weights()
+def contributions(
+    model: FSModel,
+    levels: dict[str, np.ndarray],
+    index: int,
+    weights: dict[str, np.ndarray] | None = None,
+) -> dict[str, object]:
+    """Per-field evidence of one pair: level name and weight in bits (missing fields left out).
+
+    Pass ``weights`` (``model.weights()``) when calling for many pairs.
+    """
+    weights = weights if weights is not None else model.weights()
     out: dict[str, object] = {}
     for name in model.m:
         level = int(levels[name][index])
@@ -332,3 +353,15 @@ def contributions(model: FSModel, levels: dict[str, np.ndarray], index: int) -> 
                 "bits": round(float(weights[name][level]), 2),
             }
     return out
+
+
+def evidence_texts(model: FSModel, levels: dict[str, np.ndarray]) -> list[str]:
+    """The evidence of every pair as JSON text, computed once per distinct comparison vector."""
+    fields = list(model.m)
+    patterns, _, inverse = _patterns(levels, fields)
+    weights = model.weights()
+    texts = [
+        json.dumps(contributions(model, patterns, i, weights), sort_keys=True)
+        for i in range(len(patterns[fields[0]]) if fields else 0)
+    ]
+    return [texts[i] for i in inverse]

@@ -184,7 +184,7 @@ def test_chinese_names_match_their_pinyin_variants(tmp_path: Path) -> None:
         FAMILY
         + "crm,88,伟,王,,,+8613800138000,1980-05-06,,CN\n"
         + "app,77,Wei,Wang,,,+8613800138000,1980-05-06,,CN\n"
-        + "shop,66,,,王伟,wangwei@163.com,,1980-05-06,,CN\n",
+        + "shop,66,,,王伟,wangwei@163.com,+86 138 0013 8000,1980-05-06,,CN\n",
     )
     run_identity(store, IdentityParams(random_pairs=5000))
     ids = persons(store)

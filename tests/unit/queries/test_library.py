@@ -13,7 +13,7 @@ from queries import list_queries, load_query, render
 ROOT = Path(__file__).resolve().parents[3]
 CODE = [
     p
-    for d in ("graph", "loaders", "api", "reports", "cli", "tests")
+    for d in ("graph", "loaders", "api", "reports", "cli", "tests", "bench")
     for p in (ROOT / d).rglob("*.py")
 ]
 
