@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph.influence import CommunityParams, InfluenceParams  # noqa: E402
-from graph.influence.algorithms import _directed_edges, _undirected, pagerank  # noqa: E402
+from graph.influence.algorithms import _directed_edges, pagerank  # noqa: E402
 from graph.influence.job import project, run_communities, run_influence  # noqa: E402
 from graph.model import RelType  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
@@ -115,27 +115,36 @@ def main() -> None:
         out["job_steps"] = runs
         found = {r["person_id"]: r["community_id"] for r in store.read("influence/communities")}
         store.close()
-    # igraph directly on the same arrays: the algorithm calls the jobs make
+    # igraph directly on the same arrays, with the same settings: build the graph, call the
+    # algorithm (what the jobs' algorithm functions do), against our functions.
     import igraph as ig
 
     params = InfluenceParams(seed=args.seed)
+    cparams = CommunityParams(seed=args.seed)
     s, d, w = _directed_edges(g, params)
-    graph = ig.Graph(n=len(g), edges=np.stack([s, d], axis=1).tolist(), directed=True)
     t = time.perf_counter()
-    graph.pagerank(damping=0.85, weights=w.tolist(), implementation="prpack")
+    graph = ig.Graph(n=len(g), edges=np.stack([s, d], axis=1), directed=True)
+    graph.pagerank(damping=params.damping, weights=w.tolist(), implementation="prpack")
     direct_pr = time.perf_counter() - t
     t = time.perf_counter()
     pagerank(g, params)
     ours_pr_s = time.perf_counter() - t
-    und = _undirected(g)
-    ig.set_random_number_generator(random.Random(args.seed))
     t = time.perf_counter()
-    und.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+    und = ig.Graph(n=len(g), edges=np.stack([g.src, g.dst], axis=1), directed=False)
+    und.es["weight"] = g.weight.tolist()
+    und.simplify(combine_edges={"weight": "sum"})
+    ig.set_random_number_generator(random.Random(args.seed))
+    und.community_leiden(
+        objective_function=cparams.objective,
+        weights="weight",
+        resolution=cparams.resolution,
+        n_iterations=cparams.iterations,
+    )
     direct_leiden = time.perf_counter() - t
     from graph.influence.algorithms import detect_communities
 
     t = time.perf_counter()
-    detect_communities(g, CommunityParams(seed=args.seed))
+    detect_communities(g, cparams)
     ours_leiden = time.perf_counter() - t
     out["pagerank_ours_s"], out["pagerank_igraph_s"] = round(ours_pr_s, 2), round(direct_pr, 2)
     out["leiden_ours_s"], out["leiden_igraph_s"] = round(ours_leiden, 2), round(direct_leiden, 2)

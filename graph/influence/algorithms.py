@@ -92,7 +92,7 @@ class CommunityParams:
 
     objective: str = "modularity"  # or "CPM"
     resolution: float = 1.0
-    iterations: int = -1  # until stable
+    iterations: int = 2  # igraph's default; -1 runs until stable (much slower on large graphs)
     seed: int = 7
 
 
@@ -100,7 +100,9 @@ def _directed_edges(
     g: PersonGraph, params: InfluenceParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges pointing at whoever gains influence, weighted by kind."""
-    scale = np.array([params.kind_weights.get(k, 0.0) for k in g.kind])
+    scale = np.zeros(len(g.kind))
+    for kind, value in params.kind_weights.items():  # vectorised: one pass per kind
+        scale[g.kind == kind] = value
     w = g.weight * scale
     referred = g.kind == "REFERRED"
     friends = g.kind == "FRIENDS_WITH"
