@@ -44,31 +44,11 @@ def print_status(console: Console, snapshot: StoreStatus) -> None:
     console.print(counts)
     if snapshot.loads:
         loads = Table(title="Recent loads")
-        for col in (
-            "path",
-            "kind",
-            "status",
-            "rowsRead",
-            "rowsLoaded",
-            "rowsRejected",
-            "finishedAt",
-        ):
+        columns = ("path", "kind", "status", "rowsRead", "rowsLoaded", "rowsRejected", "finishedAt")
+        for col in columns:
             loads.add_column(col)
         for row in snapshot.loads:
-            loads.add_row(
-                *(
-                    str(row.get(c) if row.get(c) is not None else "")
-                    for c in (
-                        "path",
-                        "kind",
-                        "status",
-                        "rowsRead",
-                        "rowsLoaded",
-                        "rowsRejected",
-                        "finishedAt",
-                    )
-                )
-            )
+            loads.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
         console.print(loads)
     if snapshot.runs:
         runs = Table(title="Last run of each job")
