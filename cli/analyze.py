@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,19 +14,22 @@ from rich.table import Table
 from cli.context import store_of
 from graph.errors import InputError, NotFoundError
 
-__all__ = ["analyze", "explain", "export"]
+__all__ = ["analyze", "explain", "export", "profile"]
 
-JOBS = ("identity", "influence", "communities", "all")
+JOBS = ("identity", "influence", "communities", "profiles", "all")
 EXPORTS = {
     "identities": "identity/export",
     "communities": "influence/communities",
     "influencers": "influence/influencers",
+    "profiles": "profiles/export",
 }
 
 
 def analyze(
     ctx: typer.Context,
-    job: Annotated[str, typer.Argument(help="identity, influence, communities or all")] = "all",
+    job: Annotated[
+        str, typer.Argument(help="identity, influence, communities, profiles or all")
+    ] = "all",
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to accept")
     ] = 0.9,
@@ -43,13 +47,31 @@ def analyze(
     betweenness_samples: Annotated[
         int, typer.Option("--betweenness-samples", min=0, help="Sampled betweenness (0 = off)")
     ] = 0,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Profiles as of this date (default: last sale)"
+        ),
+    ] = None,
+    horizon_days: Annotated[
+        int, typer.Option("--horizon-days", min=1, help="Horizon of CLV and churn (profiles)")
+    ] = 90,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Profile rules YAML (RFM segments, tags); see docs"),
+    ] = None,
+    segments: Annotated[
+        int | None,
+        typer.Option("--segments", min=2, help="k of the k-means segments (default: silhouette)"),
+    ] = None,
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
     identity: records from all sources into persons, and the person graph.
     influence: PageRank, degrees, referral reach and revenue, k-core; a combined score and rank.
     communities: Leiden communities, participation, per-community summaries.
-    all: the three, in that order.
+    profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
+    all: the four, in that order.
 
     Example: custgraph analyze all --seed 7
     """
@@ -83,6 +105,23 @@ def analyze(
             console.print(
                 f"communities: {len(summary):,} communities; largest "
                 f"{int(summary['size'].max()) if len(summary) else 0:,} persons"
+            )
+        if job in ("profiles", "all"):
+            from graph.profiles import ProfileParams, load_rules, run_profiles
+
+            params = ProfileParams(
+                as_of=as_of.date() if as_of else None,
+                horizon_days=horizon_days,
+                seed=seed,
+                segments=segments,
+            )
+            loaded = load_rules(rules)
+            with console.status("building profiles (RFM, lifetime value, churn, segments)…"):
+                profiles = run_profiles(store, params, loaded)
+            c = profiles.counts
+            console.print(
+                f"profiles: {c['persons']:,} persons ({c['buyers']:,} buyers); churn model AUC "
+                f"{c['churn_cv_auc']:.3f} (cross-validated); {c['segments']} segments"
             )
 
 
@@ -149,7 +188,7 @@ def explain(
 
 def export(
     ctx: typer.Context,
-    what: Annotated[str, typer.Argument(help="identities, communities or influencers")],
+    what: Annotated[str, typer.Argument(help="identities, communities, influencers or profiles")],
     out: Annotated[Path, typer.Argument(help="Output file: .csv, .parquet or .jsonl")],
 ) -> None:
     """Export results as CSV, Parquet or JSONL (by the file's extension).
@@ -158,6 +197,8 @@ def export(
     communities: person_id, community_id, participation.
     influencers: person_id, rank, score, pagerank, in/out degree, referral reach and depth,
     referred revenue, coreness, betweenness, community_id.
+    profiles: person_id, recency_days, frequency, monetary, rfm_score, rfm_segment,
+    expected_purchases, predicted_clv, churn_risk, segment, community_id, influence_rank, tags.
 
     Example: custgraph export influencers top.parquet
     """
@@ -166,8 +207,38 @@ def export(
     if what not in EXPORTS:
         raise InputError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
     with store_of(ctx) as store:
-        frame = store.frame(EXPORTS[what])
+        if what == "profiles":
+            from graph.profiles.document import export_profiles
+
+            frame = export_profiles(store)
+        else:
+            frame = store.frame(EXPORTS[what])
     if frame.empty:
         raise NotFoundError(f"no {what} yet; run `custgraph analyze all` first")
     rows = write_frame(frame, out)
     Console().print(f"wrote {rows:,} rows to {out}")
+
+
+def profile(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="A person id, or SOURCE:ID of one of its records")],
+) -> None:
+    """Print a person's profile document as JSON (identity, demographics, value, graph, tags).
+
+    PII is printed whole: the CLI runs with the store owner's rights.
+
+    Example: custgraph profile crm:C00001234
+    """
+    from graph.profiles.document import profile_document
+
+    with store_of(ctx) as store:
+        person_id = person
+        if ":" in person:
+            rows = store.read("identity/explain", uid=person)
+            if not rows:
+                raise NotFoundError(
+                    f"record {person} has no person; load it and run `custgraph analyze identity`"
+                )
+            person_id = rows[0]["personId"]
+        document = profile_document(store, person_id)
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -33,6 +33,7 @@ def demo(
     from graph.identity import IdentityParams
     from graph.identity.job import run_identity
     from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
+    from graph.profiles import ProfileParams, run_profiles
     from graph.status import store_status
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
@@ -59,14 +60,18 @@ def demo(
                 on_progress=on_progress,  # type: ignore[arg-type]
             )
         print_load_report(console, report)
-        with console.status("3/3 resolving identities, ranking influence, finding communities…"):
+        with console.status(
+            "3/3 resolving identities, ranking influence, finding communities, building profiles…"
+        ):
             result = run_identity(store, IdentityParams())
             ranked = run_influence(store, InfluenceParams())
             communities = run_communities(store, CommunityParams())
+            profiles = run_profiles(store, ProfileParams())
         console.print(
             f"3/3 identity: {result.counts['records']:,} records → "
             f"{result.counts['persons']:,} persons; influence ranked; "
-            f"{len(communities):,} communities (profiles arrive with their issue)"
+            f"{len(communities):,} communities; profiles built (churn model AUC "
+            f"{profiles.counts['churn_cv_auc']:.3f}, {profiles.counts['segments']} segments)"
         )
         top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
         snapshot = store_status(store)
@@ -87,6 +92,8 @@ def demo(
         (f"custgraph explain {example}", "why that record belongs to its person"),
         ("custgraph export influencers influencers.csv", f"everyone by influence (top: {top})"),
         ("custgraph export identities identities.csv", "record → person for every record"),
+        (f"custgraph profile {example}", "the combined profile of that record's person"),
+        ("custgraph export profiles profiles.csv", "RFM, value, churn, segment, tags per person"),
         (f"ls {data}/truth", "the ground truth the generator planted"),
         ("custgraph serve", "the HTTP API (/healthz, /readyz, OpenAPI at /docs)"),
         (

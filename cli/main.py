@@ -61,6 +61,7 @@ def _register() -> None:
     app.command("analyze")(analyze.analyze)
     app.command("explain")(analyze.explain)
     app.command("export")(analyze.export)
+    app.command("profile")(analyze.profile)
     app.command("status")(status.status)
     app.command("serve")(serve.serve)
 

@@ -15,6 +15,8 @@ no person 'p-42'; run `custgraph analyze identity` first
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 __all__ = [
     "ConfigError",
     "CustgraphError",
@@ -23,7 +25,16 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "StoreUnavailableError",
+    "validation_problems",
 ]
+
+
+class ValidationErrorLike(Protocol):
+    """What :func:`validation_problems` needs of a pydantic ``ValidationError``."""
+
+    def errors(self) -> Any:
+        """The list of error dicts with ``loc`` and ``msg``."""
+        ...
 
 
 class CustgraphError(Exception):
@@ -52,3 +63,19 @@ class QueryError(CustgraphError):
 
 class JobError(CustgraphError):
     """A job's preconditions do not hold; the message says what to run first."""
+
+
+def validation_problems(exc: ValidationErrorLike) -> str:
+    """One line naming every field at fault in a pydantic ``ValidationError``.
+
+    >>> from pydantic import BaseModel, ValidationError
+    >>> class Rule(BaseModel):
+    ...     name: str
+    ...     score: int
+    >>> try:
+    ...     Rule.model_validate({"score": 1})
+    ... except ValidationError as exc:
+    ...     print(validation_problems(exc))
+    name: Field required
+    """
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

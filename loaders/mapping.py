@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from graph.errors import InputError
+from graph.errors import InputError, validation_problems
 from loaders.kinds import KINDS
 
 __all__ = ["Mapping", "load_mapping"]
@@ -124,7 +124,4 @@ def load_mapping(path: Path) -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"mapping {path} has problems: {problems}") from exc
+        raise InputError(f"mapping {path} has problems: {validation_problems(exc)}") from exc

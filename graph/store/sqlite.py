@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Versions this code upgrades in place with ``schema/migrate`` (then ``schema/create``).
+MIGRATES_FROM = frozenset({1})
 
 # Columns declared BOOLEAN come back as bool, as they do from Neo4j.
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
@@ -169,15 +172,20 @@ class SqliteStore:
                     elif step.params:
                         shared = _sql_params(step.params)
                         conn.executemany(statement, ({**shared, **r} for r in step.rows))
-                    else:  # rows hold scalars only (the loaders' rows do)
+                    elif step.rows and _has_containers(step.rows[0]):
+                        conn.executemany(statement, (_sql_params(r) for r in step.rows))
+                    else:  # rows hold scalars only (the loaders' rows do): the fast path
                         conn.executemany(statement, step.rows)
 
     def ensure_schema(self) -> None:
-        """Create every table and index (idempotent); refuse a file of another schema."""
+        """Create every table and index (idempotent); upgrade an older schema this code knows
+        how to upgrade; refuse a file of any other schema version."""
         conn = self._conn()
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-        if version != SCHEMA_VERSION and (version or tables[0]):
+        if version in MIGRATES_FROM:
+            self.write("schema/migrate")
+        elif version != SCHEMA_VERSION and (version or tables[0]):
             raise StoreUnavailableError(
                 f"the embedded store {self.path} has schema version {version}; this custgraph "
                 f"uses {SCHEMA_VERSION}. Export what you need, then move the file aside (or set "
@@ -209,6 +217,11 @@ class SqliteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _has_containers(row: Mapping[str, Any]) -> bool:
+    """Whether a row carries lists or dicts (which SQLite takes as JSON text)."""
+    return any(isinstance(v, list | dict | tuple) for v in row.values())
 
 
 def _sql_params(params: Mapping[str, Any]) -> dict[str, Any]:

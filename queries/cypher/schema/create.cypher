@@ -20,4 +20,5 @@ CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone);
 CREATE INDEX identifier_kind IF NOT EXISTS FOR (n:Identifier) ON (n.kind);
 CREATE INDEX order_purchased_at IF NOT EXISTS FOR (n:Order) ON (n.purchasedAt);
 CREATE INDEX person_influence_rank IF NOT EXISTS FOR (n:Person) ON (n.influenceRank);
+CREATE INDEX person_rfm_segment IF NOT EXISTS FOR (n:Person) ON (n.rfmSegment);
 CREATE INDEX job_run_job IF NOT EXISTS FOR (n:JobRun) ON (n.job, n.startedAt);

@@ -34,8 +34,22 @@ CREATE TABLE IF NOT EXISTS person_influence (
   coreness INTEGER, betweenness REAL, run TEXT
 );
 CREATE INDEX IF NOT EXISTS person_influence_rank ON person_influence (rank);
-CREATE TABLE IF NOT EXISTS tag (name TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS segment (name TEXT PRIMARY KEY, description TEXT);
+CREATE TABLE IF NOT EXISTS tag (
+  name TEXT PRIMARY KEY, rule TEXT, marketing BOOLEAN, description TEXT, size INTEGER, run TEXT
+);
+CREATE TABLE IF NOT EXISTS segment (
+  name TEXT PRIMARY KEY, description TEXT, size INTEGER, centroid TEXT, run TEXT
+);
+CREATE TABLE IF NOT EXISTS person_profile (
+  personId TEXT PRIMARY KEY, asOf TEXT, horizonDays INTEGER, recencyDays INTEGER,
+  frequency INTEGER, monetary REAL, currency TEXT, rfmRecency INTEGER, rfmFrequency INTEGER,
+  rfmMonetary INTEGER, rfmScore TEXT, rfmSegment TEXT, expectedPurchases REAL, pAlive REAL,
+  expectedSpend REAL, predictedClv REAL, churnRisk REAL, churnFactors TEXT, segment TEXT,
+  preferredChannel TEXT, channelMix TEXT, topCategories TEXT, tags TEXT,
+  consentMarketing BOOLEAN, demographics TEXT, tenureDays INTEGER, firstPurchaseAt TEXT,
+  lastPurchaseAt TEXT, run TEXT
+);
+CREATE INDEX IF NOT EXISTS person_profile_segment ON person_profile (rfmSegment);
 CREATE TABLE IF NOT EXISTS load_file (
   fileKey TEXT PRIMARY KEY, path TEXT, kind TEXT, checksum TEXT, batchSize INTEGER,
   batchesDone INTEGER, rowsRead INTEGER, rowsLoaded INTEGER, rowsRejected INTEGER,
@@ -106,4 +120,4 @@ CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FOLLOWS' FROM person_follows
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FRIENDS_WITH' FROM person_friends_with
   UNION ALL SELECT 'Person', src, 'Person', dst, 'INTERACTS_WITH' FROM person_interacts_with;
-PRAGMA user_version = 1
+PRAGMA user_version = 2

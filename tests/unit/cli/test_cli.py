@@ -82,6 +82,18 @@ def test_demo_loads_customers_and_status_reports_them(tmp_path: Path) -> None:
         "referrals",
         "social_links",
     }
+    assert snapshot["labels"]["Segment"] >= 2
+    exported = run("export", "profiles", "p.csv", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    header = (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:4] == ["person_id", "recency_days", "frequency", "monetary"]
+    person = (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    shown = run("profile", person, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["personId"] == person
+    early = run("analyze", "profiles", "--as-of", "2001-01-01", cwd=tmp_path)
+    assert early.returncode == 1
+    assert "no purchases up to the as-of date" in early.stderr
 
 
 def test_generate_writes_files_and_truth(tmp_path: Path) -> None:

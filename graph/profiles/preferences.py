@@ -1,0 +1,118 @@
+"""Preferences (channels, categories), demographics with provenance, and marketing consent
+(pure functions over store frames).
+
+Examples
+--------
+>>> import pandas as pd
+>>> members = pd.DataFrame({
+...     "personId": ["p1", "p1"], "uid": ["app:9", "crm:1"], "source": ["app", "crm"],
+...     "signupAt": ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z"],
+...     "consentMarketing": [True, None], "city": ["Lyon", "Paris"], "gender": ["f", None],
+... })
+>>> demographics(members, ["crm", "app"])["p1"]["city"]
+{'value': 'Paris', 'source': 'crm:1'}
+>>> demographics(members, ["crm", "app"])["p1"]["gender"]
+{'value': 'f', 'source': 'app:9'}
+>>> consent(members).to_dict()
+{'p1': True}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DEMOGRAPHIC_FIELDS", "channel_preferences", "consent", "demographics", "top_categories"]
+
+#: The attributes a profile chooses from its records (graph spelling).
+DEMOGRAPHIC_FIELDS = (
+    "firstName",
+    "lastName",
+    "fullName",
+    "email",
+    "phone",
+    "birthDate",
+    "gender",
+    "city",
+    "postcode",
+    "region",
+    "country",
+    "occupation",
+    "incomeBand",
+)
+
+
+def demographics(members: pd.DataFrame, priority: list[str]) -> dict[str, dict[str, Any]]:
+    """Per person and attribute: the value from the best record that has one, and that record.
+
+    Best = earliest in ``priority`` (sources not listed come after), then the most recent
+    signup, then the record id.
+    """
+    rank = {s: i for i, s in enumerate(priority)}
+    frame = members.assign(
+        _rank=members["source"].map(lambda s: rank.get(s, len(rank))),
+        _signup=pd.to_datetime(members["signupAt"], utc=True, errors="coerce", format="ISO8601"),
+    ).sort_values(
+        ["personId", "_rank", "_signup", "uid"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    out: dict[str, dict[str, Any]] = {p: {} for p in frame["personId"].unique()}
+    for name in DEMOGRAPHIC_FIELDS:
+        if name not in frame:
+            continue
+        values = frame[frame[name].notna() & (frame[name].astype(str) != "")]
+        first = values.drop_duplicates("personId")
+        for person, value, uid in zip(first["personId"], first[name], first["uid"], strict=True):
+            out[person][name] = {"value": _plain(value), "source": uid}
+    return out
+
+
+def consent(members: pd.DataFrame) -> pd.Series:
+    """Marketing consent per person: a record said yes and none said no."""
+    said = members.dropna(subset=["consentMarketing"])
+    yes = said.groupby("personId")["consentMarketing"].agg(lambda v: bool(all(v)))
+    return yes.reindex(members["personId"].unique(), fill_value=False).astype(bool)
+
+
+def channel_preferences(touches: pd.DataFrame, orders: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Preferred channel (most touchpoints plus orders; ties by channel id) and channel mix
+    (share of each channel, 3 decimals) per person."""
+    parts = []
+    if not touches.empty:
+        parts.append(touches[["personId", "channelId", "touches"]].rename(columns={"touches": "n"}))
+    if not orders.empty and "channelId" in orders:
+        via = orders.dropna(subset=["channelId"]).groupby(["personId", "channelId"]).size()
+        parts.append(via.rename("n").reset_index())
+    if not parts:
+        empty = pd.Series(dtype=object)
+        return empty, empty
+    counts = pd.concat(parts).groupby(["personId", "channelId"], sort=True)["n"].sum().reset_index()
+    totals = counts.groupby("personId")["n"].transform("sum")
+    counts["share"] = np.round(counts["n"] / totals.clip(lower=1), 3)
+    best = counts.sort_values(["personId", "n", "channelId"], ascending=[True, False, True])
+    preferred = best.drop_duplicates("personId").set_index("personId")["channelId"]
+    mix = {
+        person: dict(zip(group["channelId"], group["share"].astype(float), strict=True))
+        for person, group in best.groupby("personId", sort=True)
+    }
+    return preferred, pd.Series(mix, dtype=object)
+
+
+def top_categories(categories: pd.DataFrame, n: int = 3) -> pd.Series:
+    """The ``n`` categories with the most spend per person (ties by name)."""
+    if categories.empty:
+        return pd.Series(dtype=object)
+    spend = categories.groupby(["personId", "category"], sort=True)["amount"].sum().reset_index()
+    spend = spend.sort_values(["personId", "amount", "category"], ascending=[True, False, True])
+    top = spend.groupby("personId", sort=True).head(n)
+    return top.groupby("personId", sort=True)["category"].agg(list)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,36 @@
+// Store each person's profile attributes (value, churn, segment, preferences, tags,
+// demographics) with the run that computed them; a re-run overwrites them.
+// $params: $rows — one per person: {personId, run, asOf, horizonDays, recencyDays,
+//          frequency, monetary, …}, every column of the embedded store's person_profile
+//          table; lists and maps arrive as JSON text
+// returns: nothing
+UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})
+SET p.profileAsOf = row.asOf,
+    p.horizonDays = row.horizonDays,
+    p.recencyDays = row.recencyDays,
+    p.frequency = row.frequency,
+    p.monetary = row.monetary,
+    p.currency = row.currency,
+    p.rfmRecency = row.rfmRecency,
+    p.rfmFrequency = row.rfmFrequency,
+    p.rfmMonetary = row.rfmMonetary,
+    p.rfmScore = row.rfmScore,
+    p.rfmSegment = row.rfmSegment,
+    p.expectedPurchases = row.expectedPurchases,
+    p.pAlive = row.pAlive,
+    p.expectedSpend = row.expectedSpend,
+    p.predictedClv = row.predictedClv,
+    p.churnRisk = row.churnRisk,
+    p.churnFactors = row.churnFactors,
+    p.segment = row.segment,
+    p.preferredChannel = row.preferredChannel,
+    p.channelMix = row.channelMix,
+    p.topCategories = row.topCategories,
+    p.tags = row.tags,
+    p.consentMarketing = row.consentMarketing,
+    p.demographics = row.demographics,
+    p.tenureDays = row.tenureDays,
+    p.firstPurchaseAt = row.firstPurchaseAt,
+    p.lastPurchaseAt = row.lastPurchaseAt,
+    p.profileRun = row.run

@@ -1,0 +1,10 @@
+-- Touchpoints per person and channel, with the channel's kind and the first contact.
+-- $params: none
+-- returns: personId, channelId, kind, touches, firstAt
+SELECT r.dst AS personId, t.dst AS channelId, ch.kind AS kind, sum(t.count) AS touches,
+       min(t.firstAt) AS firstAt
+FROM resolves_to r
+JOIN touched t ON t.src = r.src
+JOIN channel ch ON ch.channelId = t.dst
+GROUP BY r.dst, t.dst, ch.kind
+ORDER BY personId, channelId
