@@ -17,39 +17,45 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.audit import AuditLog
+from api.auth import KeyRing
+from api.deps import ForbiddenError, StoreDep, UnauthorizedError
+from api.middleware import InflightLimit, Metrics
 from graph.errors import (
     ConfigError,
     CustgraphError,
     InputError,
     NotFoundError,
+    QueryError,
     StoreUnavailableError,
 )
 from graph.settings import Settings
-from graph.store import Store
 
-__all__ = ["StoreDep", "create_app"]
+__all__ = ["StoreDep", "app_from_env", "create_app"]
+
+log = logging.getLogger("custgraph.api")
 
 _STATUS: dict[type[CustgraphError], int] = {
     NotFoundError: 404,
     InputError: 422,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
     StoreUnavailableError: 503,
     ConfigError: 500,
+    QueryError: 500,
 }
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[Store, Depends(_store)]
 
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
@@ -62,12 +68,27 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """Build the API for ``settings`` (nothing connects until the app starts)."""
+    """Build the API for ``settings`` (nothing connects until the app starts).
+
+    Keys are read here, so a broken key file stops the start with a clear error.
+    """
+    from api.routes import router
+
+    keys = KeyRing.parse(settings.api_keys, settings.api_key_file)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from graph.store.base import open_store
 
+        if not len(keys):
+            log.warning(
+                "no API keys configured: every /v1 request will get 401; set "
+                "CUSTGRAPH_API_KEYS or CUSTGRAPH_API_KEY_FILE"
+            )
+        # Few worker threads: each holds its own SQLite connection and page cache, and more
+        # threads than cores only add GIL hand-offs (bench/api.py measures the difference).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         with open_store(settings) as store:
             app.state.store = store
             yield
@@ -76,13 +97,66 @@ def create_app(settings: Settings) -> FastAPI:
         title="custgraph",
         version="0.1.0",
         summary="Profiles, identities, neighbourhoods and influencers of your customers.",
+        description=(
+            "Authenticate with an API key in `X-API-Key` (or `Authorization: Bearer`). "
+            "Roles: `reader` sees PII masked, `pii` sees it whole, `admin` may also erase. "
+            "Errors are `application/problem+json`."
+        ),
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.audit = AuditLog(settings.audit_log)
+    app.state.metrics = metrics
+    app.add_middleware(InflightLimit, limit=settings.api_max_inflight, metrics=metrics)
+    app.include_router(router)
 
     @app.exception_handler(CustgraphError)
     async def _custgraph_error(request: Request, exc: CustgraphError) -> JSONResponse:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
-        return problem(status, type(exc).__name__, str(exc))
+        response = problem(status, type(exc).__name__, str(exc))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = "ApiKey"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        response = problem(422, "Unprocessable Content", detail)
+        response.body = response.render(
+            {
+                "type": "about:blank",
+                "title": "Unprocessable Content",
+                "status": 422,
+                "detail": detail,
+                "errors": fields,
+            }
+        )
+        response.headers["content-length"] = str(len(response.body))
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, str(exc.detail), str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The type only: a message or traceback could carry customer values.
+        route: Any = request.scope.get("route")
+        log.error("unexpected %s in %s", type(exc).__name__, getattr(route, "path", "?"))
+        return problem(500, "Internal Server Error", "an unexpected error; see the server log")
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=True)
+    def prometheus() -> Response:
+        """Prometheus metrics: requests by route and status, latency, in-flight, refused."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, Any]:
@@ -110,3 +184,8 @@ def create_app(settings: Settings) -> FastAPI:
         return {"ready": True, "store": store.kind}
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for settings from the environment (uvicorn's factory for worker processes)."""
+    return create_app(Settings.from_env())

@@ -14,7 +14,7 @@ from rich.table import Table
 from cli.context import store_of
 from graph.errors import InputError, NotFoundError
 
-__all__ = ["analyze", "explain", "export", "profile"]
+__all__ = ["analyze", "erase", "explain", "export", "profile"]
 
 JOBS = ("identity", "influence", "communities", "profiles", "all")
 EXPORTS = {
@@ -242,3 +242,33 @@ def profile(
             person_id = rows[0]["personId"]
         document = profile_document(store, person_id)
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def erase(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="SOURCE:ID of the customer record to erase")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Erase a record (right to be forgotten): its PII, identifiers, orders and links; its
+    person is re-resolved from the remaining records; a tombstone suppresses later loads.
+
+    Example: custgraph erase crm:C00001234 --yes
+    """
+    from graph.model import split_uid
+    from graph.privacy import erase_record
+
+    split_uid(record)
+    if not yes:
+        typer.confirm(f"Erase {record} everywhere? This cannot be undone", abort=True)
+    with store_of(ctx) as store:
+        result = erase_record(store, record, by="cli")
+    console = Console()
+    if result.already_erased:
+        console.print(f"{record} was already erased; nothing to do")
+    elif result.person_removed:
+        console.print(f"erased {record}; its person {result.person_id} had no other records")
+    else:
+        console.print(
+            f"erased {record}; person {result.person_id} re-resolved into "
+            f"{', '.join(result.persons_after) or 'no person (identity has not run)'}"
+        )

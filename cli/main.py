@@ -53,7 +53,7 @@ def _root(
 
 
 def _register() -> None:
-    from cli import analyze, data, demo, serve, status
+    from cli import analyze, data, demo, keys, serve, status
 
     app.command("demo")(demo.demo)
     app.command("generate")(data.generate)
@@ -62,6 +62,8 @@ def _register() -> None:
     app.command("explain")(analyze.explain)
     app.command("export")(analyze.export)
     app.command("profile")(analyze.profile)
+    app.command("erase")(analyze.erase)
+    app.add_typer(keys.keys_app, name="keys")
     app.command("status")(status.status)
     app.command("serve")(serve.serve)
 

@@ -65,6 +65,8 @@ class Label(StrEnum):
     # Identity resolution's own records: lineage of person ids, and reviewers' decisions.
     IDENTITY_EVENT = "IdentityEvent"
     IDENTITY_OVERRIDE = "IdentityOverride"
+    # Privacy: an erased record, so that a later load of it is suppressed and reported.
+    TOMBSTONE = "Tombstone"
 
 
 class RelType(StrEnum):
@@ -151,6 +153,12 @@ NODES: dict[Label, NodeSpec] = {
             "key",
             "identity_override",
             "a must-link or cannot-link decision on two records",
+        ),
+        _N(
+            Label.TOMBSTONE,
+            "uid",
+            "tombstone",
+            "an erased record (uid, erasedAt, by): later loads of it are suppressed",
         ),
     )
 }

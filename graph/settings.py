@@ -44,6 +44,12 @@ class Settings:
         ``key:role`` pairs for development and tests (``CUSTGRAPH_API_KEYS``).
     api_key_file
         A file of hashed keys for production (``CUSTGRAPH_API_KEY_FILE``).
+    audit_log
+        Where the API appends its audit lines (``CUSTGRAPH_AUDIT_LOG``).
+    api_max_inflight
+        Requests served at once; more get 429 (``CUSTGRAPH_API_MAX_INFLIGHT``).
+    api_threads
+        Worker threads that run store calls (``CUSTGRAPH_API_THREADS``).
     """
 
     db_path: Path = Path("custgraph.db")
@@ -55,6 +61,9 @@ class Settings:
     default_region: str = "US"
     api_keys: str = field(default="", repr=False)
     api_key_file: Path | None = None
+    audit_log: Path = Path("custgraph-audit.log")
+    api_max_inflight: int = 64
+    api_threads: int = 2
 
     @property
     def store_kind(self) -> Literal["neo4j", "sqlite"]:
@@ -78,6 +87,13 @@ class Settings:
         if batch_size < 1:
             raise ConfigError("CUSTGRAPH_BATCH_SIZE must be at least 1")
         key_file = get("API_KEY_FILE")
+        try:
+            inflight = int(get("API_MAX_INFLIGHT") or base.api_max_inflight)
+            threads = int(get("API_THREADS") or base.api_threads)
+        except ValueError as exc:
+            raise ConfigError(
+                "CUSTGRAPH_API_MAX_INFLIGHT and CUSTGRAPH_API_THREADS must be whole numbers"
+            ) from exc
         settings = cls(
             db_path=Path(get("DB") or base.db_path),
             neo4j_uri=get("NEO4J_URI"),
@@ -88,6 +104,9 @@ class Settings:
             default_region=(get("DEFAULT_REGION") or base.default_region).upper(),
             api_keys=get("API_KEYS") or "",
             api_key_file=Path(key_file) if key_file else None,
+            audit_log=Path(get("AUDIT_LOG") or base.audit_log),
+            api_max_inflight=max(inflight, 1),
+            api_threads=max(threads, 1),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean) if clean else settings  # type: ignore[arg-type]

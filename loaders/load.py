@@ -366,13 +366,32 @@ def _prepare_batch(
     missing_uids = known.missing(
         "load/missing_customers", "uid", {u for _, p in ready for u in p.uids}
     )
+    erased = known.missing(
+        "load/erased_records",
+        "uid",
+        {
+            u
+            for _, p in ready
+            for u in (*p.uids, *([p.row["uid"]] if plan.kind == "customers" else []))
+        },
+    )
     missing_channels = known.missing(
         "load/missing_channels", "channelId", {p.channel for _, p in ready if p.channel}
     )
     prepared: list[Prepared] = []
     for line, item in ready:
+        gone = [u for u in (*item.uids, item.row.get("uid")) if u in erased]
         unknown = [u for u in item.uids if u in missing_uids]
-        if unknown:
+        if gone:
+            column = (
+                "source_customer_id"
+                if plan.kind == "customers"
+                else _uid_column(plan.kind, item, gone[0])
+            )
+            rejects.append(
+                Reject(name, line, column, "the record was erased (right to be forgotten)")
+            )
+        elif unknown:
             column = _uid_column(plan.kind, item, unknown[0])
             rejects.append(
                 Reject(name, line, column, "refers to a record that no loaded customers file has")

@@ -99,7 +99,7 @@ def project(store: Store, params: ProfileParams) -> ProfileInputs:
     """Read what the job needs, never an order after the as-of time."""
     as_of = _as_of(store, params.as_of)
     until = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    members = store.frame("profiles/members")
+    members = store.frame("profiles/members", personIds=None)
     if members.empty:
         raise JobError("no persons yet; run `custgraph analyze identity` first")
     return ProfileInputs(

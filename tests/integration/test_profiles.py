@@ -14,14 +14,11 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from graph.errors import NotFoundError
-from graph.identity import IdentityParams
-from graph.identity.job import run_identity
-from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
 from graph.profiles import ProfileParams, load_rules, run_profiles
 from graph.profiles.document import export_profiles, profile_document
 from graph.store import SqliteStore, Store
-from loaders import load_files
 from loaders.synthetic import GenerateParams, generate_dataset
+from tests import pipeline
 
 AS_OF = date(2026, 3, 31)  # the generated data runs to 2026-06-30: a 90-day holdout follows
 EXPORT_COLUMNS = [
@@ -42,10 +39,7 @@ EXPORT_COLUMNS = [
 
 
 def analyse(store: Store, data: Path, rejects: Path) -> None:
-    load_files(store, [data], rejects_dir=rejects)
-    run_identity(store, IdentityParams(random_pairs=30_000))
-    run_influence(store, InfluenceParams())
-    run_communities(store, CommunityParams())
+    pipeline.analyse(store, data, rejects, profiles=False, pairs=30_000)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,11 @@
-// Every record of every person with the attributes a profile chooses demographics from.
-// $params: none
+// The records of every person (or of some) with the attributes a profile chooses
+// demographics from.
+// $params: $personIds (a list, or null for every person)
 // returns: personId, uid, source, signupAt, consentMarketing, firstName, lastName, fullName,
 //          email, phone, birthDate, gender, city, postcode, region, country, occupation,
 //          incomeBand
 MATCH (c:Customer)-[:RESOLVES_TO]->(p:Person)
+WHERE $personIds IS NULL OR p.personId IN $personIds
 RETURN p.personId AS personId, c.uid AS uid, c.source AS source, c.signupAt AS signupAt,
        c.consentMarketing AS consentMarketing, c.firstName AS firstName, c.lastName AS lastName, c.fullName AS fullName,
        c.email AS email, c.phone AS phone, c.birthDate AS birthDate, c.gender AS gender,

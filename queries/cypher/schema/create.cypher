@@ -14,6 +14,7 @@ CREATE CONSTRAINT load_file_key IF NOT EXISTS FOR (n:LoadFile) REQUIRE n.fileKey
 CREATE CONSTRAINT job_run_id IF NOT EXISTS FOR (n:JobRun) REQUIRE n.runId IS UNIQUE;
 CREATE CONSTRAINT identity_event_id IF NOT EXISTS FOR (n:IdentityEvent) REQUIRE n.eventId IS UNIQUE;
 CREATE CONSTRAINT identity_override_key IF NOT EXISTS FOR (n:IdentityOverride) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT tombstone_uid IF NOT EXISTS FOR (n:Tombstone) REQUIRE n.uid IS UNIQUE;
 CREATE INDEX customer_source IF NOT EXISTS FOR (n:Customer) ON (n.source);
 CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email);
 CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone);

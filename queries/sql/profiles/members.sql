@@ -1,5 +1,6 @@
--- Every record of every person with the attributes a profile chooses demographics from.
--- $params: none
+-- The records of every person (or of some) with the attributes a profile chooses
+-- demographics from.
+-- $params: $personIds (a list, or null for every person)
 -- returns: personId, uid, source, signupAt, consentMarketing, firstName, lastName, fullName,
 --          email, phone, birthDate, gender, city, postcode, region, country, occupation,
 --          incomeBand
@@ -9,4 +10,5 @@ SELECT r.dst AS personId, c.uid AS uid, c.source AS source, c.signupAt AS signup
        c.city AS city, c.postcode AS postcode, c.region AS region, c.country AS country,
        c.occupation AS occupation, c.incomeBand AS incomeBand
 FROM customer c JOIN resolves_to r ON r.src = c.uid
+WHERE :personIds IS NULL OR r.dst IN (SELECT value FROM json_each(:personIds))
 ORDER BY personId, uid

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS tag (
 CREATE TABLE IF NOT EXISTS segment (
   name TEXT PRIMARY KEY, description TEXT, size INTEGER, centroid TEXT, run TEXT
 );
+CREATE TABLE IF NOT EXISTS tombstone (uid TEXT PRIMARY KEY, erasedAt TEXT, by TEXT);
 CREATE TABLE IF NOT EXISTS person_profile (
   personId TEXT PRIMARY KEY, asOf TEXT, horizonDays INTEGER, recencyDays INTEGER,
   frequency INTEGER, monetary REAL, currency TEXT, rfmRecency INTEGER, rfmFrequency INTEGER,

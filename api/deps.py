@@ -1,0 +1,74 @@
+"""FastAPI dependencies: the store, settings, audit log, and the caller's role.
+
+A missing or unknown key answers 401 (with ``WWW-Authenticate``); a key whose role is too
+low answers 403. Keys travel in ``X-API-Key`` or ``Authorization: Bearer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.audit import AuditLog
+from api.auth import KeyRing, Principal, Role
+from graph.errors import CustgraphError
+from graph.settings import Settings
+from graph.store import Store
+
+__all__ = ["AuditDep", "ForbiddenError", "SettingsDep", "StoreDep", "UnauthorizedError", "require"]
+
+
+class UnauthorizedError(CustgraphError):
+    """No key, or a key this API does not know (401)."""
+
+
+class ForbiddenError(CustgraphError):
+    """A known key whose role does not allow the request (403)."""
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _audit(request: Request) -> AuditLog:
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
+StoreDep = Annotated[Store, Depends(_store)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+AuditDep = Annotated[AuditLog, Depends(_audit)]
+
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
+_bearer = HTTPBearer(auto_error=False, description="the API key as a bearer token")
+
+
+def require(needed: Role) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks their role."""
+
+    def check(
+        request: Request,
+        api_key: Annotated[str | None, Depends(_api_key)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        keys: KeyRing = request.app.state.keys
+        presented = api_key or (bearer.credentials if bearer else None)
+        if not presented:
+            raise UnauthorizedError("an API key is required (X-API-Key header)")
+        who = keys.find(presented)
+        if who is None:
+            raise UnauthorizedError("the API key is not valid")
+        if not who.allows(needed):
+            raise ForbiddenError(f"this needs the {needed} role; the key has {who.role}")
+        return who
+
+    return check

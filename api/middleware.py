@@ -1,0 +1,113 @@
+"""ASGI middleware: a cap on requests served at once (429 beyond it) and Prometheus metrics.
+
+The cap keeps latency bounded under overload: a request over the cap is answered at once with
+``429 Too Many Requests`` (problem+json, ``Retry-After: 1``) instead of queueing. Health and
+metrics endpoints are never refused, so orchestrators and scrapers keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["InflightLimit", "Metrics"]
+
+_EXEMPT = ("/healthz", "/readyz", "/metrics")
+
+
+class Metrics:
+    """The app's Prometheus metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "custgraph_http_requests_total",
+            "HTTP requests by route template, method and status",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "custgraph_http_request_seconds",
+            "HTTP request latency by route template",
+            ["route"],
+            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=self.registry,
+        )
+        self.inflight = Gauge(
+            "custgraph_http_inflight", "Requests being served", registry=self.registry
+        )
+        self.refused = Counter(
+            "custgraph_http_refused_total",
+            "Requests answered 429 because too many were in flight",
+            registry=self.registry,
+        )
+
+
+class InflightLimit:
+    """Refuse (429) requests beyond ``limit`` in flight; record metrics for every request."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, metrics: Metrics) -> None:
+        self.app = app
+        self.limit = limit
+        self.metrics = metrics
+        self.current = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        exempt = path in _EXEMPT
+        if not exempt and self.current >= self.limit:
+            self.metrics.refused.inc()
+            self.metrics.requests.labels("refused", scope.get("method", ""), "429").inc()
+            await _too_many(send)
+            return
+        self.current += 1
+        self.metrics.inflight.inc()
+        status = {"code": 500}
+        started = time.perf_counter()
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            self.current -= 1
+            self.metrics.inflight.dec()
+            route: Any = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(
+                template, scope.get("method", ""), str(status["code"])
+            ).inc()
+            self.metrics.latency.labels(template).observe(time.perf_counter() - started)
+
+
+async def _too_many(send: Send) -> None:
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": "too many requests",
+            "status": 429,
+            "detail": "the server is at capacity; retry after a second",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"retry-after", b"1"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

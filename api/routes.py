@@ -1,0 +1,248 @@
+"""The ``/v1`` routes. Each is a thin shell: check the caller's role, call one function of
+``graph`` (no queries, no algorithms here), mask what the role may not see, audit PII reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import Principal, Role
+from api.deps import AuditDep, SettingsDep, StoreDep, require
+from api.examples import (
+    COMMUNITY_EXAMPLE,
+    ERASURE_EXAMPLE,
+    IDENTITY_EXAMPLE,
+    INFLUENCERS_EXAMPLE,
+    NEIGHBORHOOD_EXAMPLE,
+    PROBLEMS,
+    PROFILE_EXAMPLE,
+)
+from graph.lookup import (
+    MAX_NODES,
+    community_detail,
+    find_person,
+    identity_detail,
+    influencers_page,
+    neighbourhood,
+)
+from graph.model import customer_uid
+from graph.privacy import erase_record, mask_document
+from graph.profiles.document import profile_document
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+
+PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")]
+
+
+def _json(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/json": {"example": example}}}, **PROBLEMS}
+
+
+def _profile_response(
+    request: Request, doc: dict[str, Any], who: Principal, audit: Any, if_none_match: str | None
+) -> Response:
+    if who.allows("pii"):
+        audit.write(who=who.name, role=who.role, action="read-profile", target=doc["personId"])
+        body = doc
+    else:
+        body = mask_document(doc)
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(
+        text,
+        media_type="application/json",
+        headers={"ETag": etag, "Cache-Control": "private, no-cache"},
+    )
+
+
+def _role(needed: Role) -> Callable[..., Principal]:
+    return require(needed)
+
+
+Reader = Annotated[Principal, Depends(_role("reader"))]
+Admin = Annotated[Principal, Depends(_role("admin"))]
+
+
+@router.get(
+    "/profiles/lookup",
+    tags=["profiles"],
+    responses=_json(PROFILE_EXAMPLE),
+    summary="Find a person by record, e-mail or phone",
+)
+def lookup_profile(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+    who: Reader,
+    source: Annotated[str | None, Query(max_length=64, examples=["crm"])] = None,
+    id: Annotated[str | None, Query(max_length=128, examples=["C00001234"])] = None,
+    email: Annotated[str | None, Query(max_length=320, examples=["ann@example.com"])] = None,
+    phone: Annotated[str | None, Query(max_length=64, examples=["+1 415 555 0132"])] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The profile of the person a record (`source` + `id`), an e-mail or a phone belongs to.
+
+    Inputs are normalised the way the loaders normalise them (e-mail lower-cased, phone to
+    E.164 in the default region). Give exactly one way to look up.
+    """
+    person = find_person(
+        store,
+        source=source,
+        record_id=id,
+        email=email,
+        phone=phone,
+        region=settings.default_region,
+    )
+    return _profile_response(request, profile_document(store, person), who, audit, if_none_match)
+
+
+@router.get(
+    "/profiles/{personId}",
+    tags=["profiles"],
+    responses={**_json(PROFILE_EXAMPLE), 304: {"description": "not modified (ETag)"}},
+    summary="A person's profile document",
+)
+def get_profile(
+    request: Request,
+    store: StoreDep,
+    audit: AuditDep,
+    who: Reader,
+    person_id: Annotated[str, Path(alias="personId", min_length=1, max_length=64)],
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Identity, demographics (masked for `reader`), value, churn, segment, preferences,
+    tags, influence and community; every part says which run computed it and when. Sends an
+    `ETag`; `If-None-Match` with it answers 304."""
+    doc = profile_document(store, person_id)
+    return _profile_response(request, doc, who, audit, if_none_match)
+
+
+@router.get(
+    "/profiles/{personId}/neighborhood",
+    tags=["graph"],
+    responses={
+        **_json(NEIGHBORHOOD_EXAMPLE),
+        200: {
+            "content": {
+                "application/json": {"example": NEIGHBORHOOD_EXAMPLE},
+                "application/graphml+xml": {},
+            }
+        },
+    },
+    summary="Persons around a person",
+)
+def get_neighborhood(
+    store: StoreDep,
+    who: Reader,
+    person_id: Annotated[str, Path(alias="personId", min_length=1, max_length=64)],
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    rel: Annotated[
+        list[Literal["REFERRED", "FOLLOWS", "FRIENDS_WITH", "INTERACTS_WITH"]] | None,
+        Query(description="relationship types to follow (repeat for several); default all"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_NODES)] = 200,
+    format: Annotated[
+        Literal["json", "cytoscape", "graphml"], Query(description="response format")
+    ] = "json",
+) -> Response:
+    """Persons within `depth` hops over person-level referral and social links, nearest
+    first, at most `limit` nodes (`truncated` says when the cap was hit). No PII."""
+    result = neighbourhood(
+        store, person_id, depth=depth, rels=list(rel) if rel else None, limit=limit
+    )
+    if format == "graphml":
+        return Response(result.as_graphml(), media_type="application/graphml+xml")
+    body = result.as_cytoscape() if format == "cytoscape" else result.as_json()
+    if format == "cytoscape":
+        body["truncated"] = result.truncated
+    return JSONResponse(body)
+
+
+@router.get(
+    "/profiles/{personId}/identity",
+    tags=["profiles"],
+    responses=_json(IDENTITY_EXAMPLE),
+    summary="A person's records and why they merged",
+)
+def get_identity(
+    store: StoreDep,
+    who: Reader,
+    person_id: Annotated[str, Path(alias="personId", min_length=1, max_length=64)],
+) -> dict[str, Any]:
+    """The member records (source, id, confidence) and the matches between them: rule, score
+    and per-field evidence in bits (levels, never values)."""
+    return identity_detail(store, person_id)
+
+
+@router.get(
+    "/influencers",
+    tags=["influence"],
+    responses=_json(INFLUENCERS_EXAMPLE),
+    summary="Persons by influence rank",
+)
+def get_influencers(
+    store: StoreDep,
+    who: Reader,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    community: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Annotated[str | None, Query(max_length=256)] = None,
+) -> dict[str, Any]:
+    """A page of persons by rank with the parts of their score. Pass `nextCursor` back as
+    `cursor` for the next page; it is null on the last one."""
+    return influencers_page(store, limit=limit, community=community, cursor=cursor)
+
+
+@router.get(
+    "/communities/{communityId}",
+    tags=["influence"],
+    responses=_json(COMMUNITY_EXAMPLE),
+    summary="One community",
+)
+def get_community(
+    store: StoreDep,
+    who: Reader,
+    community_id: Annotated[str, Path(alias="communityId", min_length=1, max_length=64)],
+) -> dict[str, Any]:
+    """Size, density, share of modularity, revenue, churn rate, dominant channel and top
+    influencers."""
+    return community_detail(store, community_id)
+
+
+@router.delete(
+    "/customers/{source}/{id}",
+    tags=["privacy"],
+    responses=_json(ERASURE_EXAMPLE),
+    summary="Erase a record (right to be forgotten)",
+)
+def delete_customer(
+    store: StoreDep,
+    audit: AuditDep,
+    who: Admin,
+    source: Annotated[str, Path(min_length=1, max_length=64)],
+    id: Annotated[str, Path(min_length=1, max_length=128)],
+) -> dict[str, Any]:
+    """Remove the record's PII, identifiers, orders and links; re-resolve its person from
+    the remaining records; leave a tombstone so a later load of the record is suppressed and
+    reported. Idempotent: erasing again answers `alreadyErased: true`. Needs `admin`."""
+    uid = customer_uid(source, id)
+    result = erase_record(store, uid, by=who.name)
+    audit.write(who=who.name, role=who.role, action="erase", target=uid)
+    return {
+        "record": uid,
+        "erased": True,
+        "alreadyErased": result.already_erased,
+        "personId": result.person_id,
+        "personRemoved": result.person_removed,
+        "personsAfter": result.persons_after,
+    }

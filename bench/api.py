@@ -1,0 +1,224 @@
+"""API benchmark: latency under a fixed request rate, from a load generator in a second
+process on loopback, against `custgraph serve` (one uvicorn worker) on a prepared store.
+
+Run:
+  python bench/api.py prepare --customers 160000 --db /tmp/cg-api.db   # ~100k persons
+  python bench/api.py run --db /tmp/cg-api.db [--neo4j URI]
+
+``run`` starts the server, then for each scenario sends requests at a fixed rate (open loop:
+a request is due every 1/rate seconds whatever the previous ones did) from ``--clients``
+concurrent connections, and prints p50/p90/p99/max latency, achieved rate and status codes:
+
+- profile look-ups by person id at 300 requests/s;
+- depth-2 neighbourhoods (at most 200 nodes) at 100 requests/s;
+- 500 concurrent connections at once (expect only 200s and 429s).
+
+The baseline in the same run is ``/healthz`` at the same rate: the cost of HTTP itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KEY = "bench-key"
+
+
+def prepare(customers: int, db: Path) -> None:
+    from graph.identity import IdentityParams
+    from graph.identity.job import run_identity
+    from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
+    from graph.profiles import ProfileParams, run_profiles
+    from graph.store import SqliteStore
+    from loaders import load_files
+    from loaders.synthetic import GenerateParams, generate_dataset
+
+    tmp = Path(tempfile.mkdtemp(prefix="cg-api-"))
+    generate_dataset(tmp / "data", GenerateParams(customers=customers, seed=9))
+    store = SqliteStore(db)
+    store.ensure_schema()
+    for step, run in (
+        ("load", lambda: load_files(store, [tmp / "data"], rejects_dir=tmp / "rej")),
+        ("identity", lambda: run_identity(store, IdentityParams())),
+        ("influence", lambda: run_influence(store, InfluenceParams())),
+        ("communities", lambda: run_communities(store, CommunityParams())),
+        ("profiles", lambda: run_profiles(store, ProfileParams())),
+    ):
+        started = time.perf_counter()
+        run()
+        print(f"{step}: {time.perf_counter() - started:.1f}s", flush=True)
+    persons = next(r["count"] for r in store.read("status/counts") if r["name"] == "Person")
+    print(f"prepared {db} with {persons:,} persons")
+
+
+async def _scenario(
+    base: str, paths: list[str], *, rate: float, seconds: float, clients: int
+) -> tuple[list[float], Counter[int], float]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    codes: Counter[int] = Counter()
+    gate = asyncio.Semaphore(clients)
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=30, headers={"X-API-Key": KEY}
+    ) as client:
+
+        async def one(path: str) -> None:
+            async with gate:
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                codes[response.status_code] += 1
+
+        tasks = []
+        start = time.perf_counter()
+        total = int(rate * seconds)
+        for i in range(total):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(paths[i % len(paths)])))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    return latencies, codes, len(latencies) / elapsed
+
+
+def _report(name: str, latencies: list[float], codes: Counter[int], achieved: float) -> float:
+    ms = sorted(x * 1000 for x in latencies)
+    q = statistics.quantiles(ms, n=100)
+    print(
+        f"{name:<44} p50 {q[49]:6.1f} ms  p90 {q[89]:6.1f} ms  p99 {q[98]:6.1f} ms  "
+        f"max {ms[-1]:6.1f} ms  {achieved:6.1f} req/s  {dict(sorted(codes.items()))}",
+        flush=True,
+    )
+    return q[98]
+
+
+async def _flood(base: str, path: str, connections: int) -> Counter[int]:
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=60, headers={"X-API-Key": KEY}
+    ) as client:
+
+        async def one() -> int:
+            try:
+                return (await client.get(path)).status_code
+            except httpx.TransportError:
+                return -1  # a connection error: counted, and it would fail the target
+
+        results = await asyncio.gather(*(one() for _ in range(connections)))
+    return Counter(results)
+
+
+def run(db: Path, neo4j: str | None, clients: int, seconds: float, workers: int) -> None:
+    port = 8700 + random.randrange(200)
+    store_args = ["--neo4j", neo4j] if neo4j else ["--db", str(db)]
+    env = {
+        **os.environ,
+        "CUSTGRAPH_API_KEYS": f"{KEY}:reader",
+        "CUSTGRAPH_AUDIT_LOG": str(Path(tempfile.mkdtemp()) / "audit.log"),
+    }
+    env.setdefault("CUSTGRAPH_API_THREADS", "2")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            *store_args,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        persons: list[str] = []
+        cursor = None
+        while len(persons) < 5000:
+            params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+            page = httpx.get(
+                f"{base}/v1/influencers", params=params, headers={"X-API-Key": KEY}, timeout=30
+            ).json()
+            persons += [p["person_id"] for p in page["items"]]
+            cursor = page["nextCursor"]
+            if not cursor:
+                break
+        rng = random.Random(3)
+        rng.shuffle(persons)
+        profiles = [f"/v1/profiles/{p}" for p in persons]
+        hoods = [f"/v1/profiles/{p}/neighborhood?depth=2&limit=200" for p in persons]
+        print(
+            f"store {'neo4j' if neo4j else db}; {clients} clients; {seconds:.0f}s per scenario; "
+            f"{workers} worker(s), {env['CUSTGRAPH_API_THREADS']} threads each"
+        )
+        base_p99 = _report(
+            "baseline /healthz @300/s",
+            *asyncio.run(_scenario(base, ["/healthz"], rate=300, seconds=seconds, clients=clients)),
+        )
+        p99 = _report(
+            "profiles @300/s (target p99 <= 25 ms)",
+            *asyncio.run(_scenario(base, profiles, rate=300, seconds=seconds, clients=clients)),
+        )
+        h99 = _report(
+            "depth-2 neighbourhoods @100/s (target <= 60 ms)",
+            *asyncio.run(_scenario(base, hoods, rate=100, seconds=seconds, clients=clients)),
+        )
+        print(
+            f"ratios to the /healthz baseline p99: profiles {p99 / base_p99:.1f}x, "
+            f"neighbourhoods {h99 / base_p99:.1f}x"
+        )
+        flood = asyncio.run(_flood(base, profiles[0], 500))
+        print(
+            f"500 concurrent connections: {dict(sorted(flood.items()))} (target: only 200 and 429)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--customers", type=int, default=160_000)
+    p.add_argument("--db", type=Path, required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--db", type=Path, default=Path("custgraph.db"))
+    r.add_argument("--neo4j", default=None)
+    r.add_argument("--clients", type=int, default=50)
+    r.add_argument("--seconds", type=float, default=20.0)
+    r.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args.customers, args.db)
+    else:
+        run(args.db, args.neo4j, args.clients, args.seconds, args.workers)
+
+
+if __name__ == "__main__":
+    main()

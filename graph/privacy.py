@@ -1,0 +1,218 @@
+"""Privacy: masking PII for roles that may not see it, and erasing a record (the right to be
+forgotten) across raw and derived data.
+
+Examples
+--------
+>>> mask_value("email", "ann.lee@example.com")
+'a***@example.com'
+>>> mask_value("phone", "+14155550132")
+'*******0132'
+>>> mask_value("birthDate", "1979-07-22")
+'1979-**-**'
+>>> mask_value("city", "Lyon")
+'Lyon'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graph.errors import NotFoundError
+from graph.identity.ids import person_id_for
+from graph.model import split_uid
+from graph.profiles.preferences import consent, demographics
+from graph.profiles.rules import ProfileRules, load_rules
+from graph.runs import utc_now
+from graph.store.base import Step, Store
+
+__all__ = ["PII_FIELDS", "Erasure", "erase_record", "mask_document", "mask_value"]
+
+#: Attributes that identify a person directly (graph spelling); masked unless a role allows.
+PII_FIELDS = frozenset(
+    {
+        "firstName",
+        "lastName",
+        "fullName",
+        "email",
+        "phone",
+        "birthDate",
+        "street",
+        "postcode",
+        "nationalId",
+        "loyaltyId",
+        "deviceId",
+    }
+)
+
+
+def _email(text: str) -> str:
+    local, _, domain = text.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def _phone(text: str) -> str:
+    digits = [ch for ch in text if ch.isdigit()]
+    return "*" * max(len(digits) - 4, 3) + "".join(digits[-4:])
+
+
+_MASKS: dict[str, Callable[[str], str]] = {
+    "email": _email,
+    "phone": _phone,
+    "birthDate": lambda t: f"{t[:4]}-**-**" if len(t) >= 4 else "****",
+    "firstName": lambda t: f"{t[:1]}***",
+    "lastName": lambda t: f"{t[:1]}***",
+    "fullName": lambda t: f"{t[:1]}***",
+    "postcode": lambda t: f"{t[:2]}***",
+}
+
+
+def mask_value(name: str, value: Any) -> Any:
+    """Mask one attribute's value if it is PII; other values pass through."""
+    if name not in PII_FIELDS or value is None:
+        return value
+    return _MASKS.get(name, _hidden)(str(value))
+
+
+def _hidden(_text: str) -> str:
+    return "***"
+
+
+def mask_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a profile document with every PII attribute masked."""
+    masked: dict[str, Any] = json.loads(json.dumps(doc))
+    attributes = masked.get("demographics", {}).get("attributes", {})
+    for name, attribute in attributes.items():
+        attribute["value"] = mask_value(name, attribute.get("value"))
+    return masked
+
+
+@dataclass(slots=True)
+class Erasure:
+    """What an erasure did: the record, its former person, and the persons that remain."""
+
+    uid: str
+    already_erased: bool = False
+    person_id: str | None = None
+    person_removed: bool = False
+    persons_after: list[str] = field(default_factory=list)
+
+
+def erase_record(store: Store, uid: str, *, by: str, rules: ProfileRules | None = None) -> Erasure:
+    """Erase a record everywhere, re-resolve its person from the remaining records and the
+    stored matches among them, re-derive that person's links and demographics, and leave a
+    tombstone so a later load of the record is suppressed. Idempotent; one transaction.
+
+    Raises :class:`~graph.errors.NotFoundError` for a record that never existed.
+    """
+    split_uid(uid)
+    state = store.read("privacy/record_person", uid=uid)
+    live = [r for r in state if not r["erased"]]
+    if not live:
+        if state:
+            return Erasure(uid, already_erased=True)
+        raise NotFoundError(f"no record {uid}; check the source and id (custgraph status)")
+    person = live[0]["personId"]
+    steps = [
+        Step("privacy/erase_record", params={"uid": uid, "erasedAt": utc_now(), "by": by}),
+        Step("load/delete_customer", params={"uid": uid}),
+    ]
+    result = Erasure(uid, person_id=person)
+    if person is not None:
+        steps += _re_resolve(store, uid, person, result, rules or load_rules())
+    store.write_tx(steps)
+    return result
+
+
+def _re_resolve(
+    store: Store, uid: str, person: str, result: Erasure, rules: ProfileRules
+) -> list[Step]:
+    members = store.frame("profiles/members", personIds=[person])
+    remaining = members[members["uid"] != uid]
+    if remaining.empty:
+        result.person_removed = True
+        return [Step("privacy/drop_person", params={"personId": person})]
+    graph = nx.Graph()
+    graph.add_nodes_from(remaining["uid"])
+    for m in store.read("identity/person_matches", personId=person):
+        if uid not in (m["a"], m["b"]):
+            graph.add_edge(m["a"], m["b"])
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    owner: dict[str, str] = {}
+    now = utc_now()
+    run = f"erasure-{now}"
+    steps: list[Step] = []
+    persons = [person]
+    for index, part in enumerate(parts):
+        pid = person if index == 0 else _fresh_id(store, min(part))
+        if index:
+            persons.append(pid)
+        owner.update(dict.fromkeys(part, pid))
+    sizes = pd.Series(owner).value_counts()
+    steps.append(
+        Step(
+            "identity/upsert_persons",
+            rows=[{"personId": p, "size": int(sizes[p]), "run": run, "at": now} for p in persons],
+        )
+    )
+    moved = [u for u, p in owner.items() if p != person]
+    if moved:
+        steps.append(
+            Step(
+                "identity/resolve_records",
+                rows=[
+                    {"uid": u, "personId": owner[u], "run": run, "confidence": 1.0} for u in moved
+                ],
+            )
+        )
+        steps.append(
+            Step(
+                "identity/record_events",
+                rows=[
+                    {
+                        "eventId": f"{run}-split-{p}",
+                        "run": run,
+                        "at": now,
+                        "event": "split",
+                        "personId": person,
+                        "otherId": p,
+                    }
+                    for p in persons[1:]
+                ],
+            )
+        )
+    steps.append(Step("privacy/rederive_person_edges", params={"personIds": persons}))
+    remaining = remaining.assign(personId=remaining["uid"].map(owner))
+    chosen = demographics(remaining, rules.source_priority)
+    agreed = consent(remaining)
+    steps.append(
+        Step(
+            "privacy/update_demographics",
+            rows=[
+                {
+                    "personId": p,
+                    "demographics": json.dumps(
+                        chosen.get(p, {}), ensure_ascii=False, sort_keys=True
+                    ),
+                    "consentMarketing": bool(agreed.get(p, False)),
+                }
+                for p in persons
+            ],
+        )
+    )
+    result.persons_after = persons
+    return steps
+
+
+def _fresh_id(store: Store, uid: str) -> str:
+    """A person id for a split-off part that no person has yet."""
+    for attempt in range(100):
+        candidate = person_id_for(uid, attempt)
+        if not store.read("profiles/profile", personId=candidate):
+            return candidate
+    raise RuntimeError("could not find a free person id")  # pragma: no cover

@@ -1,0 +1,383 @@
+"""The /v1 API on generated data: roles and masking, look-ups, neighbourhoods, pages,
+communities, identity, ETags, errors, erasure end to end, the audit log, overload (429),
+and a schemathesis run; with the test client and over a real socket, on both stores."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api import create_app
+from graph.settings import Settings
+from graph.store import SqliteStore, Store
+from loaders import load_files
+from loaders.synthetic import GenerateParams, generate_dataset
+from tests.pipeline import analyse
+from tests.serving import serving
+
+KEYS = "read-key:reader,pii-key:pii,admin-key:admin"
+READER = {"X-API-Key": "read-key"}
+PII = {"X-API-Key": "pii-key"}
+ADMIN = {"Authorization": "Bearer admin-key"}
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("api") / "data"
+    generate_dataset(data, GenerateParams(customers=1500, seed=31))
+    return data
+
+
+@pytest.fixture
+def db(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh analysed embedded store per test (erasure tests change it)."""
+    cache = dataset.parent / "analysed.db"
+    if not cache.exists():
+        store = SqliteStore(cache)
+        store.ensure_schema()
+        analyse(store, dataset, dataset.parent / "rej")
+        store.close()
+    target = tmp_path_factory.mktemp("db") / "api.db"
+    target.write_bytes(cache.read_bytes())
+    return target
+
+
+@pytest.fixture
+def client(db: Path, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(db_path=db, api_keys=KEYS, audit_log=tmp_path / "audit.log")
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def multi_record_person(client: TestClient) -> dict[str, object]:
+    page = client.get("/v1/influencers?limit=1000", headers=READER).json()["items"]
+    for item in page:
+        doc = client.get(f"/v1/profiles/{item['person_id']}", headers=PII).json()
+        if doc["identity"]["size"] >= 2 and "email" in doc["demographics"]["attributes"]:
+            return doc  # type: ignore[no-any-return]
+    raise AssertionError("no person with two records and an e-mail")
+
+
+def test_keys_and_roles(client: TestClient) -> None:
+    anonymous = client.get("/v1/influencers")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"] == "application/problem+json"
+    assert anonymous.headers["www-authenticate"] == "ApiKey"
+    assert client.get("/v1/influencers", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.delete("/v1/customers/crm/x", headers=READER).status_code == 403
+    assert client.delete("/v1/customers/crm/x", headers=PII).status_code == 403
+    assert client.get("/v1/influencers", headers=ADMIN).status_code == 200
+
+
+def test_pii_is_masked_for_readers_and_whole_for_pii_with_an_audit_line(
+    client: TestClient, tmp_path: Path
+) -> None:
+    doc = multi_record_person(client)
+    person = doc["personId"]
+    whole = doc["demographics"]["attributes"]  # type: ignore[index]
+    masked = client.get(f"/v1/profiles/{person}", headers=READER).json()
+    attrs = masked["demographics"]["attributes"]
+    local, _, domain = whole["email"]["value"].partition("@")
+    assert attrs["email"]["value"] == f"{local[0]}***@{domain}"
+    if "phone" in whole:
+        digits = "".join(ch for ch in whole["phone"]["value"] if ch.isdigit())
+        assert attrs["phone"]["value"].endswith(digits[-4:])
+        assert digits[:-4] not in attrs["phone"]["value"]
+    for name in ("city", "country"):
+        if name in whole:
+            assert attrs[name] == whole[name]
+    assert masked["value"] == doc["value"]
+    audit = [json.loads(line) for line in (tmp_path / "audit.log").read_text().splitlines()]
+    reads = [a for a in audit if a["action"] == "read-profile" and a["target"] == person]
+    assert reads
+    assert reads[0]["who"] == "env-2"
+    assert reads[0]["role"] == "pii"
+    text = (tmp_path / "audit.log").read_text()
+    assert whole["email"]["value"] not in text
+
+
+def test_lookups_normalise_like_the_loaders(client: TestClient) -> None:
+    doc = multi_record_person(client)
+    person = doc["personId"]
+    email = doc["demographics"]["attributes"]["email"]["value"]  # type: ignore[index]
+    shouted = f"  {email.upper()} "
+    found = client.get("/v1/profiles/lookup", params={"email": shouted}, headers=READER)
+    assert found.status_code == 200
+    assert found.json()["personId"] == person
+    record = doc["identity"]["records"][0]  # type: ignore[index]
+    by_record = client.get(
+        "/v1/profiles/lookup",
+        params={"source": record["source"], "id": record["sourceCustomerId"]},
+        headers=READER,
+    )
+    assert by_record.json()["personId"] == person
+    phone = doc["demographics"]["attributes"].get("phone")  # type: ignore[union-attr]
+    if phone and phone["value"].startswith("+1"):
+        digits = phone["value"][2:]
+        written = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+        by_phone = client.get("/v1/profiles/lookup", params={"phone": written}, headers=READER)
+        assert by_phone.status_code == 200
+    missing = client.get("/v1/profiles/lookup", params={"email": "no@one.org"}, headers=READER)
+    assert missing.status_code == 404
+    both = client.get(
+        "/v1/profiles/lookup", params={"email": email, "phone": "+14155550132"}, headers=READER
+    )
+    assert both.status_code == 422
+    bad = client.get("/v1/profiles/lookup", params={"email": "not-an-email"}, headers=READER)
+    assert bad.status_code == 422
+    assert "not-an-email" not in bad.text
+
+
+def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
+    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["person_id"]
+    first = client.get(f"/v1/profiles/{person}", headers=READER)
+    etag = first.headers["etag"]
+    again = client.get(f"/v1/profiles/{person}", headers={**READER, "If-None-Match": etag})
+    assert again.status_code == 304
+    other_role = client.get(f"/v1/profiles/{person}", headers={**PII, "If-None-Match": etag})
+    assert other_role.status_code == 200  # the unmasked document is another representation
+
+
+def test_neighbourhood_formats_and_the_cap(client: TestClient) -> None:
+    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["person_id"]
+    url = f"/v1/profiles/{person}/neighborhood"
+    one = client.get(url, params={"depth": 1}, headers=READER).json()
+    assert one["nodes"][0]["id"] == person
+    assert one["nodes"][0]["hops"] == 0
+    ids = {n["id"] for n in one["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in one["edges"])
+    assert all(n["hops"] <= 1 for n in one["nodes"])
+    capped = client.get(url, params={"depth": 3, "limit": 5}, headers=READER).json()
+    assert len(capped["nodes"]) == 5
+    assert capped["truncated"] is True
+    referrals = client.get(url, params={"depth": 2, "rel": "REFERRED"}, headers=READER).json()
+    assert {e["type"] for e in referrals["edges"]} <= {"REFERRED"}
+    cyto = client.get(url, params={"format": "cytoscape"}, headers=READER).json()
+    assert len(cyto["elements"]["nodes"]) == len(one["nodes"])
+    graphml = client.get(url, params={"format": "graphml"}, headers=READER)
+    assert graphml.headers["content-type"].startswith("application/graphml+xml")
+    assert "<graphml" in graphml.text
+    too_deep = client.get(url, params={"depth": 4}, headers=READER)
+    assert too_deep.status_code == 422
+    assert too_deep.json()["errors"][0]["field"] == "query.depth"
+    assert "@" not in json.dumps(one)  # no e-mail, no PII
+
+
+def test_influencer_pages_walk_every_rank_once(client: TestClient) -> None:
+    ranks: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/influencers", params=params, headers=READER).json()
+        ranks += [item["rank"] for item in page["items"]]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+    assert ranks == list(range(1, len(ranks) + 1))
+    community = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0][
+        "community_id"
+    ]
+    inside = client.get(
+        "/v1/influencers", params={"community": community, "limit": 1000}, headers=READER
+    ).json()["items"]
+    assert inside
+    assert {i["community_id"] for i in inside} == {community}
+    broken = client.get("/v1/influencers", params={"cursor": "!!"}, headers=READER)
+    assert broken.status_code == 422
+
+
+def test_community_and_identity(client: TestClient) -> None:
+    top = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]
+    community = client.get(f"/v1/communities/{top['community_id']}", headers=READER).json()
+    assert community["size"] >= 1
+    assert isinstance(community["topInfluencers"], list)
+    assert client.get("/v1/communities/C-none", headers=READER).status_code == 404
+    doc = multi_record_person(client)
+    identity = client.get(f"/v1/profiles/{doc['personId']}/identity", headers=READER).json()
+    assert len(identity["records"]) == doc["identity"]["size"]  # type: ignore[index]
+    for match in identity["matches"]:
+        assert match["evidence"]
+        assert all("bits" in v for v in match["evidence"].values())
+
+
+def test_erasure_end_to_end(client: TestClient, db: Path, dataset: Path, tmp_path: Path) -> None:
+    doc = multi_record_person(client)
+    person = doc["personId"]
+    records = doc["identity"]["records"]  # type: ignore[index]
+    gone = records[0]
+    path = f"/v1/customers/{gone['source']}/{gone['sourceCustomerId']}"
+    erased = client.delete(path, headers=ADMIN).json()
+    assert erased["erased"] is True
+    assert erased["alreadyErased"] is False
+    assert erased["personId"] == person
+    again = client.delete(path, headers=ADMIN).json()
+    assert again["alreadyErased"] is True
+    after = client.get(f"/v1/profiles/{person}", headers=PII).json()
+    remaining = {r["uid"] for r in after["identity"]["records"]}
+    assert gone["uid"] not in remaining
+    assert (
+        len(remaining)
+        + sum(
+            client.get(f"/v1/profiles/{p}", headers=PII).json()["identity"]["size"]
+            for p in erased["personsAfter"][1:]
+        )
+        == len(records) - 1
+    )
+    for attribute in after["demographics"]["attributes"].values():
+        assert attribute["source"] != gone["uid"]
+    lookup = client.get(
+        "/v1/profiles/lookup",
+        params={"source": gone["source"], "id": gone["sourceCustomerId"]},
+        headers=READER,
+    )
+    assert lookup.status_code == 404
+    store = SqliteStore(db)
+    assert store.read("privacy/record_person", uid=gone["uid"]) == [
+        {"uid": gone["uid"], "personId": None, "erased": 1}
+    ]
+    # A later export that still has the record: its row is suppressed and reported.
+    with (dataset / "customers.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    again_rows = [
+        r
+        for r in rows
+        if (r["source"], r["source_customer_id"]) == (gone["source"], gone["sourceCustomerId"])
+    ] + rows[:3]
+    later = tmp_path / "customers_later.csv"
+    with later.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(again_rows)
+    report = load_files(store, [later], rejects_dir=tmp_path / "rej")
+    rejects = list(csv.DictReader((tmp_path / "rej" / "customers_later.csv.rejects.csv").open()))
+    assert [r["reason"] for r in rejects] == ["the record was erased (right to be forgotten)"]
+    assert rejects[0]["line"] == "2"
+    assert report.files[0].rows_loaded == 3
+    assert store.read("lookup/by_record", uid=gone["uid"]) == []
+    audit = (tmp_path / "audit.log").read_text()
+    assert '"action": "erase"' in audit
+    assert gone["uid"] in audit  # the record id is the target; ids are not PII
+
+
+def test_erasing_a_persons_only_record_removes_the_person(client: TestClient) -> None:
+    page = client.get("/v1/influencers?limit=1000", headers=READER).json()["items"]
+    single = next(
+        p["person_id"]
+        for p in page
+        if client.get(f"/v1/profiles/{p['person_id']}", headers=READER).json()["identity"]["size"]
+        == 1
+    )
+    record = client.get(f"/v1/profiles/{single}/identity", headers=READER).json()["records"][0]
+    result = client.delete(
+        f"/v1/customers/{record['source']}/{record['sourceCustomerId']}", headers=ADMIN
+    ).json()
+    assert result["personRemoved"] is True
+    assert client.get(f"/v1/profiles/{single}", headers=READER).status_code == 404
+    assert client.delete("/v1/customers/crm/never-was", headers=ADMIN).status_code == 404
+
+
+def test_metrics_and_openapi(client: TestClient) -> None:
+    client.get("/v1/influencers", headers=READER)
+    metrics = client.get("/metrics").text
+    assert 'custgraph_http_requests_total{method="GET",route="/v1/influencers",status="200"}' in (
+        metrics
+    )
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/v1/profiles/{personId}",
+        "/v1/profiles/lookup",
+        "/v1/profiles/{personId}/neighborhood",
+        "/v1/profiles/{personId}/identity",
+        "/v1/influencers",
+        "/v1/communities/{communityId}",
+        "/v1/customers/{source}/{id}",
+    ):
+        assert path in spec["paths"], path
+    profile = spec["paths"]["/v1/profiles/{personId}"]["get"]["responses"]["200"]
+    assert "example" in profile["content"]["application/json"]
+
+
+def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path) -> None:
+    env = {
+        "CUSTGRAPH_API_KEYS": KEYS,
+        "CUSTGRAPH_AUDIT_LOG": str(tmp_path / "audit.log"),
+        "CUSTGRAPH_API_MAX_INFLIGHT": "4",
+    }
+    with serving("--db", str(db), env=env) as base:
+        top = httpx.get(f"{base}/v1/influencers?limit=1", headers=READER).json()["items"][0]
+        doc = httpx.get(f"{base}/v1/profiles/{top['person_id']}", headers=READER)
+        assert doc.status_code == 200
+        assert doc.headers["etag"]
+
+        async def burst() -> list[int]:
+            limits = httpx.Limits(max_connections=200)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as c:
+                url = f"/v1/profiles/{top['person_id']}/neighborhood?depth=3&limit=1000"
+                responses = await asyncio.gather(*(c.get(url, headers=READER) for _ in range(200)))
+            return [r.status_code for r in responses]
+
+        codes = asyncio.run(burst())
+        assert set(codes) <= {200, 429}
+        assert 200 in codes
+        assert 429 in codes
+        refused = httpx.get(f"{base}/metrics").text
+        assert "custgraph_http_refused_total" in refused
+
+
+@pytest.mark.neo4j
+def test_the_api_on_neo4j_over_a_socket(
+    neo4j_store: Store, neo4j_settings: Settings, dataset: Path, tmp_path: Path
+) -> None:
+    analyse(neo4j_store, dataset, tmp_path / "rej")
+    env = {
+        "CUSTGRAPH_API_KEYS": KEYS,
+        "CUSTGRAPH_AUDIT_LOG": str(tmp_path / "audit.log"),
+        "CUSTGRAPH_NEO4J_PASSWORD": neo4j_settings.neo4j_password,
+    }
+    assert neo4j_settings.neo4j_uri
+    with serving("--neo4j", neo4j_settings.neo4j_uri, env=env) as base:
+        page = httpx.get(f"{base}/v1/influencers?limit=50", headers=READER).json()
+        person = page["items"][0]["person_id"]
+        doc = httpx.get(f"{base}/v1/profiles/{person}", headers=READER).json()
+        assert doc["personId"] == person
+        assert doc["value"]["rfm"] is not None
+        hood = httpx.get(
+            f"{base}/v1/profiles/{person}/neighborhood?depth=2&limit=50", headers=READER
+        ).json()
+        assert hood["nodes"][0]["id"] == person
+        record = doc["identity"]["records"][0]
+        email = (
+            httpx.get(f"{base}/v1/profiles/{person}", headers=PII)
+            .json()["demographics"]["attributes"]
+            .get("email")
+        )
+        if email:
+            found = httpx.get(
+                f"{base}/v1/profiles/lookup", params={"email": email["value"]}, headers=READER
+            )
+            assert found.json()["personId"] == person
+        erased = httpx.delete(
+            f"{base}/v1/customers/{record['source']}/{record['sourceCustomerId']}", headers=ADMIN
+        ).json()
+        assert erased["erased"] is True
+        again = httpx.delete(
+            f"{base}/v1/customers/{record['source']}/{record['sourceCustomerId']}", headers=ADMIN
+        ).json()
+        assert again["alreadyErased"] is True
+        lookup = httpx.get(
+            f"{base}/v1/profiles/lookup",
+            params={"source": record["source"], "id": record["sourceCustomerId"]},
+            headers=READER,
+        )
+        assert lookup.status_code == 404
+        community = httpx.get(
+            f"{base}/v1/communities/{page['items'][0]['community_id']}", headers=READER
+        )
+        assert community.status_code == 200

@@ -1,0 +1,25 @@
+"""The whole pipeline on a store, for integration tests: load, identity, influence,
+communities (and profiles when asked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.identity import IdentityParams
+from graph.identity.job import run_identity
+from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
+from graph.profiles import ProfileParams, run_profiles
+from graph.store import Store
+from loaders import load_files
+
+
+def analyse(
+    store: Store, data: Path, rejects: Path, *, profiles: bool = True, pairs: int = 20_000
+) -> None:
+    """Load ``data`` and run every job with default parameters."""
+    load_files(store, [data], rejects_dir=rejects)
+    run_identity(store, IdentityParams(random_pairs=pairs))
+    run_influence(store, InfluenceParams())
+    run_communities(store, CommunityParams())
+    if profiles:
+        run_profiles(store, ProfileParams())
