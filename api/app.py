@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     Keys are read here, so a broken key file stops the start with a clear error.
     """
+    from api.browser import router as browser_router
     from api.routes import router
 
     keys = KeyRing.parse(settings.api_keys, settings.api_key_file)
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.add_middleware(InflightLimit, limit=settings.api_max_inflight, metrics=metrics)
     app.include_router(router)
+    app.include_router(browser_router)
 
     @app.exception_handler(CustgraphError)
     async def _custgraph_error(request: Request, exc: CustgraphError) -> JSONResponse:

@@ -3,7 +3,9 @@ process on loopback, against `custgraph serve` (one uvicorn worker) on a prepare
 
 Run:
   python bench/api.py prepare --customers 160000 --db /tmp/cg-api.db   # ~100k persons
-  python bench/api.py run --db /tmp/cg-api.db [--neo4j URI]
+  python bench/api.py run --db /tmp/cg-api.db
+  python bench/api.py prepare --customers 30000 --neo4j bolt://127.0.0.1:7687   # wipes it
+  python bench/api.py run --neo4j bolt://127.0.0.1:7687
 
 ``run`` starts the server, then for each scenario sends requests at a fixed rate (open loop:
 a request is due every 1/rate seconds whatever the previous ones did) from ``--clients``
@@ -38,18 +40,24 @@ sys.path.insert(0, str(ROOT))
 KEY = "bench-key"
 
 
-def prepare(customers: int, db: Path) -> None:
+def prepare(customers: int, db: Path, neo4j: str | None = None) -> None:
     from graph.identity import IdentityParams
     from graph.identity.job import run_identity
     from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
     from graph.profiles import ProfileParams, run_profiles
-    from graph.store import SqliteStore
+    from graph.settings import Settings
+    from graph.store import Neo4jStore, SqliteStore, Store
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
 
     tmp = Path(tempfile.mkdtemp(prefix="cg-api-"))
     generate_dataset(tmp / "data", GenerateParams(customers=customers, seed=9))
-    store = SqliteStore(db)
+    store: Store
+    if neo4j:
+        store = Neo4jStore.connect(Settings.from_env(neo4j_uri=neo4j))
+        store.write("admin/wipe")
+    else:
+        store = SqliteStore(db)
     store.ensure_schema()
     for step, run in (
         ("load", lambda: load_files(store, [tmp / "data"], rejects_dir=tmp / "rej")),
@@ -62,7 +70,7 @@ def prepare(customers: int, db: Path) -> None:
         run()
         print(f"{step}: {time.perf_counter() - started:.1f}s", flush=True)
     persons = next(r["count"] for r in store.read("status/counts") if r["name"] == "Person")
-    print(f"prepared {db} with {persons:,} persons")
+    print(f"prepared {neo4j or db} with {persons:,} persons")
 
 
 async def _scenario(
@@ -206,7 +214,8 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare")
     p.add_argument("--customers", type=int, default=160_000)
-    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--db", type=Path, default=Path("custgraph.db"))
+    p.add_argument("--neo4j", default=None, help="prepare this Neo4j (it is wiped first)")
     r = sub.add_parser("run")
     r.add_argument("--db", type=Path, default=Path("custgraph.db"))
     r.add_argument("--neo4j", default=None)
@@ -215,7 +224,7 @@ def main() -> None:
     r.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.customers, args.db)
+        prepare(args.customers, args.db, args.neo4j)
     else:
         run(args.db, args.neo4j, args.clients, args.seconds, args.workers)
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from cli.context import store_of
 from graph.errors import InputError, NotFoundError
 
-__all__ = ["analyze", "erase", "explain", "export", "profile"]
+__all__ = ["analyze", "erase", "explain", "export", "profile", "query"]
 
 JOBS = ("identity", "influence", "communities", "profiles", "all")
 EXPORTS = {
@@ -272,3 +272,45 @@ def erase(
             f"erased {record}; person {result.person_id} re-resolved into "
             f"{', '.join(result.persons_after) or 'no person (identity has not run)'}"
         )
+
+
+def query(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="An analyst query (see --list)")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the analyst queries")] = False,
+) -> None:
+    """Run a named analyst query on Neo4j and print a table, or list them.
+
+    Example: custgraph query top_influencers_in_community --param community=C1 --param limit=5
+    """
+    from graph.analyst import analyst_queries, parameters, run_analyst_query
+
+    console = Console()
+    if list_ or name is None:
+        table = Table(title="Analyst queries (queries/cypher/analyst/)")
+        for col in ("name", "parameters", "what it answers"):
+            table.add_column(col, no_wrap=col == "name")
+        for query_name, purpose in sorted(analyst_queries().items()):
+            table.add_row(query_name, ", ".join(parameters(query_name)), purpose)
+        console.print(table)
+        return
+    given: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param takes k=v, e.g. community=C1; got {item!r}")
+        given[key.strip()] = value
+    with store_of(ctx) as store:
+        rows = run_analyst_query(store, name, given)
+    table = Table(title=f"{name}: {len(rows)} row(s)")
+    columns = list(rows[0]) if rows else []
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            *(json.dumps(v) if isinstance(v, list | dict) else str(v) for v in row.values())
+        )
+    console.print(table)

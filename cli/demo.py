@@ -37,6 +37,8 @@ def demo(
     from graph.status import store_status
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
+    from reports import ReportParams, write_report
+    from reports.browser import write_kit
 
     console = Console()
     settings = settings_of(ctx)
@@ -75,6 +77,8 @@ def demo(
         )
         top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
         snapshot = store_status(store)
+        built = write_report(store, ReportParams(), workdir / "report")
+    write_kit(workdir / "report" / "browser")
     customers_loaded = snapshot.labels.get("Customer", 0)
     example = result.uids[int(np.argmax(np.bincount(result.labels)))] if len(result.uids) else ""
     console.print(
@@ -86,6 +90,12 @@ def demo(
             title="demo finished",
         )
     )
+    report_path = (workdir / "report" / "index.html").resolve()
+    console.print(
+        f"The influence report ({len(built.ranking):,} persons on the marketing list): "
+        f"[bold]{report_path}[/]",
+        soft_wrap=True,
+    )
     console.print("Next:")
     for command, what in (
         ("custgraph status", "what the store holds"),
@@ -95,7 +105,15 @@ def demo(
         (f"custgraph profile {example}", "the combined profile of that record's person"),
         ("custgraph export profiles profiles.csv", "RFM, value, churn, segment, tags per person"),
         (f"ls {data}/truth", "the ground truth the generator planted"),
-        ("custgraph serve", "the HTTP API (/healthz, /readyz, OpenAPI at /docs)"),
+        (
+            'CUSTGRAPH_API_KEYS="dev:reader" custgraph serve',
+            "the HTTP API on http://127.0.0.1:8000 (OpenAPI at /docs; key: dev)",
+        ),
+        (
+            ":play http://localhost:8000/browser/guide",
+            "in Neo4j Browser (with `custgraph serve` running): the analyst guide",
+        ),
+        ("custgraph query --list", "the analyst queries (they run on Neo4j)"),
         (
             'scripts/neo4j start && eval "$(scripts/neo4j env)" && custgraph demo',
             "the same on a real Neo4j, then http://127.0.0.1:7474/browser/",

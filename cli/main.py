@@ -53,7 +53,7 @@ def _root(
 
 
 def _register() -> None:
-    from cli import analyze, data, demo, keys, serve, status
+    from cli import analyze, data, demo, keys, report, serve, status
 
     app.command("demo")(demo.demo)
     app.command("generate")(data.generate)
@@ -63,6 +63,9 @@ def _register() -> None:
     app.command("export")(analyze.export)
     app.command("profile")(analyze.profile)
     app.command("erase")(analyze.erase)
+    app.command("query")(analyze.query)
+    app.command("report")(report.report)
+    app.command("schedule")(report.schedule)
     app.add_typer(keys.keys_app, name="keys")
     app.command("status")(status.status)
     app.command("serve")(serve.serve)

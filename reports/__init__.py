@@ -1,3 +1,5 @@
-"""custgraph reports (arrives with its issue)."""
+"""custgraph reports: the periodic influence-ranking report."""
 
-__all__: list[str] = []
+from reports.influence import Report, ReportParams, build_report, write_report
+
+__all__ = ["Report", "ReportParams", "build_report", "write_report"]

@@ -3,6 +3,8 @@ communities (and profiles when asked)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from graph.identity import IdentityParams
@@ -23,3 +25,14 @@ def analyse(
     run_communities(store, CommunityParams())
     if profiles:
         run_profiles(store, ProfileParams())
+
+
+def custgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``custgraph`` command in a subprocess (the way users run it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -30,7 +30,7 @@ from graph.store.base import Store
 
 __all__ = ["export_profiles", "profile_document"]
 
-_JSON_FIELDS = ("churnFactors", "channelMix", "topCategories", "tags", "demographics")
+_JSON_FIELDS = ("churnFactors", "channelMix", "topCategories", "tags", "demographics", "records")
 
 
 def _decoded(value: Any) -> Any:
@@ -54,7 +54,7 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
             f"no person {person_id!r}; look it up by record with `custgraph explain SOURCE:ID`"
         )
     p = {k: (_decoded(v) if k in _JSON_FIELDS else v) for k, v in rows[0].items()}
-    records = store.read("profiles/person_records", personId=person_id)
+    records = p["records"] or []
     profiled = p["profileRun"] is not None
     doc: dict[str, Any] = {
         "personId": p["personId"],

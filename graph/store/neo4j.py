@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -109,33 +110,56 @@ class Neo4jStore:
         except (DriverError, Neo4jError, OSError) as exc:
             raise self._wrap(name, exc) from exc
 
+    def _read(self, name: str, statement: str, params: dict[str, Any], consume: Any) -> Any:
+        """One read statement in an auto-commit transaction: one network round trip instead
+        of a managed transaction's two, which is what API latency is made of. Transient
+        errors and lost connections are retried twice, as managed transactions would."""
+        from neo4j import READ_ACCESS
+        from neo4j.exceptions import (
+            DriverError,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+            TransientError,
+        )
+
+        for attempt in range(3):
+            try:
+                with self._driver.session(
+                    database=self.database, default_access_mode=READ_ACCESS
+                ) as session:
+                    return consume(session.run(statement, params))
+            except (TransientError, SessionExpired, ServiceUnavailable) as exc:
+                if attempt == 2:
+                    raise self._wrap(name, exc) from exc
+                time.sleep(0.05 * (attempt + 1))
+            except (DriverError, Neo4jError, OSError) as exc:
+                raise self._wrap(name, exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
         """Run a read query; temporal values come back as ISO-8601 strings."""
-        statement = self._compiled(name, slots)[-1]
 
-        def work(tx: ManagedTransaction) -> list[Row]:
+        def consume(result: Any) -> list[Row]:
             return [
                 {k: plain_value(v) for k, v in zip(record.keys(), record.values(), strict=True)}
-                for record in tx.run(statement, params)
+                for record in result
             ]
 
-        result: list[Row] = self._run(name, work, write=False)
-        return result
+        rows: list[Row] = self._read(name, self._compiled(name, slots)[-1], params, consume)
+        return rows
 
     def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
         """Run a read query into a DataFrame."""
         import pandas as pd
 
-        statement = self._compiled(name, slots)[-1]
-
-        def work(tx: ManagedTransaction) -> pd.DataFrame:
-            result = tx.run(statement, params)
+        def consume(result: Any) -> pd.DataFrame:
             keys = list(result.keys())
             return pd.DataFrame.from_records(
                 [tuple(plain_value(v) for v in record.values()) for record in result], columns=keys
             )
 
-        frame: pd.DataFrame = self._run(name, work, write=False)
+        frame: pd.DataFrame = self._read(name, self._compiled(name, slots)[-1], params, consume)
         return frame
 
     def write(

@@ -1,6 +1,8 @@
 // One person's stored profile with its identity, influence and community results, and
 // when and by which run each part was computed (one row; none for an unknown person).
 // $params: $personId
+// (also returns records: the member records as a list of {uid, source, sourceCustomerId,
+// confidence}, ordered by uid)
 // returns: personId, size, identityRun, identityAt, asOf, horizonDays, recencyDays,
 //          frequency, monetary, currency, rfmRecency, rfmFrequency, rfmMonetary, rfmScore,
 //          rfmSegment, expectedPurchases, pAlive, expectedSpend, predictedClv, churnRisk,
@@ -17,7 +19,13 @@ OPTIONAL MATCH (ji:JobRun {runId: p.run})
 OPTIONAL MATCH (jp:JobRun {runId: p.profileRun})
 OPTIONAL MATCH (jf:JobRun {runId: p.influenceRun})
 OPTIONAL MATCH (jc:JobRun {runId: c.run})
-RETURN p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,
+CALL (p) {
+  MATCH (m:Customer)-[r:RESOLVES_TO]->(p)
+  WITH m, r ORDER BY m.uid
+  RETURN collect({uid: m.uid, source: m.source, sourceCustomerId: m.sourceId,
+                  confidence: r.confidence}) AS records
+}
+RETURN records, p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,
        p.profileAsOf AS asOf, p.horizonDays AS horizonDays, p.recencyDays AS recencyDays,
        p.frequency AS frequency, p.monetary AS monetary, p.currency AS currency,
        p.rfmRecency AS rfmRecency, p.rfmFrequency AS rfmFrequency, p.rfmMonetary AS rfmMonetary,

@@ -1,6 +1,8 @@
 -- One person's stored profile with its identity, influence and community results, and
 -- when and by which run each part was computed (one row; none for an unknown person).
 -- $params: $personId
+-- (also returns records: the member records as a JSON list of {uid, source,
+-- sourceCustomerId, confidence}, ordered by uid)
 -- returns: personId, size, identityRun, identityAt, asOf, horizonDays, recencyDays,
 --          frequency, monetary, currency, rfmRecency, rfmFrequency, rfmMonetary, rfmScore,
 --          rfmSegment, expectedPurchases, pAlive, expectedSpend, predictedClv, churnRisk,
@@ -10,7 +12,12 @@
 --          pagerank, inDegree, outDegree, referralReach, referralDepth, referredRevenue,
 --          coreness, betweenness, influenceRun, influenceAt, communityId, participation,
 --          communitySize, communityRun, communityAt
-SELECT p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,
+SELECT (SELECT json_group_array(json_object('uid', m.uid, 'source', m.source,
+          'sourceCustomerId', m.sourceId, 'confidence', m.confidence))
+        FROM (SELECT c.uid, c.source, c.sourceId, r.confidence FROM resolves_to r
+              JOIN customer c ON c.uid = r.src WHERE r.dst = p.personId ORDER BY c.uid) m)
+         AS records,
+       p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,
        pp.asOf AS asOf, pp.horizonDays AS horizonDays, pp.recencyDays AS recencyDays,
        pp.frequency AS frequency, pp.monetary AS monetary, pp.currency AS currency,
        pp.rfmRecency AS rfmRecency, pp.rfmFrequency AS rfmFrequency,

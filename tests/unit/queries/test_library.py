@@ -27,14 +27,32 @@ def test_every_query_has_a_header_with_purpose_params_and_returns() -> None:
             assert "returns:" in header, f"{dialect}:{name} does not say what it returns"
 
 
+def _product(dialect: str) -> list[str]:
+    """Queries the product runs (the analyst kit is Cypher for Neo4j Browser only)."""
+    return [n for n in list_queries(dialect) if not n.startswith("analyst/")]  # type: ignore[arg-type]
+
+
 def test_every_query_exists_in_both_dialects() -> None:
-    assert list_queries("cypher") == list_queries("sql")
+    assert _product("cypher") == list_queries("sql")
 
 
 def test_every_query_is_used() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in CODE)
-    unused = [n for n in list_queries("cypher") if f'"{n}"' not in text]
+    unused = [n for n in _product("cypher") if f'"{n}"' not in text]
     assert unused == []
+
+
+def test_the_analyst_kit_has_at_least_15_documented_queries() -> None:
+    from graph.analyst import analyst_queries, parameters, returns
+
+    kit = analyst_queries()
+    assert len(kit) >= 15
+    for name, purpose in kit.items():
+        assert purpose, name
+        assert returns(name), name
+        text = load_query("cypher", f"analyst/{name}").text
+        for param in parameters(name):
+            assert f"${param}" in text.split("returns:", 1)[1], (name, param)
 
 
 def test_render_splices_only_model_names_and_small_integers() -> None:

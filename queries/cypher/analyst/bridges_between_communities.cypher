@@ -1,0 +1,15 @@
+// Persons who bridge communities (high participation coefficient): good seeds for campaigns
+// that should spread beyond one group.
+// $params: $limit (integer, default 25)
+// returns: person, community, participation, influence_rank, links_outside
+MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community)
+WHERE p.participation IS NOT NULL
+CALL (p, c) {
+  MATCH (p)-[:REFERRED|FOLLOWS|FRIENDS_WITH|INTERACTS_WITH]-(q:Person)-[:IN_COMMUNITY]->(d:Community)
+  WHERE d <> c
+  RETURN count(*) AS links_outside
+}
+RETURN p.personId AS person, c.communityId AS community, p.participation AS participation,
+       p.influenceRank AS influence_rank, links_outside
+ORDER BY participation DESC, links_outside DESC, person
+LIMIT coalesce($limit, 25)

@@ -1,0 +1,201 @@
+"""The influence report (files, determinism, movement, exclusions, no PII, rendered in
+headless Chromium with its charts), the schedule's pipeline, the Browser kit, and every
+analyst query on a real Neo4j with generated data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api import create_app
+from cli.scheduling import run_pipeline, trigger
+from graph.analyst import analyst_queries, parameters, returns, run_analyst_query
+from graph.errors import InputError, StoreUnavailableError
+from graph.settings import Settings
+from graph.store import SqliteStore, Store
+from loaders.synthetic import GenerateParams, generate_dataset
+from reports import ReportParams, write_report
+from tests.pipeline import analyse, custgraph
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("report") / "data"
+    generate_dataset(data, GenerateParams(customers=1500, seed=41))
+    return data
+
+
+@pytest.fixture(scope="module")
+def analysed(dataset: Path) -> SqliteStore:
+    store = SqliteStore(dataset.parent / "r.db")
+    store.ensure_schema()
+    analyse(store, dataset, dataset.parent / "rej")
+    return store
+
+
+def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path: Path) -> None:
+    report = write_report(analysed, ReportParams(top=10), tmp_path)
+    for name in ("index.html", "ranking.csv", "ranking.json", "metadata.json"):
+        assert (tmp_path / name).exists(), name
+    ranking = pd.read_csv(tmp_path / "ranking.csv")
+    assert list(ranking.columns[:3]) == ["rank", "person_id", "score"]
+    assert ranking["rank"].is_monotonic_increasing
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    assert meta["influenceRun"].startswith("influence-")
+    assert meta["seed"] == 7
+    assert meta["dataAsOf"]
+    everyone = analysed.frame("reports/ranking")
+    left = meta["left_out"]
+    assert left["self_referral"] == int(everyone["self_referral"].astype(bool).sum())
+    assert len(ranking) == len(everyone) - left["self_referral"] - left["no_consent"]
+    listed = everyone.set_index("person_id").loc[ranking["person_id"]]
+    assert not listed["self_referral"].astype(bool).any()
+    assert (listed["consent_no"] == 0).all()
+    assert (listed["consent_yes"] > 0).all()
+    html = report.html
+    assert html.count("<svg") >= 4
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # opens offline
+    assert "@" not in html.replace("@neo4j", "")  # no e-mail, no PII
+    assert f"{left['no_consent']:,}" in html
+    everyone_kept = write_report(
+        analysed,
+        ReportParams(exclude_self_referrals=False, exclude_without_consent=False),
+        tmp_path / "all",
+    )
+    assert len(everyone_kept.ranking) == len(everyone)
+
+
+def test_the_same_data_gives_the_same_ranking_and_movement_compares_with_the_last(
+    analysed: SqliteStore, tmp_path: Path
+) -> None:
+    first = write_report(analysed, ReportParams(top=10), tmp_path)
+    second = write_report(analysed, ReportParams(top=10), tmp_path)
+    pd.testing.assert_frame_equal(first.ranking, second.ranking)
+    assert "This is the first report" in first.html
+    assert "This is the first report" not in second.html
+    assert "Nobody new." in second.html
+    assert len(list((tmp_path / "history").glob("*-ranking.json"))) == 2
+    community = str(first.ranking["community_id"].iloc[0])
+    scoped = write_report(analysed, ReportParams(community=community), tmp_path / "c")
+    assert set(scoped.ranking["community_id"]) == {community}
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def test_the_report_renders_with_its_charts_in_headless_chromium(
+    analysed: SqliteStore, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    browser = _chromium()
+    if browser is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    write_report(analysed, ReportParams(top=15), tmp_path)
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            browser,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1200,2400",
+            f"--screenshot={shot}",
+            (tmp_path / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1200, 2400)
+    rgb = np.asarray(image).astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    blue = int(((abs(r - 0x25) < 30) & (abs(g - 0x63) < 30) & (b > 200)).sum())
+    amber = int(((r > 220) & (g > 130) & (g < 180) & (b < 60)).sum())
+    assert blue > 2000, blue  # the bars and histogram are drawn
+    assert amber > 2000, amber  # PageRank parts in the stacked bars
+
+
+def test_the_scheduled_pipeline_runs_once_and_records_it(dataset: Path, tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "s.db")
+    counts = run_pipeline(settings, [dataset], tmp_path / "out", 10)
+    assert counts["rows_loaded"] > 0
+    assert counts["listed"] > 0
+    assert (tmp_path / "out" / "index.html").exists()
+    runs = {r["job"]: r for r in SqliteStore(tmp_path / "s.db").read("status/last_runs")}
+    assert runs["schedule"]["status"] == "ok"
+    assert trigger("*/5 * * * *") is not None
+    with pytest.raises(InputError, match="not a cron expression"):
+        trigger("61 * * * *")
+    result = custgraph("--db", str(tmp_path / "s.db"), "schedule", "every day")
+    assert result.returncode == 1
+    assert "not a cron expression" in result.stderr
+
+
+def test_the_browser_kit_is_served_and_lists_every_query(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(db_path=tmp_path / "k.db"))) as client:
+        guide = client.get("/browser/guide")
+        style = client.get("/browser/style.grass")
+    assert guide.status_code == 200
+    assert guide.headers["access-control-allow-origin"] == "*"
+    for name in analyst_queries():
+        assert f"custgraph query {name}" in guide.text
+    assert "node.Person" in style.text
+
+
+def test_analyst_queries_need_neo4j_and_name_their_parameters(analysed: SqliteStore) -> None:
+    with pytest.raises(StoreUnavailableError, match="CUSTGRAPH_NEO4J_URI"):
+        run_analyst_query(analysed, "rfm_segments", {})
+    with pytest.raises(InputError, match="takes community, limit"):
+        run_analyst_query(analysed, "top_influencers_in_community", {"bogus": "1"})
+
+
+@pytest.mark.neo4j
+def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
+    neo4j_store: Store, dataset: Path, tmp_path: Path
+) -> None:
+    analyse(neo4j_store, dataset, tmp_path / "rej")
+    top = neo4j_store.read("lookup/influencers_page", after=0, limit=2, community=None)
+    multi = neo4j_store.frame("identity/export")["person_id"].value_counts().index[0]
+    values = {
+        "person": top[0]["person_id"],
+        "from": top[0]["person_id"],
+        "to": top[1]["person_id"],
+        "community": top[0]["community_id"],
+        "tag": "vip",
+        "min_records": "3",
+        "min_risk": "0.3",
+    }
+    empty = []
+    for name in sorted(analyst_queries()):
+        given = {p: str(values[p]) for p in parameters(name) if p in values}
+        if name == "identity_cluster":
+            given["person"] = str(multi)
+        rows = run_analyst_query(neo4j_store, name, given)
+        if not rows:
+            empty.append(name)
+            continue
+        assert list(rows[0]) == returns(name), name
+    assert len(empty) <= 2, empty
+    result = custgraph("query", "--list")
+    assert result.returncode == 0
+    assert "top_influencers_in_community" in result.stdout
