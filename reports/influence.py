@@ -258,7 +258,10 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
         json.dumps(report.metadata, indent=2, default=_plain), encoding="utf-8"
     )
     stamp = report.metadata["generatedAt"].replace(":", "").replace("-", "")
-    (history / f"{stamp}-ranking.json").write_text(text, encoding="utf-8")
+    n = 0  # reports within one second keep their order: 000, 001, …
+    while (history / f"{stamp}-{n:03d}-ranking.json").exists():
+        n += 1
+    (history / f"{stamp}-{n:03d}-ranking.json").write_text(text, encoding="utf-8")
     return report
 
 

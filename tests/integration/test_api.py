@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
+from graph.lookup import neighbourhood
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from loaders import load_files
@@ -333,9 +334,28 @@ def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path)
 
 @pytest.mark.neo4j
 def test_the_api_on_neo4j_over_a_socket(
-    neo4j_store: Store, neo4j_settings: Settings, dataset: Path, tmp_path: Path
+    neo4j_store: Store, neo4j_settings: Settings, dataset: Path, db: Path, tmp_path: Path
 ) -> None:
     analyse(neo4j_store, dataset, tmp_path / "rej")
+    embedded = SqliteStore(db)
+    for person in [
+        r["person_id"]
+        for r in embedded.read("lookup/influencers_page", after=0, limit=3, community=None)
+    ]:
+        for depth, cap in ((1, 200), (2, 40), (3, 1000)):
+            a = neighbourhood(embedded, person, depth=depth, limit=cap, strategy="per-hop")
+            for store, strategy in (
+                (embedded, "one-query"),
+                (neo4j_store, "one-query"),
+                (neo4j_store, "per-hop"),
+            ):
+                b = neighbourhood(store, person, depth=depth, limit=cap, strategy=strategy)
+                assert [(n["id"], n["hops"]) for n in a.nodes] == [
+                    (n["id"], n["hops"]) for n in b.nodes
+                ], (store.kind, strategy)
+                assert a.edges == b.edges
+                assert a.truncated == b.truncated
+                assert dict(a.nodes[-1].items()) == dict(b.nodes[-1].items())
     env = {
         "CUSTGRAPH_API_KEYS": KEYS,
         "CUSTGRAPH_AUDIT_LOG": str(tmp_path / "audit.log"),
