@@ -58,10 +58,10 @@ _STATUS: dict[type[CustgraphError], int] = {
 }
 
 
-def problem(status: int, title: str, detail: str) -> JSONResponse:
-    """An RFC 9457 problem document."""
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem document; ``extra`` adds members (``errors``, ``ready``, …)."""
     return JSONResponse(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
         status_code=status,
         media_type="application/problem+json",
     )
@@ -128,18 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
             for e in exc.errors()
         ]
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-        response = problem(422, "Unprocessable Content", detail)
-        response.body = response.render(
-            {
-                "type": "about:blank",
-                "title": "Unprocessable Content",
-                "status": 422,
-                "detail": detail,
-                "errors": fields,
-            }
-        )
-        response.headers["content-length"] = str(len(response.body))
-        return response
+        return problem(422, "Unprocessable Content", detail, errors=fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -171,18 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             store.ping()
         except StoreUnavailableError as exc:
-            return JSONResponse(
-                {
-                    "type": "about:blank",
-                    "title": "store unavailable",
-                    "status": 503,
-                    "detail": str(exc),
-                    "ready": False,
-                    "store": store.kind,
-                },
-                status_code=503,
-                media_type="application/problem+json",
-            )
+            return problem(503, "store unavailable", str(exc), ready=False, store=store.kind)
         return {"ready": True, "store": store.kind}
 
     return app

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import Principal, Role
+from api.audit import AuditLog
+from api.auth import Principal
 from api.deps import AuditDep, SettingsDep, StoreDep, require
 from api.examples import (
     COMMUNITY_EXAMPLE,
@@ -39,15 +39,13 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
 
-PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")]
-
 
 def _json(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {"application/json": {"example": example}}}, **PROBLEMS}
 
 
 def _profile_response(
-    request: Request, doc: dict[str, Any], who: Principal, audit: Any, if_none_match: str | None
+    doc: dict[str, Any], who: Principal, audit: AuditLog, if_none_match: str | None
 ) -> Response:
     if who.allows("pii"):
         audit.write(who=who.name, role=who.role, action="read-profile", target=doc["personId"])
@@ -65,12 +63,8 @@ def _profile_response(
     )
 
 
-def _role(needed: Role) -> Callable[..., Principal]:
-    return require(needed)
-
-
-Reader = Annotated[Principal, Depends(_role("reader"))]
-Admin = Annotated[Principal, Depends(_role("admin"))]
+Reader = Annotated[Principal, Depends(require("reader"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
 
 
 @router.get(
@@ -80,7 +74,6 @@ Admin = Annotated[Principal, Depends(_role("admin"))]
     summary="Find a person by record, e-mail or phone",
 )
 def lookup_profile(
-    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     audit: AuditDep,
@@ -104,7 +97,7 @@ def lookup_profile(
         phone=phone,
         region=settings.default_region,
     )
-    return _profile_response(request, profile_document(store, person), who, audit, if_none_match)
+    return _profile_response(profile_document(store, person), who, audit, if_none_match)
 
 
 @router.get(
@@ -114,7 +107,6 @@ def lookup_profile(
     summary="A person's profile document",
 )
 def get_profile(
-    request: Request,
     store: StoreDep,
     audit: AuditDep,
     who: Reader,
@@ -125,7 +117,7 @@ def get_profile(
     tags, influence and community; every part says which run computed it and when. Sends an
     `ETag`; `If-None-Match` with it answers 304."""
     doc = profile_document(store, person_id)
-    return _profile_response(request, doc, who, audit, if_none_match)
+    return _profile_response(doc, who, audit, if_none_match)
 
 
 @router.get(

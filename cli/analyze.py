@@ -229,17 +229,15 @@ def profile(
 
     Example: custgraph profile crm:C00001234
     """
+    from graph.lookup import find_person
+    from graph.model import split_uid
     from graph.profiles.document import profile_document
 
     with store_of(ctx) as store:
         person_id = person
         if ":" in person:
-            rows = store.read("identity/explain", uid=person)
-            if not rows:
-                raise NotFoundError(
-                    f"record {person} has no person; load it and run `custgraph analyze identity`"
-                )
-            person_id = rows[0]["personId"]
+            source, record_id = split_uid(person)
+            person_id = find_person(store, source=source, record_id=record_id)
         document = profile_document(store, person_id)
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 

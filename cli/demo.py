@@ -38,7 +38,6 @@ def demo(
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
     from reports import ReportParams, write_report
-    from reports.browser import write_kit
 
     console = Console()
     settings = settings_of(ctx)
@@ -78,7 +77,6 @@ def demo(
         top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
         snapshot = store_status(store)
         built = write_report(store, ReportParams(), workdir / "report")
-    write_kit(workdir / "report" / "browser")
     customers_loaded = snapshot.labels.get("Customer", 0)
     example = result.uids[int(np.argmax(np.bincount(result.labels)))] if len(result.uids) else ""
     console.print(

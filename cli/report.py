@@ -36,7 +36,6 @@ def report(
     Example: custgraph report influence --top 25 --out report/
     """
     from reports import ReportParams, write_report
-    from reports.browser import write_kit
 
     if what != "influence":
         raise InputError("the report is `influence`: custgraph report influence")
@@ -48,7 +47,6 @@ def report(
     )
     with store_of(ctx) as store:
         built = write_report(store, params, out)
-    write_kit(out / "browser")
     left = built.metadata["left_out"]
     Console().print(
         f"report: {out / 'index.html'} ({len(built.ranking):,} persons listed; left out "

@@ -213,6 +213,6 @@ def _fresh_id(store: Store, uid: str) -> str:
     """A person id for a split-off part that no person has yet."""
     for attempt in range(100):
         candidate = person_id_for(uid, attempt)
-        if not store.read("profiles/profile", personId=candidate):
+        if not store.read("lookup/person_nodes", personIds=[candidate]):
             return candidate
     raise RuntimeError("could not find a free person id")  # pragma: no cover

@@ -1,6 +1,7 @@
 """The periodic influence-ranking report: one pure function that builds it from store frames,
 and one runner that reads the store, writes ``index.html``, ``ranking.csv``,
-``ranking.json`` and ``metadata.json``, and keeps the history that movement compares with.
+``ranking.json``, ``metadata.json`` and the Browser kit (``browser/``), and keeps the
+history that movement compares with.
 
 The report names persons by id only (no PII), so it can go to marketing as it is, and an
 erased person simply drops out of the next one.
@@ -32,6 +33,7 @@ from graph.influence.algorithms import InfluenceParams
 from graph.runs import utc_now
 from graph.store.base import Store
 from reports import charts
+from reports.browser import write_kit
 
 __all__ = ["Report", "ReportParams", "build_report", "write_report"]
 
@@ -250,6 +252,7 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     out.mkdir(parents=True, exist_ok=True)
     history.mkdir(exist_ok=True)
     (out / "index.html").write_text(report.html, encoding="utf-8")
+    write_kit(out / "browser")
     report.ranking.to_csv(out / "ranking.csv", index=False)
     document = {"metadata": report.metadata, "ranking": report.ranking.to_dict("records")}
     text = json.dumps(document, indent=1, default=_plain)

@@ -101,12 +101,12 @@ class Neo4jStore:
             return QueryError(f"query {name!r} failed in Neo4j ({exc.code})")
         return QueryError(f"query {name!r} failed in Neo4j ({type(exc).__name__})")
 
-    def _run(self, name: str, fn: Any, *, write: bool) -> Any:
+    def _run_write(self, name: str, fn: Any) -> Any:
         from neo4j.exceptions import DriverError, Neo4jError
 
         try:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(fn) if write else session.execute_read(fn)
+                return session.execute_write(fn)
         except (DriverError, Neo4jError, OSError) as exc:
             raise self._wrap(name, exc) from exc
 
@@ -192,7 +192,7 @@ class Neo4jStore:
                 for statement in statements:
                     tx.run(statement, params).consume()
 
-        self._run(",".join(s.name for s in steps), work, write=True)
+        self._run_write(",".join(s.name for s in steps), work)
 
     def _autocommit(self, step: Step) -> None:
         from neo4j.exceptions import DriverError, Neo4jError

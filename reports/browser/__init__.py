@@ -8,7 +8,7 @@ Browser run ``:play http://localhost:8000/browser/guide``.
 Examples
 --------
 >>> html = guide_html()
->>> html.count('class="runnable') >= 15
+>>> html.count("code runnable") >= 15
 True
 >>> style_grass().startswith("node {")
 True

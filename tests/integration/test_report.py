@@ -44,7 +44,14 @@ def analysed(dataset: Path) -> SqliteStore:
 
 def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path: Path) -> None:
     report = write_report(analysed, ReportParams(top=10), tmp_path)
-    for name in ("index.html", "ranking.csv", "ranking.json", "metadata.json"):
+    for name in (
+        "index.html",
+        "ranking.csv",
+        "ranking.json",
+        "metadata.json",
+        "browser/guide.html",
+        "browser/custgraph.grass",
+    ):
         assert (tmp_path / name).exists(), name
     ranking = pd.read_csv(tmp_path / "ranking.csv")
     assert list(ranking.columns[:3]) == ["rank", "person_id", "score"]
