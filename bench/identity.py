@@ -1,11 +1,16 @@
 """Identity benchmark: pairwise precision and recall against the generator's truth, and speed.
 
-Run:  python bench/identity.py [--customers 10000] [--customers 1000000]
+Run:  python bench/identity.py [--customers 10000] [--customers 1000000] [--incremental 0.01]
 
 Generates a dataset (seed 42 unless --seed), loads it into a fresh embedded store, runs
 `analyze identity` as the product does (project, resolve, write back) and scores the
 result against truth/records.csv, which the job never reads. Prints seconds per step and
 peak RSS (VmHWM) of the process.
+
+With --incremental SHARE, that share of the customer rows is held back: the full run
+resolves the rest, the held-back rows are loaded, an incremental run resolves them, and
+a full run on everything follows. Prints both runs' times, their ratio, and the quality of
+the incremental result (against the truth, and its agreement with the full run).
 """
 
 from __future__ import annotations
@@ -60,6 +65,76 @@ def score(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
     }
 
 
+def _truth(data: Path) -> dict[str, str]:
+    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
+        return {
+            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
+            for r in csv.DictReader(handle)
+        }
+
+
+def _persons(store: SqliteStore) -> dict[str, str]:
+    frame = store.frame("identity/export")
+    return {
+        f"{s}:{i}": p
+        for s, i, p in zip(frame.source, frame.source_customer_id, frame.person_id, strict=True)
+    }
+
+
+def bench_incremental(customers: int, seed: int, share: float, out: Path) -> dict[str, object]:
+    """Full run on (1 - share) of the records, incremental on the rest, then a full run."""
+    data = out / f"identity-{customers}-{seed}"
+    if not (data / "customers.csv").exists():
+        generate_dataset(data, GenerateParams(customers=customers, seed=seed))
+    every = round(1 / share)
+    with tempfile.TemporaryDirectory() as tmp:
+        base, delta = Path(tmp) / "base" / "customers.csv", Path(tmp) / "delta" / "customers.csv"
+        base.parent.mkdir()
+        delta.parent.mkdir()
+        with (
+            (data / "customers.csv").open(encoding="utf-8") as source,
+            base.open("w", encoding="utf-8") as b,
+            delta.open("w", encoding="utf-8") as d,
+        ):
+            header = source.readline()
+            b.write(header)
+            d.write(header)
+            for k, line in enumerate(source):
+                (d if k % every == every // 3 else b).write(line)
+        store = SqliteStore(Path(tmp) / "id.db")
+        store.ensure_schema()
+        load_files(store, [base], rejects_dir=Path(tmp) / "r")
+        t = time.perf_counter()
+        run_identity(store, IdentityParams())
+        full_seconds = time.perf_counter() - t
+        load_files(store, [delta], rejects_dir=Path(tmp) / "r")
+        t = time.perf_counter()
+        inc = run_identity(store, IdentityParams())
+        inc_seconds = time.perf_counter() - t
+        incremental = _persons(store)
+        t = time.perf_counter()
+        run_identity(store, IdentityParams(), full=True)
+        full_all_seconds = time.perf_counter() - t
+        full = _persons(store)
+        store.close()
+    truth = _truth(data)
+    agreement = score(incremental, full)
+    return {
+        "customers": customers,
+        "held_back_share": share,
+        "full_run_seconds": round(full_seconds, 1),
+        "incremental_seconds": round(inc_seconds, 2),
+        "incremental_over_full": round(inc_seconds / full_seconds, 4),
+        "full_run_on_everything_seconds": round(full_all_seconds, 1),
+        "incremental_counts": inc.counts,
+        "incremental_steps": inc.timings,
+        "incremental_vs_truth": score(incremental, truth),
+        "full_vs_truth": score(full, truth),
+        "incremental_vs_full_f1": agreement["f1"],
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
 def bench(customers: int, seed: int, out: Path) -> dict[str, object]:
     data = out / f"identity-{customers}-{seed}"
     if not (data / "customers.csv").exists():
@@ -79,11 +154,7 @@ def bench(customers: int, seed: int, out: Path) -> dict[str, object]:
         f"{s}:{i}": p
         for s, i, p in zip(frame.source, frame.source_customer_id, frame.person_id, strict=True)
     }
-    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
-        truth = {
-            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
-            for r in csv.DictReader(handle)
-        }
+    truth = _truth(data)
     return {
         "customers": customers,
         "seed": seed,
@@ -101,10 +172,17 @@ def main() -> None:
     parser.add_argument("--customers", type=int, action="append")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--incremental", type=float, metavar="SHARE", help="hold back this share (e.g. 0.01)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.customers or [10_000]:
-        print(json.dumps(bench(n, args.seed, args.out), indent=2), flush=True)
+        if args.incremental:
+            figures = bench_incremental(n, args.seed, args.incremental, args.out)
+        else:
+            figures = bench(n, args.seed, args.out)
+        print(json.dumps(figures, indent=2), flush=True)
 
 
 if __name__ == "__main__":

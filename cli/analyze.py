@@ -44,6 +44,14 @@ def analyze(
     objective: Annotated[
         str, typer.Option("--objective", help="Leiden objective: modularity or CPM")
     ] = "modularity",
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Identity: resolve every record and fit the model again (default: only the "
+            "components new or changed records touch, after a first full run)",
+        ),
+    ] = False,
     betweenness_samples: Annotated[
         int, typer.Option("--betweenness-samples", min=0, help="Sampled betweenness (0 = off)")
     ] = 0,
@@ -67,7 +75,8 @@ def analyze(
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
-    identity: records from all sources into persons, and the person graph.
+    identity: records from all sources into persons, and the person graph; after a first full
+    run only the components new or changed records touch (--full: every record).
     influence: PageRank, degrees, referral reach and revenue, k-core; a combined score and rank.
     communities: Leiden communities, participation, per-community summaries.
     profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
@@ -82,7 +91,9 @@ def analyze(
     console = Console()
     with store_of(ctx) as store:
         if job in ("identity", "all"):
-            _identity(console, store, threshold=threshold, seed=seed, overrides=overrides)
+            _identity(
+                console, store, threshold=threshold, seed=seed, overrides=overrides, full=full
+            )
         if job in ("influence", "all"):
             from graph.influence import InfluenceParams, run_influence
 
@@ -126,7 +137,13 @@ def analyze(
 
 
 def _identity(
-    console: Console, store: object, *, threshold: float, seed: int, overrides: Path | None
+    console: Console,
+    store: object,
+    *,
+    threshold: float,
+    seed: int,
+    overrides: Path | None,
+    full: bool,
 ) -> None:
     from graph.identity import IdentityParams
     from graph.identity.job import load_overrides, run_identity
@@ -136,8 +153,23 @@ def _identity(
     if overrides is not None:
         console.print(f"stored {load_overrides(store, overrides)} override(s)")
     with console.status("resolving identities…"):
-        result = run_identity(store, IdentityParams(threshold=threshold, seed=seed))
+        result = run_identity(store, IdentityParams(threshold=threshold, seed=seed), full=full)
     counts = result.counts
+    if counts.get("incremental"):
+        if not counts["pending_records"]:
+            console.print(
+                f"identity: up to date, no new or changed records since the last run "
+                f"({counts['persons_total']:,} persons); --full resolves every record again"
+            )
+            return
+        console.print(
+            f"identity (incremental): {counts['pending_records']:,} new or changed records; "
+            f"re-resolved {counts['records']:,} records in the components they touch "
+            f"({counts['touched_persons']:,} earlier persons → {counts['persons']:,}); "
+            f"{counts['persons_total']:,} persons in all"
+        )
+        return
+    console.print(f"identity: resolving every record ({result.full_reason})")
     console.print(
         f"identity: {counts['records']:,} records → {counts['persons']:,} persons "
         f"({counts['candidate_pairs']:,} candidate pairs, {counts['kept_pairs']:,} matches kept)"

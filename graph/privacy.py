@@ -166,7 +166,14 @@ def _re_resolve(
             Step(
                 "identity/resolve_records",
                 rows=[
-                    {"uid": u, "personId": owner[u], "run": run, "confidence": 1.0} for u in moved
+                    {
+                        "uid": u,
+                        "personId": owner[u],
+                        "run": run,
+                        "confidence": 1.0,
+                        "keys": None,
+                    }
+                    for u in moved
                 ],
             )
         )
@@ -186,7 +193,7 @@ def _re_resolve(
                 ],
             )
         )
-    steps.append(Step("privacy/rederive_person_edges", params={"personIds": persons}))
+    steps.append(Step("identity/rederive_person_edges", params={"personIds": persons}))
     remaining = remaining.assign(personId=remaining["uid"].map(owner))
     chosen = demographics(remaining, rules.source_priority)
     agreed = consent(remaining)

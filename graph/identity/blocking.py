@@ -16,7 +16,7 @@ array([[0, 1],
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,15 +102,29 @@ def overshared_values(values: np.ndarray, limit: int) -> set[str]:
 
 
 def candidate_pairs(
-    f: RecordFeatures, *, max_block: int = 200, max_identifier_share: int = 20
+    f: RecordFeatures,
+    *,
+    max_block: int = 200,
+    max_identifier_share: int = 20,
+    too_common: Mapping[str, np.ndarray] | None = None,
+    raw: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, BlockingReport, dict[str, set[str]]]:
-    """Candidate pairs (sorted, unique) with the report and the over-shared identifier values."""
+    """Candidate pairs (sorted, unique) with the report and the over-shared identifier values.
+
+    ``too_common`` marks, per identifier field or rule, the records whose key is shared by
+    too many records *in the whole store* (an incremental run blocks a subset of records,
+    whose own counts would be too small to tell). ``raw`` holds each rule's keys if they
+    were computed already (``graph.identity.keys.raw_keys``).
+    """
     report = BlockingReport()
     blocked: dict[str, set[str]] = {}
     chunks = []
+    common = too_common or {}
     for name in IDENTIFIER_FIELDS:
         values = getattr(f, name)
         bad = overshared_values(values, max_identifier_share)
+        if name in common:
+            bad |= {v for v in values[common[name]].tolist() if v is not None}
         blocked[name] = bad
         if bad:
             report.overshared[name] = sorted(bad)[:20]
@@ -119,12 +133,16 @@ def candidate_pairs(
         report.pairs_by_rule[name] = len(pairs)
         chunks.append(pairs)
     for name, rule in BLOCKING_RULES.items():
-        keys = rule(f)
+        keys = raw[name] if raw is not None else rule(f)
+        if name in common and common[name].any():
+            report.oversized_blocks[name] = len(set(keys[common[name]].tolist()))
+            keys = keys.copy()
+            keys[common[name]] = None
         present = keys[pd.notna(keys)]
         sizes = pd.Series(present).value_counts() if present.size else pd.Series(dtype=int)
         too_big = sizes[sizes > max_block]
         if len(too_big):
-            report.oversized_blocks[name] = int(too_big.size)
+            report.oversized_blocks[name] = report.oversized_blocks.get(name, 0) + int(too_big.size)
         pairs = pairs_within_blocks(keys, max_block=max_block)
         report.pairs_by_rule[name] = len(pairs)
         chunks.append(pairs)

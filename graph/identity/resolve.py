@@ -33,9 +33,16 @@ from graph.identity.blocking import BlockingReport, candidate_pairs
 from graph.identity.clustering import cluster
 from graph.identity.features import RecordFeatures, record_features
 from graph.identity.ids import LineageEvent, assign_ids
+from graph.identity.keys import KEY_LAYOUT, raw_keys, record_keys
 from graph.identity.scoring import FSModel, compare, evidence_texts, fit_model, match_probability
 
-__all__ = ["IdentityParams", "IdentityResult", "personal_evidence", "resolve_identities"]
+__all__ = [
+    "IdentityParams",
+    "IdentityResult",
+    "block_records",
+    "personal_evidence",
+    "resolve_identities",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,10 @@ class IdentityResult:
     blocking: BlockingReport
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    #: hashed blocking keys per record (``graph.identity.keys``), in ``uids`` order
+    keys: np.ndarray = field(default_factory=lambda: np.zeros((0, len(KEY_LAYOUT)), np.int64))
+    #: why a run resolved every record ("" for an incremental run)
+    full_reason: str = ""
 
     def person_of(self) -> list[str]:
         """The person id of each record."""
@@ -117,6 +128,35 @@ def _index_pairs(uids: np.ndarray, pairs: list[tuple[str, str]]) -> np.ndarray:
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
+def block_records(
+    f: RecordFeatures,
+    keys: np.ndarray,
+    params: IdentityParams,
+    too_common: Mapping[str, set[int]] | None,
+    must_link: list[tuple[str, str]],
+    *,
+    raw: Mapping[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, BlockingReport, dict[str, set[str]], np.ndarray]:
+    """Candidate pairs (with the must-link pairs), the report, over-shared values, forced."""
+    masks = {
+        name: np.isin(keys[:, column], np.fromiter(too_common[name], np.int64))
+        for column, name in enumerate(KEY_LAYOUT)
+        if too_common and too_common.get(name)
+    }
+    pairs, report, blocked = candidate_pairs(
+        f,
+        max_block=params.max_block,
+        max_identifier_share=params.max_identifier_share,
+        too_common=masks,
+        raw=raw,
+    )
+    forced = _index_pairs(f.uid, must_link)
+    if len(forced):
+        forced = np.sort(forced, axis=1)
+        pairs = np.unique(np.concatenate([pairs, forced]), axis=0)
+    return pairs, report, blocked, forced
+
+
 def resolve_identities(
     records: pd.DataFrame,
     params: IdentityParams,
@@ -126,26 +166,32 @@ def resolve_identities(
     known_ids: set[str] | None = None,
     must_link: list[tuple[str, str]] | None = None,
     cannot_link: list[tuple[str, str]] | None = None,
+    model: FSModel | None = None,
+    too_common: Mapping[str, set[int]] | None = None,
 ) -> IdentityResult:
-    """Resolve ``records`` (one row per Customer, the ``identity/records`` columns)."""
+    """Resolve ``records`` (one row per Customer, the ``identity/records`` columns).
+
+    A full run fits the model on ``records``. An incremental run passes the last full run's
+    ``model`` and, per key column, the hashed keys ``too_common`` in the whole store, and
+    ``records`` are then the affected components only.
+    """
     timings: dict[str, float] = {}
     t = time.perf_counter()
     f = record_features(records.reset_index(drop=True))
+    raw = raw_keys(f)
+    keys = record_keys(f, raw)
     timings["features"] = time.perf_counter() - t
     n = len(f)
     t = time.perf_counter()
-    pairs, report, blocked = candidate_pairs(
-        f, max_block=params.max_block, max_identifier_share=params.max_identifier_share
+    pairs, report, blocked, forced = block_records(
+        f, keys, params, too_common, must_link or [], raw=raw
     )
-    forced = _index_pairs(f.uid, must_link or [])
-    if len(forced):
-        forced = np.sort(forced, axis=1)
-        pairs = np.unique(np.concatenate([pairs, forced]), axis=0)
     timings["blocking"] = time.perf_counter() - t
     t = time.perf_counter()
     levels = compare(f, pairs, blocked)
-    random_levels = compare(f, _random_pairs(n, params.random_pairs, params.seed), blocked)
-    model = fit_model(levels, random_levels, total_pairs=n * (n - 1) // 2, seed=params.seed)
+    if model is None:
+        random_levels = compare(f, _random_pairs(n, params.random_pairs, params.seed), blocked)
+        model = fit_model(levels, random_levels, total_pairs=n * (n - 1) // 2, seed=params.seed)
     probs = match_probability(model, levels) if len(pairs) else np.zeros(0)
     timings["scoring"] = time.perf_counter() - t
     rule = np.full(len(pairs), "fellegi-sunter", dtype=object)
@@ -221,6 +267,7 @@ def resolve_identities(
         report,
         counts,
         {k: round(v, 3) for k, v in timings.items()},
+        keys,
     )
 
 

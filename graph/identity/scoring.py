@@ -20,7 +20,9 @@ True
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -76,6 +78,34 @@ class FSModel:
         """Probability that two random records are one person."""
         return self.prior[0]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (an incremental run scores with the last full run's model).
+
+        >>> model = FSModel({"dob": np.array([1.0, 0.9, 0.1])}, {"dob": np.array([1.0, .5, .5])},
+        ...                 {"dob": np.array([1.0, 0.01, 0.99])}, (1e-6, 1e-5, 0.99999), 3)
+        >>> FSModel.from_dict(model.to_dict()).to_dict() == model.to_dict()
+        True
+        """
+        return {
+            "m": {k: v.tolist() for k, v in self.m.items()},
+            "h": {k: v.tolist() for k, v in self.h.items()},
+            "u": {k: v.tolist() for k, v in self.u.items()},
+            "prior": list(self.prior),
+            "iterations": self.iterations,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FSModel:
+        """The inverse of :meth:`to_dict`."""
+        a, b, c = (float(x) for x in data["prior"])
+        return cls(
+            m={k: np.asarray(v, dtype=float) for k, v in data["m"].items()},
+            h={k: np.asarray(v, dtype=float) for k, v in data["h"].items()},
+            u={k: np.asarray(v, dtype=float) for k, v in data["u"].items()},
+            prior=(a, b, c),
+            iterations=int(data["iterations"]),
+        )
+
     def weights(self) -> dict[str, np.ndarray]:
         """Per field and level, bits of evidence for "one person" against the other two
         classes mixed by their priors (0 for "missing"). Summed with the prior odds this
@@ -94,7 +124,9 @@ def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     from rapidfuzz.distance import JaroWinkler
     from rapidfuzz.process import cpdist
 
-    both = np.array([x is not None and y is not None for x, y in zip(a, b, strict=True)])
+    both = np.array(
+        [x is not None and y is not None for x, y in zip(a, b, strict=True)], dtype=bool
+    )
     sims = np.zeros(len(a))
     if both.any():
         sims[both] = cpdist(
@@ -104,11 +136,11 @@ def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array([x is None or y is None for x, y in zip(a, b, strict=True)])
+    return np.array([x is None or y is None for x, y in zip(a, b, strict=True)], dtype=bool)
 
 
 def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array([x is not None and x == y for x, y in zip(a, b, strict=True)])
+    return np.array([x is not None and x == y for x, y in zip(a, b, strict=True)], dtype=bool)
 
 
 def _exact_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -126,7 +158,8 @@ def _name_levels(a: np.ndarray, b: np.ndarray, *, nicknames: bool) -> tuple[np.n
             [
                 bool(x and y and nickname_groups(x) & nickname_groups(y))
                 for x, y in zip(a, b, strict=True)
-            ]
+            ],
+            dtype=bool,
         )
         levels = np.select([exact, nick, sim >= 0.92, sim >= 0.8], [1, 2, 3, 4], 5)
     else:
@@ -180,7 +213,8 @@ def compare(
     levels["email"] = _exact_level(*ids("email"))
     phone_a, phone_b = ids("phone")
     tail = np.array(
-        [bool(x and y and x[-7:] == y[-7:]) for x, y in zip(phone_a, phone_b, strict=True)]
+        [bool(x and y and x[-7:] == y[-7:]) for x, y in zip(phone_a, phone_b, strict=True)],
+        dtype=bool,
     )
     levels["phone"] = np.select(
         [_missing(phone_a, phone_b), _equal(phone_a, phone_b), tail], [0, 1, 2], 3

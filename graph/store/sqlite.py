@@ -32,10 +32,13 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-#: Versions this code upgrades in place with ``schema/migrate`` (then ``schema/create``).
-MIGRATES_FROM = frozenset({1})
+#: Versions this code upgrades in place: the migrations to run (then ``schema/create``).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("schema/migrate_1", "schema/migrate_2"),
+    2: ("schema/migrate_2",),
+}
 
 # Columns declared BOOLEAN come back as bool, as they do from Neo4j.
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
@@ -183,8 +186,9 @@ class SqliteStore:
         conn = self._conn()
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-        if version in MIGRATES_FROM:
-            self.write("schema/migrate")
+        if version in MIGRATIONS:
+            for migration in MIGRATIONS[version]:
+                self.write(migration)
         elif version != SCHEMA_VERSION and (version or tables[0]):
             raise StoreUnavailableError(
                 f"the embedded store {self.path} has schema version {version}; this custgraph "

@@ -23,3 +23,6 @@ CREATE INDEX order_purchased_at IF NOT EXISTS FOR (n:Order) ON (n.purchasedAt);
 CREATE INDEX person_influence_rank IF NOT EXISTS FOR (n:Person) ON (n.influenceRank);
 CREATE INDEX person_rfm_segment IF NOT EXISTS FOR (n:Person) ON (n.rfmSegment);
 CREATE INDEX job_run_job IF NOT EXISTS FOR (n:JobRun) ON (n.job, n.startedAt);
+CREATE INDEX identity_event_person IF NOT EXISTS FOR (n:IdentityEvent) ON (n.personId);
+CREATE INDEX identity_event_other IF NOT EXISTS FOR (n:IdentityEvent) ON (n.otherId);
+CREATE CONSTRAINT identity_state_name IF NOT EXISTS FOR (n:IdentityState) REQUIRE n.name IS UNIQUE;

@@ -32,4 +32,6 @@ DELETE FROM identity_override;
 DELETE FROM person_referred;
 DELETE FROM person_follows;
 DELETE FROM person_friends_with;
-DELETE FROM person_interacts_with
+DELETE FROM person_interacts_with;
+DELETE FROM identity_pending;
+DELETE FROM identity_state

@@ -1,5 +1,7 @@
 -- Insert or update customer records (one Customer per source record); a record's attributes
--- become what the latest file says (absent values are cleared).
+-- become what the latest file says (absent values are cleared). A change to a compared
+-- field, or a new record, marks it for the next incremental identity run (triggers in
+-- schema/create).
 -- $params: $rows — each row has every Customer property (uid, source, sourceId, firstName, …)
 -- returns: nothing
 INSERT INTO customer (uid, source, sourceId, firstName, lastName, fullName, email, phone, birthDate, gender, street, city, postcode, region, country, nationalId, loyaltyId, deviceId, occupation, incomeBand, signupAt, consentMarketing, interests)

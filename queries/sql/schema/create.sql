@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS job_run (
 CREATE INDEX IF NOT EXISTS job_run_job ON job_run (job, startedAt);
 CREATE TABLE IF NOT EXISTS has_identifier (src TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS has_identifier_dst ON has_identifier (dst);
-CREATE TABLE IF NOT EXISTS resolves_to (src TEXT PRIMARY KEY, dst TEXT NOT NULL, run TEXT, confidence REAL);
+CREATE TABLE IF NOT EXISTS resolves_to (src TEXT PRIMARY KEY, dst TEXT NOT NULL, run TEXT, confidence REAL, keys BLOB);
 CREATE INDEX IF NOT EXISTS resolves_to_dst ON resolves_to (dst);
 CREATE TABLE IF NOT EXISTS matches (src TEXT NOT NULL, dst TEXT NOT NULL, score REAL, rule TEXT, evidence TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS matches_dst ON matches (dst);
@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS identity_event (
   eventId TEXT PRIMARY KEY, run TEXT, at TEXT, event TEXT, personId TEXT, otherId TEXT
 );
 CREATE INDEX IF NOT EXISTS identity_event_person ON identity_event (personId);
+CREATE INDEX IF NOT EXISTS identity_event_other ON identity_event (otherId);
 CREATE TABLE IF NOT EXISTS identity_override (key TEXT PRIMARY KEY, a TEXT, b TEXT, decision TEXT);
 CREATE TABLE IF NOT EXISTS person_referred (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER, at TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_referred_dst ON person_referred (dst);
@@ -121,4 +122,10 @@ CREATE VIEW IF NOT EXISTS edge_all (srcLabel, src, dstLabel, dst, type) AS
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FOLLOWS' FROM person_follows
   UNION ALL SELECT 'Person', src, 'Person', dst, 'FRIENDS_WITH' FROM person_friends_with
   UNION ALL SELECT 'Person', src, 'Person', dst, 'INTERACTS_WITH' FROM person_interacts_with;
-PRAGMA user_version = 2
+CREATE TABLE IF NOT EXISTS identity_pending (uid TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS identity_state (name TEXT PRIMARY KEY, value TEXT);
+CREATE TRIGGER IF NOT EXISTS customer_identity_changed AFTER UPDATE ON customer WHEN OLD.firstName IS NOT NEW.firstName OR OLD.lastName IS NOT NEW.lastName OR OLD.fullName IS NOT NEW.fullName OR OLD.email IS NOT NEW.email OR OLD.phone IS NOT NEW.phone OR OLD.birthDate IS NOT NEW.birthDate OR OLD.street IS NOT NEW.street OR OLD.city IS NOT NEW.city OR OLD.postcode IS NOT NEW.postcode OR OLD.country IS NOT NEW.country OR OLD.nationalId IS NOT NEW.nationalId OR OLD.loyaltyId IS NOT NEW.loyaltyId OR OLD.deviceId IS NOT NEW.deviceId BEGIN INSERT INTO identity_pending (uid) SELECT NEW.uid WHERE NOT EXISTS (SELECT 1 FROM identity_pending WHERE uid = NEW.uid); END;
+-- (Triggers take no OR IGNORE: the statement that fires them overrides it, so they test first.)
+CREATE TRIGGER IF NOT EXISTS customer_identity_new AFTER INSERT ON customer BEGIN INSERT INTO identity_pending (uid) SELECT NEW.uid WHERE NOT EXISTS (SELECT 1 FROM identity_pending WHERE uid = NEW.uid); END;
+CREATE TRIGGER IF NOT EXISTS customer_identity_gone AFTER DELETE ON customer BEGIN DELETE FROM identity_pending WHERE uid = OLD.uid; END;
+PRAGMA user_version = 3

@@ -31,6 +31,38 @@ def test_a_file_of_another_schema_is_refused_with_the_next_step(tmp_path: Path) 
     assert "CUSTGRAPH_DB" in str(caught.value)
 
 
+# What version 3 added (incremental identity), taken away again to fake an older file.
+_BEFORE_V3 = (
+    "DROP TRIGGER customer_identity_new; DROP TRIGGER customer_identity_changed;"
+    "DROP TRIGGER customer_identity_gone; DROP TABLE identity_pending; DROP TABLE identity_state;"
+    "DROP INDEX identity_event_other; DROP TABLE resolves_to;"
+    "CREATE TABLE resolves_to (src TEXT PRIMARY KEY, dst TEXT NOT NULL, run TEXT, confidence REAL);"
+)
+
+
+def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "v2.db")
+    store.ensure_schema()
+    store.write("load/merge_channels", rows=[{"channelId": "web", "kind": "web", "name": "Web"}])
+    store.close()
+    conn = sqlite3.connect(tmp_path / "v2.db")
+    conn.executescript(
+        _BEFORE_V3 + "INSERT INTO resolves_to VALUES ('a:1', 'P1', 'r', 1.0);"
+        "PRAGMA user_version = 2;"
+    )
+    conn.close()
+    upgraded = SqliteStore(tmp_path / "v2.db")
+    upgraded.ensure_schema()
+    conn = sqlite3.connect(tmp_path / "v2.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "keys" in {r[1] for r in conn.execute("PRAGMA table_info(resolves_to)")}
+    assert conn.execute("SELECT src, dst, keys FROM resolves_to").fetchall() == [
+        ("a:1", "P1", None)
+    ]
+    assert upgraded.read("load/channel_by_id", channelId="web")[0]["name"] == "Web"
+    assert upgraded.read("identity/state") == []  # the next identity run is a full one
+
+
 def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "v1.db")
     store.ensure_schema()
@@ -43,13 +75,14 @@ def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path
         "DROP TABLE person_profile;"
         "CREATE TABLE tag (name TEXT PRIMARY KEY);"
         "CREATE TABLE segment (name TEXT PRIMARY KEY, description TEXT);"
-        "PRAGMA user_version = 1;"
+        + _BEFORE_V3
+        + "PRAGMA user_version = 1;"
     )
     conn.close()
     upgraded = SqliteStore(tmp_path / "v1.db")
     upgraded.ensure_schema()
     conn = sqlite3.connect(tmp_path / "v1.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     columns = {r[1] for r in conn.execute("PRAGMA table_info(tag)")}
     assert {"rule", "marketing", "size", "run"} <= columns
     assert conn.execute("SELECT count(*) FROM person_profile").fetchone()[0] == 0

@@ -1,5 +1,6 @@
 // Derive the person-level referral and social links of some persons again from the
-// record-level ones (after an erasure or a split), flagging self-referrals anew.
+// record-level ones (after an erasure, a split or an incremental identity run), flagging
+// self-referrals anew.
 // $params: $personIds (a list)
 // returns: nothing
 MATCH (p:Person)-[r:REFERRED|FOLLOWS|FRIENDS_WITH|INTERACTS_WITH]-(:Person)

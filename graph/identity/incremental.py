@@ -1,0 +1,176 @@
+"""Which records an incremental identity run must re-resolve, as pure functions.
+
+After a load adds or changes records, only the persons those records can join (or leave)
+need resolving again. :class:`KeyIndex` holds the hashed blocking keys of every record
+(``graph.identity.keys``: the stored keys of resolved records, fresh ones for pending
+records). Its :meth:`~KeyIndex.affected` finds the records that share a usable key with
+a pending record; :func:`matched_candidates` scores those pairs with the last full run's
+model and keeps the records a pending record would match; the *affected components* are
+then every record of their persons, of the earlier persons of changed records, and the
+pending records themselves (the runner asks the store for the members).
+
+A key that was usable before and is shared by too many records now (a new
+``test@test.com``) stops linking the records that shared it, so their persons are
+affected too; :meth:`~KeyIndex.too_common` tells blocking which keys the whole store
+shares too widely, so a subset is blocked exactly as a full run blocks everything.
+
+Examples
+--------
+>>> import numpy as np
+>>> index = KeyIndex(
+...     index_uids=np.array(["a:1", "a:2", "b:1", "c:1"], dtype=object),
+...     index_keys=np.array([[11, 0], [11, 0], [22, 5], [33, 5]]),  # 2 key columns
+...     pending_uids=np.array(["n:1"], dtype=object),
+...     pending_keys=np.array([[22, 0]]),
+...     limits=np.array([20, 1]),
+...     layout=("email", "family+dob"),
+... )
+>>> index.affected().candidates
+['b:1']
+>>> index.too_common(np.array([[22, 5]]))  # key 5 is held by 2 records, above its limit 1
+{'family+dob': {5}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graph.identity.features import record_features
+from graph.identity.keys import KEY_LAYOUT, raw_keys, record_keys
+from graph.identity.resolve import IdentityParams, block_records, personal_evidence
+from graph.identity.scoring import FSModel, compare, match_probability
+
+__all__ = ["Affected", "KeyIndex", "matched_candidates"]
+
+
+def _lookup(column: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted unique ``wanted``: how many entries of ``column`` equal each, and which
+    entries of ``column`` are among them (a binary search per entry, no sort of the column).
+
+    >>> _lookup(np.array([5, 3, 5, 9]), np.array([3, 5, 7]))
+    (array([1, 2, 0]), array([ True,  True,  True, False]))
+    """
+    if not wanted.size:
+        return np.zeros(0, dtype=np.int64), np.zeros(len(column), dtype=bool)
+    position = np.minimum(np.searchsorted(wanted, column), wanted.size - 1)
+    hit = wanted[position] == column
+    return np.bincount(position[hit], minlength=wanted.size), hit
+
+
+def _isin(values: np.ndarray, wanted: object) -> np.ndarray:
+    """``np.isin`` for object arrays of strings, by hashing rather than sorting."""
+    return np.array(pd.Series(values, dtype=object).isin(wanted), dtype=bool)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Affected:
+    """What pending records may touch: records sharing a usable key with one of them
+    (``candidates``, to be scored), and records whose persons are touched whatever the
+    scores (``linked_before``: records a key newly too common no longer links)."""
+
+    candidates: list[str]
+    linked_before: list[str] = field(default_factory=list)
+
+
+class KeyIndex:
+    """The blocking keys of every record as they are now: stored ones for resolved
+    records, fresh ones for pending records (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        index_uids: np.ndarray,
+        index_keys: np.ndarray,
+        pending_uids: np.ndarray,
+        pending_keys: np.ndarray,
+        limits: np.ndarray,
+        layout: Sequence[str] = KEY_LAYOUT,
+    ) -> None:
+        is_pending = _isin(index_uids, set(pending_uids.tolist()))
+        keep = ~is_pending
+        self.layout = tuple(layout)
+        self.limits = limits
+        self.pending_keys = pending_keys
+        self.old_keys = index_keys[is_pending]  # what changed records had
+        self.kept = int(keep.sum())
+        self.keys = np.concatenate([index_keys[keep], pending_keys])
+        self.uids = np.concatenate([index_uids[keep], pending_uids])
+        self.sorted = [np.sort(self.keys[:, c]) for c in range(len(self.layout))]
+
+    def _count(self, column: int, wanted: np.ndarray) -> np.ndarray:
+        ordered = self.sorted[column]
+        return np.searchsorted(ordered, wanted, side="right") - np.searchsorted(
+            ordered, wanted, side="left"
+        )
+
+    def affected(self) -> Affected:
+        """Records sharing a usable key with a pending record, and records a key newly
+        too common no longer links."""
+        neighbours = np.zeros(len(self.uids), dtype=bool)
+        newly_common = np.zeros(len(self.uids), dtype=bool)
+        for column in range(len(self.layout)):
+            wanted = np.unique(self.pending_keys[:, column])
+            wanted = wanted[wanted != 0]
+            if not wanted.size:
+                continue
+            now = self._count(column, wanted)
+            added, _ = _lookup(self.pending_keys[:, column], wanted)
+            removed, _ = _lookup(self.old_keys[:, column], wanted)
+            before = now - added + removed
+            limit = self.limits[column]
+            usable = wanted[now <= limit]
+            lost = wanted[(now > limit) & (before <= limit)]
+            _, hit = _lookup(self.keys[:, column], usable)
+            neighbours |= hit
+            if lost.size:
+                newly_common |= _lookup(self.keys[:, column], lost)[1]
+        neighbours[self.kept :] = False
+        newly_common[self.kept :] = False
+        return Affected(
+            candidates=sorted(self.uids[neighbours].tolist()),
+            linked_before=sorted(self.uids[newly_common].tolist()),
+        )
+
+    def too_common(self, keys: np.ndarray) -> dict[str, set[int]]:
+        """Per column, which of these keys too many records share in the whole store."""
+        out: dict[str, set[int]] = {}
+        for column, name in enumerate(self.layout):
+            present = np.unique(keys[:, column])
+            present = present[present != 0]
+            common = present[self._count(column, present) > self.limits[column]]
+            if common.size:
+                out[name] = set(common.tolist())
+        return out
+
+
+def matched_candidates(
+    records: pd.DataFrame,
+    pending: set[str],
+    *,
+    index: KeyIndex,
+    model: FSModel,
+    params: IdentityParams,
+) -> set[str]:
+    """The candidates (``records`` not in ``pending``) that a pending record would match.
+
+    Only accepted pairs join records, so a person whose records no pending record matches
+    keeps its records, whatever keys they share: scoring the pending records against their
+    candidates with the stored model narrows the affected components to the persons a new
+    record can join.
+    """
+    f = record_features(records.reset_index(drop=True))
+    raw = raw_keys(f)
+    keys = record_keys(f, raw)
+    pairs, _, blocked, _ = block_records(f, keys, params, index.too_common(keys), [], raw=raw)
+    is_pending = _isin(f.uid, pending)
+    pairs = pairs[is_pending[pairs[:, 0]] | is_pending[pairs[:, 1]]]
+    if not len(pairs):
+        return set()
+    levels = compare(f, pairs, blocked)
+    probs = match_probability(model, levels)
+    accepted = (levels["national"] == 1) | ((probs >= params.threshold) & personal_evidence(levels))
+    return set(f.uid[pairs[accepted].ravel()].tolist()) - pending

@@ -1,0 +1,4 @@
+-- How many persons there are.
+-- $params: none
+-- returns: n
+SELECT count(*) AS n FROM person
