@@ -84,7 +84,7 @@ def load_overrides(store: Store, path: Path) -> int:
 
 
 #: What a full run keeps for incremental runs; a change here makes the next run a full one.
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 #: Above this share of new or changed records, a full run costs about what an incremental does.
 _INCREMENTAL_MAX_SHARE = 0.5
 
@@ -232,7 +232,11 @@ def _incremental(
     with run.timed("match"):
         scored = store.frame("identity/records_of", uids=[*pending.tolist(), *affected.candidates])
         hits = matched_candidates(
-            scored, set(pending.tolist()), index=keys, model=model, params=params
+            scored,
+            set(pending.tolist()),
+            index=keys,
+            model=model,
+            params=params,
         )
         reached = {*pending.tolist(), *hits, *affected.linked_before}
         uids = _members(store, reached, overrides)

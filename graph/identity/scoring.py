@@ -204,7 +204,9 @@ def compare(
     s_straight, ss = _name_levels(f.family[i], f.family[j], nicknames=False)
     g_swapped, gw = _name_levels(f.given[i], f.family[j], nicknames=True)
     s_swapped, sw = _name_levels(f.family[i], f.given[j], nicknames=False)
-    swap = (gw + sw) > (gs + ss) + 0.1
+    # Read the names swapped only when both swapped parts agree closely: "Carter Jean" and
+    # "Juan Carter" share a family name, not a person.
+    swap = ((gw + sw) > (gs + ss) + 0.1) & (np.minimum(gw, sw) >= 0.9)
     levels = {
         "given": np.where(swap, g_swapped, g_straight),
         "family": np.where(swap, s_swapped, s_straight),
@@ -307,7 +309,10 @@ def fit_model(
         for k, n in n_levels.items()
     }
     m = {k: _start(n, agree=True) for k, n in n_levels.items()}
-    h = {k: _start(n, agree=k not in _IDENTITY) for k, n in n_levels.items()}
+    # Two people of one household share their home, not their person: given name, birth
+    # date, e-mail and personal ids agree in h only by chance, as in u. Left free, EM lets
+    # h absorb true matches that differ in one personal field (another e-mail address).
+    h = {k: u[k] if k in _IDENTITY else _start(n, agree=True) for k, n in n_levels.items()}
     patterns, counts, _ = _patterns(levels, fields)
     candidates = max(counts.sum(), 1.0)
     total = float(max(total_pairs or 0, candidates))
@@ -331,7 +336,10 @@ def fit_model(
         new_prior = np.clip(weighted[:2].sum(axis=1) / total, 1e-12, 0.5)
         new_prior = np.r_[new_prior, 1.0 - new_prior.sum()]
         new_m = {k: _m_step(patterns[k], n, weighted[0]) for k, n in n_levels.items()}
-        new_h = {k: _m_step(patterns[k], n, weighted[1]) for k, n in n_levels.items()}
+        new_h = {
+            k: u[k] if k in _IDENTITY else _m_step(patterns[k], n, weighted[1])
+            for k, n in n_levels.items()
+        }
         delta = max(
             float(np.abs(np.log(new_prior[:2]) - np.log(prior[:2])).max()),
             *(float(np.abs(new_m[k] - m[k]).max()) for k in fields),
