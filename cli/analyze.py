@@ -94,6 +94,7 @@ def analyze(
             _identity(
                 console, store, threshold=threshold, seed=seed, overrides=overrides, full=full
             )
+        projection = None  # `all`: the influence job's projection serves communities too
         if job in ("influence", "all"):
             from graph.influence import InfluenceParams, run_influence
 
@@ -101,6 +102,7 @@ def analyze(
                 ranked = run_influence(
                     store, InfluenceParams(seed=seed, betweenness_samples=betweenness_samples)
                 )
+            projection = ranked.projection
             top = ranked.table.sort_values("rank").head(3)
             console.print(
                 f"influence: {len(ranked.table):,} persons ranked; top: "
@@ -111,7 +113,9 @@ def analyze(
 
             with console.status("detecting communities…"):
                 summary = run_communities(
-                    store, CommunityParams(objective=objective, resolution=resolution, seed=seed)
+                    store,
+                    CommunityParams(objective=objective, resolution=resolution, seed=seed),
+                    projection=projection,
                 )
             console.print(
                 f"communities: {len(summary):,} communities; largest "

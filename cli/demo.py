@@ -66,7 +66,7 @@ def demo(
         ):
             result = run_identity(store, IdentityParams())
             ranked = run_influence(store, InfluenceParams())
-            communities = run_communities(store, CommunityParams())
+            communities = run_communities(store, CommunityParams(), projection=ranked.projection)
             profiles = run_profiles(store, ProfileParams())
         console.print(
             f"3/3 identity: {result.counts['records']:,} records → "

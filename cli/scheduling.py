@@ -66,8 +66,8 @@ def run_pipeline(settings: Settings, data: list[Path], out: Path, top: int) -> d
                 run.counts["rows_rejected"] = loaded.rows_rejected
             with run.timed("analyze"):
                 run_identity(store, IdentityParams())
-                run_influence(store, InfluenceParams())
-                run_communities(store, CommunityParams())
+                ranked = run_influence(store, InfluenceParams())
+                run_communities(store, CommunityParams(), projection=ranked.projection)
                 run_profiles(store, ProfileParams())
             with run.timed("report"):
                 built = write_report(store, ReportParams(top=top), out)

@@ -182,22 +182,40 @@ def _dob_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Pairs compared at a time: the temporaries of a chunk (strings, similarities) stay small.
+COMPARE_CHUNK = 500_000
+
+
 def compare(
     f: RecordFeatures, pairs: np.ndarray, blocked: dict[str, set[str]] | None = None
 ) -> dict[str, np.ndarray]:
     """The comparison level of every field for every pair (``pairs`` is ``k x 2``).
 
-    Identifier values in ``blocked`` (over-shared ones) count as missing.
+    Identifier values in ``blocked`` (over-shared ones) count as missing. Pairs are compared
+    in chunks of :data:`COMPARE_CHUNK`, so memory grows with the levels kept, not with the
+    temporaries of all pairs at once.
     """
+    if len(pairs) <= COMPARE_CHUNK:
+        return _compare(f, pairs, blocked or {})
+    parts = [
+        _compare(f, pairs[start : start + COMPARE_CHUNK], blocked or {})
+        for start in range(0, len(pairs), COMPARE_CHUNK)
+    ]
+    return {k: np.concatenate([p[k] for p in parts]) for k in LEVEL_NAMES}
+
+
+def _compare(
+    f: RecordFeatures, pairs: np.ndarray, blocked: dict[str, set[str]]
+) -> dict[str, np.ndarray]:
     i, j = pairs[:, 0], pairs[:, 1]
-    blocked = blocked or {}
 
     def ids(name: str) -> tuple[np.ndarray, np.ndarray]:
-        values = getattr(f, name)
+        a, b = getattr(f, name)[i], getattr(f, name)[j]
         bad = blocked.get(name)
         if bad:
-            values = np.array([None if v in bad else v for v in values], dtype=object)
-        return values[i], values[j]
+            a = np.array([None if v in bad else v for v in a], dtype=object)
+            b = np.array([None if v in bad else v for v in b], dtype=object)
+        return a, b
 
     # Names: take the better of the straight and the swapped reading (first/last swapped).
     g_straight, gs = _name_levels(f.given[i], f.given[j], nicknames=True)

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ __all__ = [
     "pagerank",
     "participation",
     "referral_tree",
+    "undirected",
 ]
 
 
@@ -121,6 +123,7 @@ def pagerank(g: PersonGraph, params: InfluenceParams) -> np.ndarray:
 
     src, dst, w = _directed_edges(g, params)
     graph = ig.Graph(n=len(g), edges=np.stack([src, dst], axis=1).tolist(), directed=True)
+    del src, dst
     values = graph.pagerank(
         damping=params.damping, weights=w.tolist() if len(w) else None, implementation="prpack"
     )
@@ -197,30 +200,40 @@ def _post_order(children: list[list[int]], parent: np.ndarray) -> list[int]:
     return order
 
 
-def _undirected(g: PersonGraph) -> object:
+def undirected(g: PersonGraph) -> Any:
+    """The undirected person graph (igraph) with parallel edges merged, weights summed and
+    loops dropped; build it once and pass it to :func:`coreness`, :func:`betweenness` and
+    :func:`detect_communities` (building one takes seconds at ten million edges)."""
     import igraph as ig
 
-    graph = ig.Graph(n=len(g), edges=np.stack([g.src, g.dst], axis=1).tolist(), directed=False)
-    graph.es["weight"] = g.weight.astype(float).tolist()
-    graph.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+    n = len(g)
+    a, b = np.minimum(g.src, g.dst), np.maximum(g.src, g.dst)
+    keep = a != b
+    key = a[keep].astype(np.int64) * max(n, 1) + b[keep]
+    pairs, inverse = np.unique(key, return_inverse=True)
+    weight = np.bincount(inverse, weights=g.weight[keep].astype(float), minlength=len(pairs))
+    edges = np.stack([pairs // max(n, 1), pairs % max(n, 1)], axis=1)
+    graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+    graph.es["weight"] = weight.tolist()
     return graph
 
 
-def coreness(g: PersonGraph) -> np.ndarray:
-    """k-core number of each person in the undirected person graph."""
-    graph = _undirected(g)
-    return np.asarray(graph.coreness(), dtype=np.int64)  # type: ignore[attr-defined]
+def coreness(g: PersonGraph, graph: Any = None) -> np.ndarray:
+    """k-core number of each person in the undirected person graph (``graph``: its
+    :func:`undirected` form, if built already)."""
+    graph = graph if graph is not None else undirected(g)
+    return np.asarray(graph.coreness(), dtype=np.int64)
 
 
-def betweenness(g: PersonGraph, samples: int, seed: int) -> np.ndarray:
+def betweenness(g: PersonGraph, samples: int, seed: int, graph: Any = None) -> np.ndarray:
     """Approximate betweenness from ``samples`` random source persons, scaled to all."""
-    graph = _undirected(g)
     n = len(g)
     if samples <= 0 or n == 0:
         return np.zeros(n)
+    graph = graph if graph is not None else undirected(g)
     rng = np.random.default_rng(seed)
     sources = rng.choice(n, size=min(samples, n), replace=False)
-    values = graph.betweenness(sources=sources.tolist(), directed=False)  # type: ignore[attr-defined]
+    values = graph.betweenness(sources=sources.tolist(), directed=False)
     return np.asarray(values, dtype=float) * (n / len(sources))
 
 
@@ -232,16 +245,18 @@ def percentile_rank(values: np.ndarray) -> np.ndarray:
     return np.searchsorted(order, values, side="left") / values.size
 
 
-def detect_communities(g: PersonGraph, params: CommunityParams) -> tuple[np.ndarray, float]:
+def detect_communities(
+    g: PersonGraph, params: CommunityParams, graph: Any = None
+) -> tuple[np.ndarray, float]:
     """Leiden communities (igraph) on the undirected weighted graph; labels and modularity."""
     import random
 
     import igraph as ig
 
-    graph = _undirected(g)
+    graph = graph if graph is not None else undirected(g)
     ig.set_random_number_generator(random.Random(params.seed))
     try:
-        part = graph.community_leiden(  # type: ignore[attr-defined]
+        part = graph.community_leiden(
             objective_function=params.objective,
             weights="weight",
             resolution=params.resolution,
@@ -250,7 +265,7 @@ def detect_communities(g: PersonGraph, params: CommunityParams) -> tuple[np.ndar
     finally:
         ig.set_random_number_generator(random)
     labels = np.asarray(part.membership, dtype=np.int64)
-    quality = graph.modularity(labels.tolist(), weights="weight")  # type: ignore[attr-defined]
+    quality = graph.modularity(labels.tolist(), weights="weight")
     return labels, float(quality)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,11 +35,31 @@ from graph.influence.algorithms import (
     participation,
     percentile_rank,
     referral_tree,
+    undirected,
 )
+from graph.model import PERSON_RELATIONSHIPS, RelType
 from graph.runs import recorded_run
 from graph.store.base import Store
 
-__all__ = ["InfluenceResult", "project", "run_communities", "run_influence"]
+__all__ = ["InfluenceResult", "Projection", "project", "run_communities", "run_influence"]
+
+
+@dataclass(slots=True)
+class Projection:
+    """The person graph as arrays, per-person revenue and last purchase, and the undirected
+    igraph graph once a job has built it. One projection serves both jobs when they run
+    together (``custgraph analyze all``): the graph does not change between them."""
+
+    graph: PersonGraph
+    activity: pd.DataFrame
+    built: Any = None
+    ranks: dict[str, int] | None = None  # the influence ranks, once that job has run
+
+    def undirected(self) -> Any:
+        """The undirected igraph graph, built on first use."""
+        if self.built is None:
+            self.built = undirected(self.graph)
+        return self.built
 
 
 @dataclass(slots=True)
@@ -47,36 +68,64 @@ class InfluenceResult:
 
     graph: PersonGraph
     table: pd.DataFrame
+    projection: Projection | None = None
 
 
-def project(store: Store) -> tuple[PersonGraph, pd.DataFrame]:
-    """The person graph as arrays, and per-person revenue and last purchase."""
+def project(store: Store) -> Projection:
+    """The person graph as arrays, and per-person revenue and last purchase.
+
+    Edges come in the store's order and are sorted here (by source, target and kind), so
+    the arrays, and every result computed from them, do not depend on that order.
+    """
     activity = store.frame("influence/person_activity")
     if activity.empty:
         raise JobError("no persons to rank; run `custgraph analyze identity` first")
     persons = activity["personId"].to_numpy(dtype=object)
     index = pd.Index(persons)
-    edges = store.frame("influence/person_edges")
-    if edges.empty:
+    # one query per kind: the store sends no kind or time for the millions of social links
+    kinds = sorted(PERSON_RELATIONSHIPS, key=str)  # the tie order of the sort below
+    src_parts, dst_parts, code_parts, weight_parts, at_parts = [], [], [], [], []
+    for code, rel in enumerate(kinds):
+        if rel is RelType.REFERRED:
+            part = store.frame("influence/person_referrals")
+        else:
+            part = store.frame("influence/person_social", slots={"rel": rel})
+        if part.empty:
+            continue
+        src_parts.append(index.get_indexer(part["src"]))
+        dst_parts.append(index.get_indexer(part["dst"]))
+        code_parts.append(np.full(len(part), code, dtype=np.int8))
+        weight_parts.append(np.asarray(part["weight"], dtype=np.float64))
+        at_parts.append(
+            part["at"].to_numpy(dtype=object) if "at" in part else np.full(len(part), None)
+        )
+        del part
+    if not src_parts:
         src = dst = np.zeros(0, dtype=np.int64)
         kind = at = np.zeros(0, dtype=object)
         weight = np.zeros(0, dtype=np.float64)
     else:
-        src = index.get_indexer(edges["src"])
-        dst = index.get_indexer(edges["dst"])
-        kind = edges["kind"].to_numpy(dtype=object)
-        weight = np.asarray(edges["weight"], dtype=np.float64)
-        at = edges["at"].to_numpy(dtype=object)
-    return PersonGraph(persons, src, dst, kind, weight, at), activity
+        src, dst = np.concatenate(src_parts), np.concatenate(dst_parts)
+        codes = np.concatenate(code_parts)
+        order = np.lexsort((codes, dst, src))
+        src, dst = src[order], dst[order]
+        kind = np.array([str(k) for k in kinds], dtype=object)[codes[order]]
+        weight = np.concatenate(weight_parts)[order]
+        at = np.concatenate(at_parts)[order]
+    return Projection(PersonGraph(persons, src, dst, kind, weight, at), activity)
 
 
-def compute_influence(g: PersonGraph, revenue: np.ndarray, params: InfluenceParams) -> pd.DataFrame:
-    """Every part, the combined score and a rank with a stable tie-break (pure)."""
+def compute_influence(
+    g: PersonGraph, revenue: np.ndarray, params: InfluenceParams, graph: Any = None
+) -> pd.DataFrame:
+    """Every part, the combined score and a rank with a stable tie-break (pure; ``graph`` is
+    the undirected igraph graph if built already)."""
     pr = pagerank(g, params)
     in_deg, out_deg = degrees(g)
     reach, depth, referred, _ = referral_tree(g, revenue, params.revenue_decay)
-    core = coreness(g)
-    between = betweenness(g, params.betweenness_samples, params.seed)
+    graph = graph if graph is not None else undirected(g)
+    core = coreness(g, graph)
+    between = betweenness(g, params.betweenness_samples, params.seed, graph)
     parts = {
         "pagerank": pr,
         "referral_reach": reach,
@@ -111,33 +160,52 @@ def compute_influence(g: PersonGraph, revenue: np.ndarray, params: InfluencePara
     return table.sort_index()
 
 
-def run_influence(store: Store, params: InfluenceParams) -> InfluenceResult:
-    """Rank every person by influence and store the score, rank and parts."""
+def run_influence(
+    store: Store, params: InfluenceParams, projection: Projection | None = None
+) -> InfluenceResult:
+    """Rank every person by influence and store the score, rank and parts (``projection``:
+    the person graph if projected already)."""
     with recorded_run(store, "influence", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
-            g, activity = project(store)
+            projection = projection if projection is not None else project(store)
+            g, activity = projection.graph, projection.activity
         with run.timed("compute"):
-            table = compute_influence(g, activity["revenue"].astype(float).to_numpy(), params)
+            table = compute_influence(
+                g, activity["revenue"].astype(float).to_numpy(), params, projection.undirected()
+            )
         with run.timed("write"):
             rows = table.assign(run=run.run_id).to_dict("records")
             store.write("influence/write_scores", rows=[_plain(r) for r in rows])
         run.counts.update({"persons": len(g), "edges": len(g.src)})
-    return InfluenceResult(g, table)
+    projection.ranks = dict(zip(table["personId"].tolist(), table["rank"].tolist(), strict=True))
+    return InfluenceResult(g, table, projection)
 
 
-def run_communities(store: Store, params: CommunityParams, *, churn_days: int = 90) -> pd.DataFrame:
-    """Detect communities, keep ids stable, store communities, memberships and summaries."""
+def run_communities(
+    store: Store,
+    params: CommunityParams,
+    *,
+    churn_days: int = 90,
+    projection: Projection | None = None,
+) -> pd.DataFrame:
+    """Detect communities, keep ids stable, store communities, memberships and summaries
+    (``projection``: the person graph if projected already, by the influence job)."""
     with recorded_run(store, "communities", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
-            g, activity = project(store)
+            projection = projection if projection is not None else project(store)
+            g, activity = projection.graph, projection.activity
             previous = {
                 r["personId"]: r["communityId"] for r in store.read("influence/memberships")
             }
             issued = {r["communityId"] for r in store.read("influence/community_ids")}
             channels = store.frame("influence/person_channels")
-            ranks = {r["person_id"]: r["rank"] for r in store.read("influence/influencers")}
+            ranks = (
+                projection.ranks
+                if projection.ranks is not None
+                else {r["person_id"]: r["rank"] for r in store.read("influence/influencers")}
+            )
         with run.timed("compute"):
-            labels, modularity = detect_communities(g, params)
+            labels, modularity = detect_communities(g, params, projection.undirected())
             ids = match_community_ids(labels, g.persons, previous, issued)
             summary = summarise(
                 g,

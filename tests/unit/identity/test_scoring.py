@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from graph.identity.features import record_features
 from graph.identity.scoring import LEVEL_NAMES, compare, fit_model
@@ -49,3 +50,22 @@ def test_the_household_class_does_not_learn_personal_fields() -> None:
     assert np.allclose(model.h["given"], model.u["given"])
     assert np.allclose(model.h["email"], model.u["email"])
     assert model.h["phone"][1] > 0.5  # households do share a phone
+
+
+def test_comparing_in_chunks_gives_the_same_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.identity import scoring
+
+    rows = [
+        {"uid": f"x:{k}", "firstName": g, "lastName": s, "email": e, "phone": p}
+        for k, (g, s, e, p) in enumerate(
+            [("Ann", "Lee", "a@x.com", "+1415"), ("Anne", "Lee", "a@x.com", None)] * 30
+        )
+    ]
+    f = record_features(pd.DataFrame(rows))
+    rng = np.random.default_rng(1)
+    pairs = np.sort(rng.integers(0, len(rows), (200, 2)), axis=1)
+    blocked = {"email": {"a@x.com"}}
+    whole = compare(f, pairs, blocked)
+    monkeypatch.setattr(scoring, "COMPARE_CHUNK", 7)
+    chunked = compare(f, pairs, blocked)
+    assert all(np.array_equal(whole[k], chunked[k]) for k in LEVEL_NAMES)

@@ -1,0 +1,5 @@
+-- The person graph for the influence and community jobs, part 1: person-level referrals,
+-- in no particular order (the projection sorts every edge).
+-- $params: none
+-- returns: src, dst (person ids), weight (how many record referrals), at (the first one's time)
+SELECT src, dst, CAST(count AS REAL) AS weight, at FROM person_referred
