@@ -171,6 +171,7 @@ def _full(
             must_link=[(o["a"], o["b"]) for o in overrides if o["decision"] == "must-link"],
             cannot_link=[(o["a"], o["b"]) for o in overrides if o["decision"] == "cannot-link"],
         )
+        del records, previous  # not needed to write back; their memory is
     with run.timed("write"):
         # a full run killed half-way must not leave a state an incremental run would trust
         store.write("identity/save_state", rows=[{"name": "full_run", "value": None}])

@@ -186,6 +186,7 @@ def resolve_identities(
     pairs, report, blocked, forced = block_records(
         f, keys, params, too_common, must_link or [], raw=raw
     )
+    del raw  # the string keys of every record: hundreds of MB at a million records
     timings["blocking"] = time.perf_counter() - t
     t = time.perf_counter()
     levels = compare(f, pairs, blocked)
