@@ -192,3 +192,35 @@ def test_a_run_killed_after_marking_resumes(sqlite_store: SqliteStore, tmp_path:
     assert (
         run_identity(sqlite_store, IdentityParams(random_pairs=5000)).counts["pending_records"] == 0
     )
+
+
+def test_an_erasure_between_runs_is_respected(sqlite_store: SqliteStore, tmp_path: Path) -> None:
+    """Erase a record of a three-record person, load a new record of that person, run
+    incrementally: the erased record stays gone, the new one joins the remaining two."""
+    from graph.privacy import erase_record
+
+    first = tmp_path / "customers.csv"
+    first.write_text(
+        HEADER
+        + "crm,1,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
+        + "shop,9,,,Ann Lee,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
+        + "app,5,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n"
+        + FILLER,
+        encoding="utf-8",
+    )
+    load_files(sqlite_store, [first], rejects_dir=tmp_path / "rej")
+    run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    ann = persons(sqlite_store)["crm:1"]
+    erase_record(sqlite_store, "shop:9", by="test")
+    later = tmp_path / "customers_2.csv"
+    later.write_text(
+        HEADER + "store,4,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n",
+        encoding="utf-8",
+    )
+    load_files(sqlite_store, [later], rejects_dir=tmp_path / "rej")
+    result = run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    assert result.counts["incremental"] == 1
+    assert result.counts["pending_records"] == 1
+    after = persons(sqlite_store)
+    assert "shop:9" not in after
+    assert after["crm:1"] == after["app:5"] == after["store:4"] == ann
