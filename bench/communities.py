@@ -12,8 +12,6 @@ person), which no job reads.
 from __future__ import annotations
 
 import argparse
-import collections
-import csv
 import json
 import sys
 import tempfile
@@ -31,25 +29,11 @@ from graph.influence.algorithms import detect_communities  # noqa: E402
 from graph.influence.job import project  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
 from loaders import load_files  # noqa: E402
-from loaders.synthetic import GenerateParams, generate_dataset  # noqa: E402
-
-
-def planted(data: Path, store: SqliteStore) -> dict[str, str]:
-    """Each resolved person's planted community, through its records' true persons."""
-    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
-        record = {
-            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
-            for r in csv.DictReader(handle)
-        }
-    with (data / "truth" / "persons.csv").open(encoding="utf-8") as handle:
-        community = {r["person_id"]: r["community_id"] for r in csv.DictReader(handle)}
-    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    frame = store.frame("identity/export")
-    for source, sid, person in zip(
-        frame.source, frame.source_customer_id, frame.person_id, strict=True
-    ):
-        votes[person][record[f"{source}:{sid}"]] += 1
-    return {p: community[v.most_common(1)[0][0]] for p, v in votes.items()}
+from loaders.synthetic import (  # noqa: E402
+    GenerateParams,
+    generate_dataset,
+    planted_communities,
+)
 
 
 def main() -> None:
@@ -68,7 +52,16 @@ def main() -> None:
         store.ensure_schema()
         load_files(store, [data], rejects_dir=Path(tmp) / "rej")
         run_identity(store, IdentityParams())
-        truth = planted(data, store)
+        frame = store.frame("identity/export")
+        truth = planted_communities(
+            data,
+            (
+                (f"{source}:{sid}", person)
+                for source, sid, person in zip(
+                    frame.source, frame.source_customer_id, frame.person_id, strict=True
+                )
+            ),
+        )
         projection = project(store)
         g = projection.graph
         wanted = [truth[p] for p in g.persons]

@@ -23,7 +23,10 @@ Examples
 
 from __future__ import annotations
 
+import collections
+import csv
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +37,7 @@ import numpy as np
 from loaders import synthetic_vocab as vocab
 from loaders.kinds import KINDS
 
-__all__ = ["DatasetSummary", "GenerateParams", "generate_dataset"]
+__all__ = ["DatasetSummary", "GenerateParams", "generate_dataset", "planted_communities"]
 
 SOURCES = ("crm", "shop", "app", "store")
 _SOURCE_WEIGHT = np.array([0.35, 0.30, 0.20, 0.15])
@@ -760,3 +763,23 @@ def _write_truth(
         ),
         truth / "self_referrals.csv",
     )
+
+
+def planted_communities(data: Path, resolved: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each resolved person's planted community, from a generated dataset's ``truth/``.
+
+    ``resolved`` pairs a record uid (``source:id``) with the person it resolved to; a person
+    takes the community of the true person most of its records belong to. For tests and
+    benchmarks only: no job reads ``truth/``.
+    """
+    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
+        record = {
+            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
+            for r in csv.DictReader(handle)
+        }
+    with (data / "truth" / "persons.csv").open(encoding="utf-8") as handle:
+        community = {r["person_id"]: r["community_id"] for r in csv.DictReader(handle)}
+    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for uid, person in resolved:
+        votes[person][record[uid]] += 1
+    return {p: community[v.most_common(1)[0][0]] for p, v in votes.items()}

@@ -246,7 +246,6 @@ def _incremental(
         store.write("identity/mark_pending", uids=uids)
         records = store.frame("identity/records_of", uids=uids)
         assigned = store.frame("identity/assignments_of", uids=uids)
-        too_common = keys.too_common(record_keys(record_features(records.reset_index(drop=True))))
         known = _ids_in_use(store, records["uid"].tolist(), assigned)
     with run.timed("resolve"):
         result = resolve_identities(
@@ -258,7 +257,7 @@ def _incremental(
             must_link=[(o["a"], o["b"]) for o in overrides if o["decision"] == "must-link"],
             cannot_link=[(o["a"], o["b"]) for o in overrides if o["decision"] == "cannot-link"],
             model=model,
-            too_common=too_common,
+            too_common=keys.too_common,
         )
     touched = sorted(set(assigned["personId"].tolist()))
     with run.timed("write"):

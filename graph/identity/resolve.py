@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,13 +167,14 @@ def resolve_identities(
     must_link: list[tuple[str, str]] | None = None,
     cannot_link: list[tuple[str, str]] | None = None,
     model: FSModel | None = None,
-    too_common: Mapping[str, set[int]] | None = None,
+    too_common: Callable[[np.ndarray], Mapping[str, set[int]]] | None = None,
 ) -> IdentityResult:
     """Resolve ``records`` (one row per Customer, the ``identity/records`` columns).
 
     A full run fits the model on ``records``. An incremental run passes the last full run's
-    ``model`` and, per key column, the hashed keys ``too_common`` in the whole store, and
-    ``records`` are then the affected components only.
+    ``model`` and ``too_common``, which tells for the records' hashed keys which ones too
+    many records share in the whole store (``KeyIndex.too_common``); ``records`` are then
+    the affected components only.
     """
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -184,7 +185,12 @@ def resolve_identities(
     n = len(f)
     t = time.perf_counter()
     pairs, report, blocked, forced = block_records(
-        f, keys, params, too_common, must_link or [], raw=raw
+        f,
+        keys,
+        params,
+        too_common(keys) if too_common is not None else None,
+        must_link or [],
+        raw=raw,
     )
     del raw  # the string keys of every record: hundreds of MB at a million records
     timings["blocking"] = time.perf_counter() - t

@@ -15,7 +15,7 @@ from graph.identity.job import run_identity
 from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
 from graph.store import SqliteStore, Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from loaders.synthetic import GenerateParams, generate_dataset, planted_communities
 
 
 def prepare(store: Store, data: Path, rejects: Path) -> None:
@@ -37,20 +37,16 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, Pat
 
 def planted(data: Path, store: Store) -> dict[str, str]:
     """Each resolved person's planted community (through its records' true person)."""
-    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
-        record = {
-            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
-            for r in csv.DictReader(handle)
-        }
-    with (data / "truth" / "persons.csv").open(encoding="utf-8") as handle:
-        community = {r["person_id"]: r["community_id"] for r in csv.DictReader(handle)}
-    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     frame = store.frame("identity/export")
-    for source, sid, person in zip(
-        frame.source, frame.source_customer_id, frame.person_id, strict=True
-    ):
-        votes[person][record[f"{source}:{sid}"]] += 1
-    return {p: community[v.most_common(1)[0][0]] for p, v in votes.items()}
+    return planted_communities(
+        data,
+        (
+            (f"{source}:{sid}", person)
+            for source, sid, person in zip(
+                frame.source, frame.source_customer_id, frame.person_id, strict=True
+            )
+        ),
+    )
 
 
 def test_communities_recover_the_planted_ones(analysed: tuple[SqliteStore, Path]) -> None:
