@@ -1,6 +1,6 @@
 """Community quality on generated data: NMI against the planted communities, by resolution.
 
-Run:  python bench/communities.py --customers 100000 [--resolution 1 --resolution 4]
+Run:  python bench/communities.py --customers 100000 [--resolution auto --resolution 1]
 
 Generates a dataset (mixing 0.3 unless --mixing), loads it into a fresh embedded store,
 resolves identities, projects the person graph once and runs Leiden (the community job's
@@ -25,7 +25,10 @@ from sklearn.metrics import normalized_mutual_info_score  # noqa: E402
 from graph.identity import IdentityParams  # noqa: E402
 from graph.identity.job import run_identity  # noqa: E402
 from graph.influence import CommunityParams  # noqa: E402
-from graph.influence.algorithms import detect_communities  # noqa: E402
+from graph.influence.algorithms import (  # noqa: E402
+    detect_communities,
+    effective_resolution,
+)
 from graph.influence.job import project  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
 from loaders import load_files  # noqa: E402
@@ -41,7 +44,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--mixing", type=float, default=0.3)
-    parser.add_argument("--resolution", type=float, action="append")
+    parser.add_argument(
+        "--resolution",
+        action="append",
+        help="a number, or auto (the job's default: max(1, total link weight / 100k))",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -65,17 +72,21 @@ def main() -> None:
         projection = project(store)
         g = projection.graph
         wanted = [truth[p] for p in g.persons]
-        for resolution in args.resolution or [1.0]:
-            labels, modularity = detect_communities(
-                g, CommunityParams(resolution=resolution), projection.undirected()
-            )
+        graph = projection.undirected()
+        total = float(sum(graph.es["weight"]))
+        for asked in args.resolution or ["auto"]:
+            params = CommunityParams(resolution=None if asked == "auto" else float(asked))
+            resolution = effective_resolution(params, total)
+            labels, modularity = detect_communities(g, params, graph)
             print(
                 json.dumps(
                     {
                         "customers": args.customers,
                         "persons": len(g),
                         "planted_communities": len(set(wanted)),
-                        "resolution": resolution,
+                        "link_weight": total,
+                        "resolution": asked,
+                        "resolution_used": round(resolution, 3),
                         "communities": len(set(labels.tolist())),
                         "modularity": round(modularity, 4),
                         "nmi": round(normalized_mutual_info_score(wanted, labels), 4),

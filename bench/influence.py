@@ -32,25 +32,7 @@ from graph.influence.algorithms import _directed_edges, pagerank  # noqa: E402
 from graph.influence.job import project, run_communities, run_influence  # noqa: E402
 from graph.model import RelType  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
-
-
-def planted(n: int, m: int, mixing: float, seed: int) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng(seed)
-    sizes: list[int] = []
-    while sum(sizes) < n:
-        sizes.append(int(min(20 + rng.pareto(1.5) * 40, 1000)))
-    sizes[-1] -= sum(sizes) - n
-    community = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
-    members = np.argsort(community, kind="stable")
-    start = np.r_[0, np.cumsum(sizes)[:-1]]
-    src = rng.integers(0, n, m)
-    c = community[src]
-    inside = members[start[c] + (rng.random(m) * np.asarray(sizes)[c]).astype(np.int64)]
-    dst = np.where(rng.random(m) < mixing, rng.integers(0, n, m), inside)
-    keep = src != dst
-    pairs = np.unique(np.stack([src[keep], dst[keep]], axis=1), axis=0)
-    kind = rng.choice(4, size=len(pairs), p=[0.05, 0.35, 0.4, 0.2])
-    return pairs[:, 0], pairs[:, 1], kind, community
+from loaders.synthetic import planted_partition  # noqa: E402
 
 
 def populate(
@@ -114,7 +96,7 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    src, dst, kind, community = planted(args.persons, args.edges, 0.3, args.seed)
+    src, dst, kind, community = planted_partition(args.persons, args.edges, 0.3, args.seed)
     out: dict[str, object] = {"persons": args.persons, "edges": len(src)}
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "b.db", batch_size=20_000)

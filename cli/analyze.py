@@ -39,8 +39,14 @@ def analyze(
         typer.Option("--overrides", help="CSV record_a,record_b,decision (must-/cannot-link)"),
     ] = None,
     resolution: Annotated[
-        float, typer.Option("--resolution", min=0.0, help="Leiden resolution (communities)")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            "--resolution",
+            min=0.0,
+            help="Leiden resolution (communities); default for modularity: max(1, total link "
+            "weight / 100,000), so small communities stay visible in large graphs",
+        ),
+    ] = None,
     objective: Annotated[
         str, typer.Option("--objective", help="Leiden objective: modularity or CPM")
     ] = "modularity",
@@ -86,8 +92,9 @@ def analyze(
     """
     if job not in JOBS:
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
-    if objective not in ("modularity", "CPM"):
-        raise InputError("--objective must be modularity or CPM")
+    from graph.influence import CommunityParams
+
+    community_params = CommunityParams(objective=objective, resolution=resolution, seed=seed)
     console = Console()
     with store_of(ctx) as store:
         if job in ("identity", "all"):
@@ -109,14 +116,10 @@ def analyze(
                 + ", ".join(top["personId"])
             )
         if job in ("communities", "all"):
-            from graph.influence import CommunityParams, run_communities
+            from graph.influence import run_communities
 
             with console.status("detecting communities…"):
-                summary = run_communities(
-                    store,
-                    CommunityParams(objective=objective, resolution=resolution, seed=seed),
-                    projection=projection,
-                )
+                summary = run_communities(store, community_params, projection=projection)
             console.print(
                 f"communities: {len(summary):,} communities; largest "
                 f"{int(summary['size'].max()) if len(summary) else 0:,} persons"

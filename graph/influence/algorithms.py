@@ -27,12 +27,16 @@ from typing import Any
 
 import numpy as np
 
+from graph.errors import InputError
+
 __all__ = [
     "CommunityParams",
     "InfluenceParams",
     "PersonGraph",
+    "auto_resolution",
     "coreness",
     "detect_communities",
+    "effective_resolution",
     "match_community_ids",
     "pagerank",
     "participation",
@@ -90,12 +94,62 @@ class InfluenceParams:
 
 @dataclass(frozen=True, slots=True)
 class CommunityParams:
-    """Settings of the community job: Leiden's objective and resolution, and the seed."""
+    """Settings of the community job: Leiden's objective and resolution, and the seed.
+
+    ``resolution=None`` (the default) lets modularity's resolution follow the graph's size
+    (:func:`auto_resolution`); CPM needs a resolution (the edge density a community must
+    exceed).
+
+    >>> CommunityParams().resolution is None
+    True
+    """
 
     objective: str = "modularity"  # or "CPM"
-    resolution: float = 1.0
+    resolution: float | None = None
     iterations: int = 2  # igraph's default; -1 runs until stable (much slower on large graphs)
     seed: int = 7
+    scale: float = 100_000.0  # total edge weight at which the automatic resolution leaves 1
+
+    def __post_init__(self) -> None:
+        if self.objective not in ("modularity", "CPM"):
+            raise InputError(f"unknown Leiden objective {self.objective!r}; use modularity or CPM")
+        if self.objective == "CPM" and self.resolution is None:
+            raise InputError(
+                "the CPM objective needs a resolution (the edge density a community must "
+                "exceed, e.g. 0.05); pass --resolution"
+            )
+        if self.resolution is not None and self.resolution <= 0:
+            raise InputError("the resolution must be above 0")
+
+
+def auto_resolution(total_weight: float, scale: float = 100_000.0) -> float:
+    """Modularity's resolution for a graph of ``total_weight``: ``max(1, total_weight / scale)``.
+
+    Modularity compares each community with a null model of the *whole* graph, so in a
+    graph of total weight m, at resolution r, it cannot keep apart two communities whose
+    total degrees are below about sqrt(2m/r) when any link joins them (the resolution limit,
+    Fortunato & Barthélemy 2007): at resolution 1 a growing customer base merges ever larger
+    groups of friends. Scaling r with m keeps that smallest visible community the same,
+    sqrt(2 * scale), however big the graph: social groups are human-sized, whatever the
+    number of customers. Graphs up to ``scale`` keep igraph's default of 1.
+
+    >>> auto_resolution(40_000.0), auto_resolution(2_500_000.0)
+    (1.0, 25.0)
+    """
+    return max(1.0, float(total_weight) / scale)
+
+
+def effective_resolution(params: CommunityParams, total_weight: float) -> float:
+    """The resolution a run uses: the one asked for, or modularity's automatic one.
+
+    >>> effective_resolution(CommunityParams(resolution=2.0), 9e6)
+    2.0
+    >>> effective_resolution(CommunityParams(), 9e6)
+    90.0
+    """
+    if params.resolution is not None:
+        return float(params.resolution)
+    return auto_resolution(total_weight, params.scale)
 
 
 def _directed_edges(
@@ -248,18 +302,20 @@ def percentile_rank(values: np.ndarray) -> np.ndarray:
 def detect_communities(
     g: PersonGraph, params: CommunityParams, graph: Any = None
 ) -> tuple[np.ndarray, float]:
-    """Leiden communities (igraph) on the undirected weighted graph; labels and modularity."""
+    """Leiden communities (igraph) on the undirected weighted graph; labels and modularity
+    (at resolution 1, whatever resolution Leiden ran at; see :func:`effective_resolution`)."""
     import random
 
     import igraph as ig
 
     graph = graph if graph is not None else undirected(g)
+    resolution = effective_resolution(params, float(np.sum(graph.es["weight"])) if len(g) else 0.0)
     ig.set_random_number_generator(random.Random(params.seed))
     try:
         part = graph.community_leiden(
             objective_function=params.objective,
             weights="weight",
-            resolution=params.resolution,
+            resolution=resolution,
             n_iterations=params.iterations,
         )
     finally:

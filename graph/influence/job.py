@@ -14,7 +14,7 @@ graph.errors.JobError: no persons to rank; run `custgraph analyze identity` firs
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from graph.influence.algorithms import (
     coreness,
     degrees,
     detect_communities,
+    effective_resolution,
     match_community_ids,
     pagerank,
     participation,
@@ -205,7 +206,12 @@ def run_communities(
                 else {r["person_id"]: r["rank"] for r in store.read("influence/influencers")}
             )
         with run.timed("compute"):
-            labels, modularity = detect_communities(g, params, projection.undirected())
+            graph = projection.undirected()
+            resolution = effective_resolution(params, float(np.sum(graph.es["weight"])))
+            run.counts["resolution"] = round(resolution, 6)
+            labels, modularity = detect_communities(
+                g, replace(params, resolution=resolution), graph
+            )
             ids = match_community_ids(labels, g.persons, previous, issued)
             summary = summarise(
                 g,

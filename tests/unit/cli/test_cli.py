@@ -56,6 +56,15 @@ def test_errors_print_error_and_exit_1_without_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
+def test_cpm_without_a_resolution_is_refused_before_any_job_runs(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "x.db"), "analyze", "all", "--objective", "CPM")
+    assert result.returncode == 1
+    assert "CPM objective needs a resolution" in result.stderr
+    assert "--resolution" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before the store was opened
+
+
 def test_unknown_file_kind_names_the_fix(tmp_path: Path) -> None:
     (tmp_path / "stuff.csv").write_text("a,b\n1,2\n")
     result = run("--db", str(tmp_path / "x.db"), "load", str(tmp_path / "stuff.csv"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from sklearn.metrics import normalized_mutual_info_score
 
+from graph.errors import InputError
 from graph.influence.algorithms import (
     CommunityParams,
     InfluenceParams,
@@ -13,11 +15,14 @@ from graph.influence.algorithms import (
     _directed_edges,
     coreness,
     detect_communities,
+    effective_resolution,
     match_community_ids,
     pagerank,
     participation,
     referral_tree,
+    undirected,
 )
+from loaders.synthetic import planted_partition
 
 KINDS = np.array(["FOLLOWS", "FRIENDS_WITH", "INTERACTS_WITH", "REFERRED"], dtype=object)
 
@@ -111,6 +116,35 @@ def test_leiden_is_at_least_as_good_as_networkx_louvain() -> None:
     louvain = nx.community.louvain_communities(graph, seed=1)
     assert modularity >= nx.community.modularity(graph, louvain) - 1e-9
     assert len(set(labels.tolist())) == 8
+
+
+def test_automatic_resolution_keeps_small_communities_apart_in_a_large_graph() -> None:
+    # 30k persons in planted communities of 20-1000, ~290k links at mixing 0.3: at
+    # resolution 1 modularity merges the small communities (its resolution limit)
+    src, dst, kind, community = planted_partition(30_000, 300_000, 0.3, seed=5)
+    g = PersonGraph(
+        np.array([f"p{i}" for i in range(len(community))], dtype=object),
+        src,
+        dst,
+        KINDS[kind],
+        np.ones(len(src)),
+    )
+    graph = undirected(g)
+    resolution = effective_resolution(CommunityParams(), float(np.sum(graph.es["weight"])))
+    assert 2.5 < resolution < 3.2  # total weight / 100k
+    auto, _ = detect_communities(g, CommunityParams(), graph)
+    fixed, _ = detect_communities(g, CommunityParams(resolution=1.0), graph)
+    assert normalized_mutual_info_score(community, auto) >= 0.97
+    assert normalized_mutual_info_score(community, fixed) < 0.95
+
+
+def test_a_small_graph_keeps_resolution_1_and_cpm_needs_one() -> None:
+    assert effective_resolution(CommunityParams(), 99_999.0) == 1.0
+    assert effective_resolution(CommunityParams(resolution=0.5), 5e6) == 0.5
+    with pytest.raises(InputError, match="CPM objective needs a resolution"):
+        CommunityParams(objective="CPM")
+    with pytest.raises(InputError, match="unknown Leiden objective"):
+        CommunityParams(objective="louvain")
 
 
 def test_same_seed_same_communities() -> None:

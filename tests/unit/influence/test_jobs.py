@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,8 @@ def test_communities_recover_the_planted_ones(analysed: tuple[SqliteStore, Path]
     people = sorted(found)
     nmi = normalized_mutual_info_score([truth[p] for p in people], [found[p] for p in people])
     assert nmi >= 0.9, nmi
+    run = {r["job"]: r for r in store.read("status/last_runs")}["communities"]
+    assert json.loads(run["counts"])["resolution"] == 1.0  # ~61k of link weight: below the scale
 
 
 def test_planted_influencers_rank_high(analysed: tuple[SqliteStore, Path]) -> None:
