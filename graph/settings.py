@@ -37,7 +37,9 @@ class Settings:
     neo4j_uri, neo4j_user, neo4j_password, neo4j_database
         The Neo4j to use instead of the embedded store.
     batch_size
-        Rows per write transaction.
+        Rows per write transaction; ``None``: each store's own (20,000 for SQLite, where a
+        commit costs more than a row; 5,000 for Neo4j, whose transaction state lives in the
+        server's heap).
     default_region
         Phone numbers without a country code are read in this region (ISO 3166 alpha-2).
     api_keys
@@ -57,7 +59,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str = field(default="", repr=False)
     neo4j_database: str = "neo4j"
-    batch_size: int = 5000
+    batch_size: int | None = None
     default_region: str = "US"
     api_keys: str = field(default="", repr=False)
     api_key_file: Path | None = None
@@ -80,11 +82,12 @@ class Settings:
             return value if value not in (None, "") else None
 
         base = cls()
+        raw_batch = get("BATCH_SIZE")
         try:
-            batch_size = int(get("BATCH_SIZE") or base.batch_size)
+            batch_size = int(raw_batch) if raw_batch else None
         except ValueError as exc:
             raise ConfigError("CUSTGRAPH_BATCH_SIZE must be a whole number, e.g. 5000") from exc
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ConfigError("CUSTGRAPH_BATCH_SIZE must be at least 1")
         key_file = get("API_KEY_FILE")
         try:

@@ -59,6 +59,7 @@ class Store(Protocol):
     """
 
     kind: Literal["neo4j", "sqlite"]
+    batch_size: int  # rows per write transaction (and per loaded batch)
 
     def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
         """Run a read query; return its rows as dicts keyed by the returned names."""
@@ -153,7 +154,11 @@ def open_store(settings: Settings) -> Iterator[Store]:
     else:
         from graph.store.sqlite import SqliteStore
 
-        store = SqliteStore(settings.db_path, batch_size=settings.batch_size)
+        store = (
+            SqliteStore(settings.db_path, batch_size=settings.batch_size)
+            if settings.batch_size
+            else SqliteStore(settings.db_path)
+        )
     try:
         yield store
     finally:

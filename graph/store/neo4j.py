@@ -70,7 +70,7 @@ class Neo4jStore:
             raise ConfigError(
                 "CUSTGRAPH_NEO4J_URI is not a Neo4j URI; use bolt://HOST:7687 or neo4j://HOST:7687"
             ) from exc
-        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size)
+        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size or 5000)
 
     def _compiled(self, name: str, slots: Slots | None) -> list[str]:
         key = (name, repr(sorted((slots or {}).items())))

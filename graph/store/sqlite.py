@@ -65,7 +65,7 @@ class SqliteStore:
 
     kind: Literal["neo4j", "sqlite"] = "sqlite"
 
-    def __init__(self, path: Path | str, *, batch_size: int = 5000) -> None:
+    def __init__(self, path: Path | str, *, batch_size: int = 20_000) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
         self._local = threading.local()

@@ -21,6 +21,16 @@ crm,2,Bo,Chan,bo@example.com,+44 20 7946 0958,1985-07-30,no,
 shop,9,伟,王,wang.wei@163.com,13800138000,1979-12-01,true,CN
 """
 CHANNELS = "channel_id,kind,name\nweb,web,Web shop\nstore-1,store,Store 1\n"
+MIXED_PURCHASES = (
+    "order_id,source,source_customer_id,purchased_at,amount,channel_id,currency\n"
+    "o1,crm,1,2024-01-05T10:00:00Z,10.50,web,EUR\n"
+    "o2,crm,404,2024-01-05T10:00:00Z,3,web,EUR\n"  # unknown record
+    "o3,crm,1,yesterday,3,web,EUR\n"  # bad time
+    "o4,crm,1,2024-01-05,abc,web,EUR\n"  # bad amount
+    "o5,crm,1,2024-01-05,3,moon,EUR\n"  # unknown channel
+    ",crm,1,2024-01-05,3,web,EUR\n"  # missing order id
+    "o7,crm,1,2024-01-05,3,web,EURO\n"  # bad currency
+)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -46,18 +56,7 @@ def base(tmp_path: Path) -> Path:
 def test_every_row_is_loaded_or_rejected_with_line_column_and_reason(
     store: Store, base: Path, tmp_path: Path
 ) -> None:
-    write(
-        base,
-        "purchases.csv",
-        "order_id,source,source_customer_id,purchased_at,amount,channel_id,currency\n"
-        "o1,crm,1,2024-01-05T10:00:00Z,10.50,web,EUR\n"
-        "o2,crm,404,2024-01-05T10:00:00Z,3,web,EUR\n"  # unknown record
-        "o3,crm,1,yesterday,3,web,EUR\n"  # bad time
-        "o4,crm,1,2024-01-05,abc,web,EUR\n"  # bad amount
-        "o5,crm,1,2024-01-05,3,moon,EUR\n"  # unknown channel
-        ",crm,1,2024-01-05,3,web,EUR\n"  # missing order id
-        "o7,crm,1,2024-01-05,3,web,EURO\n",
-    )  # bad currency
+    write(base, "purchases.csv", MIXED_PURCHASES)
     report = load_files(store, [base], rejects_dir=tmp_path / "rej")
     purchases = next(f for f in report.files if f.kind == "purchases")
     assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 1, 6)
@@ -329,3 +328,80 @@ def test_a_mapping_renames_and_converts_another_layout(store: Store, tmp_path: P
 
 def _depth(store: Store, depth: int) -> dict[str, object]:
     return {"slots": {"depth": depth}} if store.kind == "neo4j" else {"depth": depth}
+
+
+def test_validating_in_a_child_process_loads_exactly_what_inline_does(
+    store: Store, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import loaders.load
+
+    write(
+        base,
+        "purchases.csv",
+        MIXED_PURCHASES
+        + "o8,crm,1,2024-01-05,3,web\n"  # one field short
+        + "o9,crm,2,2024-01-06,7.25,store-1,GBP\n",
+    )
+    (base / "social_links.csv").write_bytes(
+        b"from_source,from_id,to_source,to_id,kind,weight\n"
+        b"crm,1,crm,2,friend,1\n"
+        b"crm,2,shop,9,follows,\n"
+        b"crm,2,shop,9,\xff\xfe,1\n"  # not UTF-8
+        b"crm,1,crm,1,friend,1\n"  # a self link
+    )
+
+    def load(parallel_bytes: int, rejects: Path) -> tuple[list[tuple[object, ...]], object]:
+        monkeypatch.setattr(loaders.load, "PARALLEL_BYTES", parallel_bytes)
+        store.write("admin/wipe")
+        report = load_files(store, [base], rejects_dir=rejects, batch_size=2)
+        files = [
+            (
+                Path(f.path).name,
+                f.rows_read,
+                f.rows_loaded,
+                f.rows_rejected,
+                rejects_of(Path(f.rejects_path)) if f.rejects_path else [],
+            )
+            for f in report.files
+        ]
+        return files, snapshot(store)
+
+    inline = load(1 << 60, tmp_path / "rej-inline")
+    in_child = load(0, tmp_path / "rej-child")
+    assert in_child == inline
+    purchases = next(f for f in inline[0] if f[0] == "purchases.csv")
+    assert purchases[1:4] == (9, 2, 7)
+
+
+def test_a_child_that_fails_raises_its_error_and_an_early_exit_stops_it(tmp_path: Path) -> None:
+    from loaders.load import _in_child, _Plan
+    from loaders.rows import RowContext
+
+    plan = _Plan(tmp_path / "customers.csv", "customers")
+    with pytest.raises(InputError, match=r"customers\.csv: no such file"):  # not written yet
+        list(_in_child(plan, Mapping(), RowContext(), 10))
+    rows = "".join(f"crm,{i},Ann,Lee\n" for i in range(20_000))
+    write(tmp_path, "customers.csv", "source,source_customer_id,first_name,last_name\n" + rows)
+    stream = _in_child(plan, Mapping(), RowContext(), 10)
+    first = next(stream)
+    assert first.rows_read == 10
+    assert [line for line, _ in first.ready] == list(range(2, 12))
+    assert len(_workers()) == 1
+    stream.close()  # leaving early: the generator's cleanup stops and reaps the child
+    assert _workers() == []
+
+
+def _workers() -> list[int]:
+    """Pids of this process's live (not zombie) ``loaders.worker`` children."""
+    import os
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(stat[1]) == os.getpid() and stat[0] != "Z" and b"loaders.worker" in cmdline:
+            found.append(int(proc.name))
+    return found
