@@ -53,7 +53,6 @@ __all__ = ["FileReport", "LoadProgress", "LoadReport", "Reject", "load_files"]
 PARALLEL_BYTES = 4 << 20
 """Files from this size up are read and validated in a child process while this one
 writes (below it, starting the child costs more than it saves)."""
-_AHEAD = 4  # validated batches that may wait for the writer
 
 
 @dataclass(frozen=True, slots=True)
