@@ -598,13 +598,10 @@ def _purchase_steps(prepared: list[Prepared]) -> list[Step]:
 
 def _customer_steps(prepared: list[Prepared]) -> list[Step]:
     rows = [p.row for p in prepared]
-    links = [i for p in prepared for i in p.identifiers]
-    nodes = {i["key"]: {"key": i["key"], "kind": i["kind"], "value": i["value"]} for i in links}
     return [
         Step("load/merge_customers", rows),
         Step("load/clear_customer_identifiers", [{"uid": r["uid"]} for r in rows]),
-        Step("load/merge_identifiers", list(nodes.values())),
-        Step("load/link_identifiers", [{"uid": i["uid"], "key": i["key"]} for i in links]),
+        Step("load/identify_customers", [i for p in prepared for i in p.identifiers]),
     ]
 
 

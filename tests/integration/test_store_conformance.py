@@ -64,16 +64,9 @@ def seed_small_graph(store: Store) -> None:
             customer("app:5", firstName="Bo"),
         ],
     )
+    email = {"key": "email:ann@example.com", "kind": "email", "value": "ann@example.com"}
     store.write(
-        "load/merge_identifiers",
-        rows=[{"key": "email:ann@example.com", "kind": "email", "value": "ann@example.com"}],
-    )
-    store.write(
-        "load/link_identifiers",
-        rows=[
-            {"uid": "crm:1", "key": "email:ann@example.com"},
-            {"uid": "shop:9", "key": "email:ann@example.com"},
-        ],
+        "load/identify_customers", rows=[{"uid": "crm:1", **email}, {"uid": "shop:9", **email}]
     )
     store.write("load/merge_products", rows=[{"productId": "p1", "category": "books"}])
     store.write(
