@@ -327,7 +327,11 @@ def detect_communities(
     import igraph as ig
 
     graph = graph if graph is not None else undirected(g)
-    resolution = effective_resolution(params, float(np.sum(graph.es["weight"])) if len(g) else 0.0)
+    resolution = (  # the link weight is summed only when the resolution follows it
+        params.resolution
+        if params.resolution is not None
+        else effective_resolution(params, float(np.sum(graph.es["weight"])) if len(g) else 0.0)
+    )
     ig.set_random_number_generator(random.Random(params.seed))
     try:
         part = graph.community_leiden(

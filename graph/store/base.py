@@ -154,11 +154,7 @@ def open_store(settings: Settings) -> Iterator[Store]:
     else:
         from graph.store.sqlite import SqliteStore
 
-        store = (
-            SqliteStore(settings.db_path, batch_size=settings.batch_size)
-            if settings.batch_size
-            else SqliteStore(settings.db_path)
-        )
+        store = SqliteStore(settings.db_path, batch_size=settings.batch_size)
     try:
         yield store
     finally:

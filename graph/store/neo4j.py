@@ -40,15 +40,17 @@ class Neo4jStore:
     database
         The database name (``neo4j`` on Community edition).
     batch_size
-        Rows per ``UNWIND $rows`` transaction in :meth:`write`.
+        Rows per ``UNWIND $rows`` transaction in :meth:`write` (default 5,000).
     """
 
     kind: Literal["neo4j", "sqlite"] = "neo4j"
 
-    def __init__(self, driver: Driver, *, database: str = "neo4j", batch_size: int = 5000) -> None:
+    def __init__(
+        self, driver: Driver, *, database: str = "neo4j", batch_size: int | None = None
+    ) -> None:
         self._driver = driver
         self.database = database
-        self.batch_size = batch_size
+        self.batch_size = batch_size or 5000  # transaction state lives in the server's heap
         self._statements: dict[tuple[str, str], list[str]] = {}
 
     @classmethod
@@ -70,7 +72,7 @@ class Neo4jStore:
             raise ConfigError(
                 "CUSTGRAPH_NEO4J_URI is not a Neo4j URI; use bolt://HOST:7687 or neo4j://HOST:7687"
             ) from exc
-        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size or 5000)
+        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size)
 
     def _compiled(self, name: str, slots: Slots | None) -> list[str]:
         key = (name, repr(sorted((slots or {}).items())))

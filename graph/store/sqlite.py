@@ -60,14 +60,14 @@ class SqliteStore:
     path
         The database file; created (with its folder) if missing.
     batch_size
-        Rows per transaction in :meth:`write`.
+        Rows per transaction in :meth:`write` (default 20,000).
     """
 
     kind: Literal["neo4j", "sqlite"] = "sqlite"
 
-    def __init__(self, path: Path | str, *, batch_size: int = 20_000) -> None:
+    def __init__(self, path: Path | str, *, batch_size: int | None = None) -> None:
         self.path = Path(path)
-        self.batch_size = batch_size
+        self.batch_size = batch_size or 20_000  # a commit costs more than a row here
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
