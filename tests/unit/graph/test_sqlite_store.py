@@ -40,11 +40,16 @@ _BEFORE_V3 = (
 )
 
 
-def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "v2.db")
+def _current_file_with_a_channel(path: Path) -> None:
+    """A store file of the current schema holding one channel, closed (to be aged by hand)."""
+    store = SqliteStore(path)
     store.ensure_schema()
     store.write("load/merge_channels", rows=[{"channelId": "web", "kind": "web", "name": "Web"}])
     store.close()
+
+
+def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
+    _current_file_with_a_channel(tmp_path / "v2.db")
     conn = sqlite3.connect(tmp_path / "v2.db")
     conn.executescript(
         _BEFORE_V3 + "INSERT INTO resolves_to VALUES ('a:1', 'P1', 'r', 1.0);"
@@ -64,10 +69,7 @@ def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path
 
 
 def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "v1.db")
-    store.ensure_schema()
-    store.write("load/merge_channels", rows=[{"channelId": "web", "kind": "web", "name": "Web"}])
-    store.close()
+    _current_file_with_a_channel(tmp_path / "v1.db")
     # Make it look like a version-1 file: the version and v1's narrower tag/segment tables.
     conn = sqlite3.connect(tmp_path / "v1.db")
     conn.executescript(

@@ -117,34 +117,45 @@ FILLER = "".join(
 )
 
 
+ANN = "crm,1,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
+ANN_SHOP = "shop,9,,,Ann Lee,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
+SMALL = IdentityParams(random_pairs=5000)
+
+
+def load_customers(store: Store, tmp: Path, name: str, rows: str, *, filler: bool = True) -> Path:
+    """Write ``rows`` (CSV lines) as a customers file under ``tmp`` and load it."""
+    path = tmp / name
+    path.write_text(HEADER + rows + (FILLER if filler else ""), encoding="utf-8")
+    load_files(store, [path], rejects_dir=tmp / "rej")
+    return path
+
+
 def changed_record_flow(store: Store, tmp: Path) -> None:
     """A record whose fields change is re-resolved; re-loading an unchanged file is not a
     change; links loaded after the last run reach the person graph."""
-    first = tmp / "customers.csv"
-    first.write_text(
-        HEADER
-        + "crm,1,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
-        + "shop,9,,,Ann Lee,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
-        + "app,5,Bo,Chan,,bo@y.com,+14155559999,1971-11-30,,US\n"
-        + FILLER,
-        encoding="utf-8",
+    first = load_customers(
+        store,
+        tmp,
+        "customers.csv",
+        ANN + ANN_SHOP + "app,5,Bo,Chan,,bo@y.com,+14155559999,1971-11-30,,US\n",
     )
-    load_files(store, [first], rejects_dir=tmp / "rej")
-    run_identity(store, IdentityParams(random_pairs=5000))
+    run_identity(store, SMALL)
     ids = persons(store)
     assert ids["crm:1"] == ids["shop:9"] != ids["app:5"]
 
     load_files(store, [first], rejects_dir=tmp / "rej")  # the same file again
-    same = run_identity(store, IdentityParams(random_pairs=5000))
+    same = run_identity(store, SMALL)
     assert same.counts["incremental"] == 1
     assert same.counts["pending_records"] == 0
 
-    changed = tmp / "customers_2.csv"
-    changed.write_text(
-        HEADER + "shop,9,,,Bo Chan,bo@y.com,+14155559999,1971-11-30,,US\n", encoding="utf-8"
+    load_customers(
+        store,
+        tmp,
+        "customers_2.csv",
+        "shop,9,,,Bo Chan,bo@y.com,+14155559999,1971-11-30,,US\n",
+        filler=False,
     )
-    load_files(store, [changed], rejects_dir=tmp / "rej")
-    moved = run_identity(store, IdentityParams(random_pairs=5000))
+    moved = run_identity(store, SMALL)
     assert moved.counts["incremental"] == 1
     assert moved.counts["pending_records"] == 1
     after = persons(store)
@@ -163,7 +174,7 @@ def changed_record_flow(store: Store, tmp: Path) -> None:
         encoding="utf-8",
     )
     load_files(store, [referrals], rejects_dir=tmp / "rej")
-    linked = run_identity(store, IdentityParams(random_pairs=5000))
+    linked = run_identity(store, SMALL)
     assert linked.counts["incremental"] == 1
     counts = {r["name"]: r["count"] for r in store.read("status/counts")}
     assert counts["Person REFERRED"] == 2
@@ -180,18 +191,15 @@ def test_a_changed_record_is_resolved_again_on_neo4j(neo4j_store: Store, tmp_pat
 
 def test_a_run_killed_after_marking_resumes(sqlite_store: SqliteStore, tmp_path: Path) -> None:
     """Records an incremental run marked but did not finish stay pending for the next run."""
-    (tmp_path / "customers.csv").write_text(
-        HEADER + "crm,1,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n" + FILLER, encoding="utf-8"
+    load_customers(
+        sqlite_store, tmp_path, "customers.csv", "crm,1,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n"
     )
-    load_files(sqlite_store, [tmp_path / "customers.csv"], rejects_dir=tmp_path / "rej")
-    run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    run_identity(sqlite_store, SMALL)
     sqlite_store.write("identity/mark_pending", uids=["crm:1", "web:4"])  # as a killed run
-    resumed = run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    resumed = run_identity(sqlite_store, SMALL)
     assert resumed.counts["pending_records"] == 2
     assert {"crm:1", "web:4"} <= set(resumed.uids.tolist())
-    assert (
-        run_identity(sqlite_store, IdentityParams(random_pairs=5000)).counts["pending_records"] == 0
-    )
+    assert run_identity(sqlite_store, SMALL).counts["pending_records"] == 0
 
 
 def test_an_erasure_between_runs_is_respected(sqlite_store: SqliteStore, tmp_path: Path) -> None:
@@ -199,26 +207,23 @@ def test_an_erasure_between_runs_is_respected(sqlite_store: SqliteStore, tmp_pat
     incrementally: the erased record stays gone, the new one joins the remaining two."""
     from graph.privacy import erase_record
 
-    first = tmp_path / "customers.csv"
-    first.write_text(
-        HEADER
-        + "crm,1,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
-        + "shop,9,,,Ann Lee,ann.lee@x.com,+14155550132,1990-02-03,,US\n"
-        + "app,5,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n"
-        + FILLER,
-        encoding="utf-8",
+    load_customers(
+        sqlite_store,
+        tmp_path,
+        "customers.csv",
+        ANN + ANN_SHOP + "app,5,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n",
     )
-    load_files(sqlite_store, [first], rejects_dir=tmp_path / "rej")
-    run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    run_identity(sqlite_store, SMALL)
     ann = persons(sqlite_store)["crm:1"]
     erase_record(sqlite_store, "shop:9", by="test")
-    later = tmp_path / "customers_2.csv"
-    later.write_text(
-        HEADER + "store,4,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n",
-        encoding="utf-8",
+    load_customers(
+        sqlite_store,
+        tmp_path,
+        "customers_2.csv",
+        "store,4,Ann,Lee,,ann.lee@x.com,+14155550132,1990-02-03,,US\n",
+        filler=False,
     )
-    load_files(sqlite_store, [later], rejects_dir=tmp_path / "rej")
-    result = run_identity(sqlite_store, IdentityParams(random_pairs=5000))
+    result = run_identity(sqlite_store, SMALL)
     assert result.counts["incremental"] == 1
     assert result.counts["pending_records"] == 1
     after = persons(sqlite_store)
