@@ -388,6 +388,19 @@ class _Validated:
     rejects: list[Reject]
     rows_read: int
     position: int  # bytes of the file consumed after this batch
+    refs: set[str] = field(default_factory=set)  # records the ready rows refer to
+    own: set[str] = field(default_factory=set)  # records the ready rows are (customers)
+    channels: set[str] = field(default_factory=set)  # channels the ready rows refer to
+
+
+def _keys(kind: str, batch: _Validated) -> _Validated:
+    """Fill in the keys ``batch`` refers to, once, where it was validated (in the child
+    process for large files), so the writing process only looks them up."""
+    ready = batch.ready
+    batch.refs = {u for _, p in ready for u in p.uids}
+    batch.own = {p.row["uid"] for _, p in ready} if kind == "customers" else set()
+    batch.channels = {p.channel for _, p in ready if p.channel}
+    return batch
 
 
 def _validated(
@@ -410,7 +423,7 @@ def _validated(
                     ready.append((batch.lines[index], prepare_row(plan.kind, values, ctx)))
                 except RowError as exc:
                     rejects.append(Reject(name, batch.lines[index], exc.column, exc.reason))
-            yield _Validated(ready, rejects, batch.rows_read, reader.position())
+            yield _keys(plan.kind, _Validated(ready, rejects, batch.rows_read, reader.position()))
 
 
 _DONE = "done"
@@ -494,22 +507,12 @@ def _check_references(
     """Reject the rows of ``batch`` that refer to records or channels the store lacks, or
     to records that were erased; the rest are ready to write."""
     name = plan.path.name
-    ready, rejects = batch.ready, list(batch.rejects)
-    missing_uids = known.missing(
-        "load/missing_customers", "uid", {u for _, p in ready for u in p.uids}
-    )
-    erased = known.missing(
-        "load/erased_records",
-        "uid",
-        {
-            u
-            for _, p in ready
-            for u in (*p.uids, *([p.row["uid"]] if plan.kind == "customers" else []))
-        },
-    )
-    missing_channels = known.missing(
-        "load/missing_channels", "channelId", {p.channel for _, p in ready if p.channel}
-    )
+    ready, rejects = batch.ready, sorted(batch.rejects, key=lambda r: r.line)
+    missing_uids = known.missing("load/missing_customers", "uid", batch.refs)
+    erased = known.missing("load/erased_records", "uid", batch.refs | batch.own)
+    missing_channels = known.missing("load/missing_channels", "channelId", batch.channels)
+    if not (missing_uids or erased or missing_channels):  # the usual case
+        return [item for _, item in ready], rejects
     prepared: list[Prepared] = []
     for line, item in ready:
         gone = [u for u in (*item.uids, item.row.get("uid")) if u in erased]
@@ -550,8 +553,8 @@ def _uid_column(kind: str, item: Prepared, uid: str) -> str:
 
 def _social_steps(prepared: list[Prepared]) -> list[Step]:
     by_rel: dict[RelType, list[dict[str, Any]]] = {}
-    for p in prepared:
-        by_rel.setdefault(p.row["rel"], []).append({k: v for k, v in p.row.items() if k != "rel"})
+    for p in prepared:  # each row keeps its "rel" key: the statements do not read it
+        by_rel.setdefault(p.row["rel"], []).append(p.row)
     return [Step("load/merge_social", r, slots={"rel": rel}) for rel, r in sorted(by_rel.items())]
 
 
