@@ -7,6 +7,10 @@ prints rows/s, nodes/s and relationships/s; then it writes a sample of prepared 
 one row per transaction with the same named query (the naive MERGE baseline) and prints the
 ratio. Peak RSS is measured in child processes loading the dataset's customers file (1x) and
 the customers file of a dataset ten times larger (10x).
+Last, the store floors of ``bench/floors.py`` are measured in the same run (``--no-floors``
+skips them): the rates each store takes for the simplest writes on this machine, and what
+they allow for this dataset's nodes and relationships; the load's rates are printed as a
+share of that bound.
 Absolute times depend on the machine; the ratios are what to compare.
 """
 
@@ -21,9 +25,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from floors import bounds, neo4j_floors, sqlite_floors  # noqa: E402  (bench/floors.py)
 
 from graph.settings import Settings  # noqa: E402
 from graph.store import Step, Store, open_store  # noqa: E402
@@ -168,12 +175,36 @@ def memory(out: Path, customers: int) -> dict[str, float]:
     }
 
 
+def floor_shares(results: dict[str, Any], neo4j: bool) -> dict[str, Any]:
+    """The store floors, their bound for this dataset, and the load's share of the bound."""
+    floors = {"sqlite": sqlite_floors(200_000, 400_000, 20_000)}
+    if neo4j:
+        floors["neo4j"] = neo4j_floors(Settings.from_env(), 200_000, 400_000, 5_000)
+    run = results["sqlite"]
+    limits = bounds(floors, run["rows"], run["nodes"], run["rels"])
+    shares = {
+        "sqlite_rows_share_of_bound": round(
+            run["rows_per_s"] / limits["sqlite"]["input_rows_per_s_at_most"], 2
+        )
+    }
+    if neo4j:
+        merge = limits["neo4j_merge"]
+        shares["neo4j_nodes_share_of_merge_bound"] = round(
+            results["neo4j"]["nodes_per_s"] / merge["nodes_per_s_at_most"], 2
+        )
+        shares["neo4j_rels_share_of_merge_bound"] = round(
+            results["neo4j"]["rels_per_s"] / merge["rels_per_s_at_most"], 2
+        )
+    return {"floors": floors, "dataset_bounds": limits, "shares": shares}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000, help="rows for the naive baseline")
     parser.add_argument("--neo4j", action="store_true", help="also bench CUSTGRAPH_NEO4J_URI")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--no-floors", action="store_true", help="skip the store floors")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     data = dataset(args.customers, args.out)
@@ -186,6 +217,9 @@ def main() -> None:
         print(json.dumps(results["neo4j"], indent=2))
     results["memory"] = memory(args.out, args.customers)
     print(json.dumps(results["memory"], indent=2))
+    if not args.no_floors:
+        results["floors"] = floor_shares(results, args.neo4j)
+        print(json.dumps(results["floors"], indent=2))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"peak RSS of this process: {peak} MiB")
     (args.out / "load-results.json").write_text(json.dumps(results, indent=2))
