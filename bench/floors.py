@@ -37,8 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph.settings import Settings  # noqa: E402
+from graph.store.neo4j import DEFAULT_BATCH_SIZE as NEO4J_BATCH  # noqa: E402
 from graph.store.sqlite import _PRAGMAS  # noqa: E402  (the embedded store's own settings)
+from graph.store.sqlite import DEFAULT_BATCH_SIZE as SQLITE_BATCH  # noqa: E402
 
+NODES, RELS = 200_000, 400_000  # the default sample: enough for steady rates
 LABEL = "CustgraphBenchFloor"  # scratch label on the Neo4j server, removed afterwards
 
 
@@ -215,8 +218,8 @@ def bounds(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=200_000)
-    parser.add_argument("--rels", type=int, default=400_000)
+    parser.add_argument("--nodes", type=int, default=NODES)
+    parser.add_argument("--rels", type=int, default=RELS)
     parser.add_argument("--batch", type=int, default=None, help="rows per transaction")
     parser.add_argument("--neo4j", action="store_true", help="also CUSTGRAPH_NEO4J_URI")
     parser.add_argument("--dataset-rows", type=int, default=1_001_476)
@@ -224,11 +227,11 @@ def main() -> None:
     parser.add_argument("--dataset-rels", type=int, default=1_398_102)
     args = parser.parse_args()
     floors: dict[str, dict[str, int]] = {}
-    floors["sqlite"] = sqlite_floors(args.nodes, args.rels, args.batch or 20_000)
+    floors["sqlite"] = sqlite_floors(args.nodes, args.rels, args.batch or SQLITE_BATCH)
     print("sqlite", json.dumps(floors["sqlite"]), flush=True)
     if args.neo4j:
         floors["neo4j"] = neo4j_floors(
-            Settings.from_env(), args.nodes, args.rels, args.batch or 5_000
+            Settings.from_env(), args.nodes, args.rels, args.batch or NEO4J_BATCH
         )
         print("neo4j", json.dumps(floors["neo4j"]), flush=True)
     limits = bounds(floors, args.dataset_rows, args.dataset_nodes, args.dataset_rels)

@@ -30,10 +30,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from floors import bounds, neo4j_floors, sqlite_floors  # noqa: E402  (bench/floors.py)
+from floors import (  # noqa: E402  (bench/floors.py)
+    NODES,
+    RELS,
+    bounds,
+    neo4j_floors,
+    sqlite_floors,
+)
 
 from graph.settings import Settings  # noqa: E402
 from graph.store import Step, Store, open_store  # noqa: E402
+from graph.store.neo4j import DEFAULT_BATCH_SIZE as NEO4J_BATCH  # noqa: E402
+from graph.store.sqlite import DEFAULT_BATCH_SIZE as SQLITE_BATCH  # noqa: E402
 from loaders import load_files  # noqa: E402
 from loaders.readers import open_reader  # noqa: E402
 from loaders.rows import RowContext, prepare_row  # noqa: E402
@@ -177,9 +185,9 @@ def memory(out: Path, customers: int) -> dict[str, float]:
 
 def floor_shares(results: dict[str, Any], neo4j: bool) -> dict[str, Any]:
     """The store floors, their bound for this dataset, and the load's share of the bound."""
-    floors = {"sqlite": sqlite_floors(200_000, 400_000, 20_000)}
+    floors = {"sqlite": sqlite_floors(NODES, RELS, SQLITE_BATCH)}
     if neo4j:
-        floors["neo4j"] = neo4j_floors(Settings.from_env(), 200_000, 400_000, 5_000)
+        floors["neo4j"] = neo4j_floors(Settings.from_env(), NODES, RELS, NEO4J_BATCH)
     run = results["sqlite"]
     limits = bounds(floors, run["rows"], run["nodes"], run["rels"])
     shares = {

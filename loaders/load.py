@@ -388,19 +388,11 @@ class _Validated:
     rejects: list[Reject]
     rows_read: int
     position: int  # bytes of the file consumed after this batch
-    refs: set[str] = field(default_factory=set)  # records the ready rows refer to
-    own: set[str] = field(default_factory=set)  # records the ready rows are (customers)
-    channels: set[str] = field(default_factory=set)  # channels the ready rows refer to
-
-
-def _keys(kind: str, batch: _Validated) -> _Validated:
-    """Fill in the keys ``batch`` refers to, once, where it was validated (in the child
-    process for large files), so the writing process only looks them up."""
-    ready = batch.ready
-    batch.refs = {u for _, p in ready for u in p.uids}
-    batch.own = {p.row["uid"] for _, p in ready} if kind == "customers" else set()
-    batch.channels = {p.channel for _, p in ready if p.channel}
-    return batch
+    # Collected where the batch is validated (the child process for large files), so the
+    # writing process only looks them up:
+    refs: set[str]  # records the ready rows refer to
+    own: set[str]  # records the ready rows are (customers files)
+    channels: set[str]  # channels the ready rows refer to
 
 
 def _validated(
@@ -423,7 +415,15 @@ def _validated(
                     ready.append((batch.lines[index], prepare_row(plan.kind, values, ctx)))
                 except RowError as exc:
                     rejects.append(Reject(name, batch.lines[index], exc.column, exc.reason))
-            yield _keys(plan.kind, _Validated(ready, rejects, batch.rows_read, reader.position()))
+            yield _Validated(
+                ready,
+                rejects,
+                batch.rows_read,
+                reader.position(),
+                refs={u for _, p in ready for u in p.uids},
+                own={p.row["uid"] for _, p in ready} if plan.kind == "customers" else set(),
+                channels={p.channel for _, p in ready if p.channel},
+            )
 
 
 _DONE = "done"
@@ -507,12 +507,12 @@ def _check_references(
     """Reject the rows of ``batch`` that refer to records or channels the store lacks, or
     to records that were erased; the rest are ready to write."""
     name = plan.path.name
-    ready, rejects = batch.ready, sorted(batch.rejects, key=lambda r: r.line)
+    ready, rejects = batch.ready, list(batch.rejects)
     missing_uids = known.missing("load/missing_customers", "uid", batch.refs)
     erased = known.missing("load/erased_records", "uid", batch.refs | batch.own)
     missing_channels = known.missing("load/missing_channels", "channelId", batch.channels)
     if not (missing_uids or erased or missing_channels):  # the usual case
-        return [item for _, item in ready], rejects
+        return [item for _, item in ready], sorted(rejects, key=lambda r: r.line)
     prepared: list[Prepared] = []
     for line, item in ready:
         gone = [u for u in (*item.uids, item.row.get("uid")) if u in erased]

@@ -29,7 +29,11 @@ from queries import UnknownQueryError, load_query, render
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "SqliteStore"]
+
+#: Rows per transaction unless told: a commit writes every page it touched to the WAL, so
+#: a commit costs more than a row here.
+DEFAULT_BATCH_SIZE = 20_000
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
 SCHEMA_VERSION = 3
@@ -67,7 +71,7 @@ class SqliteStore:
 
     def __init__(self, path: Path | str, *, batch_size: int | None = None) -> None:
         self.path = Path(path)
-        self.batch_size = batch_size or 20_000  # a commit costs more than a row here
+        self.batch_size = batch_size or DEFAULT_BATCH_SIZE
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
