@@ -16,6 +16,7 @@ array([[0, 1],
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ def _prefix(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _sorted_names(f: RecordFeatures) -> np.ndarray:
+    """Both names' first three letters in sorted order: the same key in either name order."""
     return np.array(
         [
             "|".join(sorted((g[:3], s[:3]))) if g and s else None
@@ -48,15 +50,52 @@ def _sorted_names(f: RecordFeatures) -> np.ndarray:
     )
 
 
+def _house_number(f: RecordFeatures) -> np.ndarray:
+    """The first number in the street line (``12 high st`` → ``12``)."""
+    out = np.empty(len(f), dtype=object)
+    for k, street in enumerate(f.street):
+        match = _NUMBER.search(street) if street else None
+        out[k] = match.group() if match else None
+    return out
+
+
+def _half(values: np.ndarray, *, last: bool) -> np.ndarray:
+    """The first (or last) half of an identifier: one typo leaves the other half intact."""
+    out = np.empty(len(values), dtype=object)
+    for k, value in enumerate(values):
+        if value and len(value) >= 6:
+            half = len(value) // 2
+            out[k] = value[-half:] if last else value[:half]
+        else:
+            out[k] = None
+    return out
+
+
+def _year(values: np.ndarray) -> np.ndarray:
+    return np.array([v[:4] if v else None for v in values], dtype=object)
+
+
+_NUMBER = re.compile(r"\d+")
+
 #: Fuzzy blocking rules: each a key per record; records sharing a key become candidates.
+#: Together they still pair two records of one person when any single field (or a
+#: field of each kind: a name, a date, an address part, an identifier) is misspelt or
+#: missing: names in either order, identifier halves, house numbers with the postcode.
 BLOCKING_RULES: dict[str, Callable[[RecordFeatures], np.ndarray]] = {
     "family+dob": lambda f: _join(f.family, f.dob),
     "given+dob": lambda f: _join(f.given, f.dob),
+    "names+dob": lambda f: _join(_sorted_names(f), f.dob),
     "names+postcode": lambda f: _join(_sorted_names(f), f.postcode),
     "names+city": lambda f: _join(_sorted_names(f), f.city),
     "dob+postcode": lambda f: _join(f.dob, f.postcode),
+    "dob+number": lambda f: _join(f.dob, _house_number(f)),
+    "postcode+number": lambda f: _join(f.postcode, _house_number(f)),
+    "family+postcode": lambda f: _join(f.family, f.postcode),
     "email_local": lambda f: f.email_local,
     "family+street": lambda f: _join(_prefix(f.family, 4), _prefix(f.street, 8)),
+    "national_head+year": lambda f: _join(_half(f.national, last=False), _year(f.dob)),
+    "national_tail+year": lambda f: _join(_half(f.national, last=True), _year(f.dob)),
+    "phone_tail+given": lambda f: _join(_prefix(f.given, 2), _half(f.phone, last=True)),
 }
 
 

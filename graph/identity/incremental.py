@@ -172,5 +172,5 @@ def matched_candidates(
         return set()
     levels = compare(f, pairs, blocked)
     probs = match_probability(model, levels)
-    accepted = (levels["national"] == 1) | ((probs >= params.threshold) & personal_evidence(levels))
+    accepted = (probs >= params.threshold) & personal_evidence(levels)
     return set(f.uid[pairs[accepted].ravel()].tolist()) - pending

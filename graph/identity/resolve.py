@@ -34,9 +34,17 @@ from graph.identity.clustering import cluster
 from graph.identity.features import RecordFeatures, record_features
 from graph.identity.ids import LineageEvent, assign_ids
 from graph.identity.keys import KEY_LAYOUT, raw_keys, record_keys
-from graph.identity.scoring import FSModel, compare, evidence_texts, fit_model, match_probability
+from graph.identity.scoring import (
+    LEVEL_NAMES,
+    FSModel,
+    compare,
+    evidence_texts,
+    fit_model,
+    match_probability,
+)
 
 __all__ = [
+    "PERSONAL_LEVELS",
     "IdentityParams",
     "IdentityResult",
     "block_records",
@@ -98,20 +106,29 @@ class IdentityResult:
         return [self.person_ids[label] for label in self.labels]
 
 
+#: Levels that say something about the person rather than their home (``personal_evidence``).
+PERSONAL_LEVELS: dict[str, tuple[str, ...]] = {
+    "given": ("exact", "nickname", "one typo", "close"),
+    "dob": ("exact", "one typo", "day and month swapped"),
+    "email": ("exact", "one typo"),
+    "national": ("exact", "one typo"),
+    "device": ("exact", "one typo"),
+    "loyalty": ("exact", "one typo"),
+}
+
+
 def personal_evidence(levels: dict[str, np.ndarray]) -> np.ndarray:
     """Pairs that agree on something about the person, not only about their home.
 
-    Given name exact, a known nickname or within Jaro-Winkler 0.92 (either order), birth
-    date exact, the same e-mail address, or the same national id, device or loyalty card.
+    Given name exact, a known nickname, one typo apart or within Jaro-Winkler 0.92 (either
+    order); birth date exact, one typo apart or with day and month swapped; the same e-mail
+    address, national id, device or loyalty card, or one typo apart (:data:`PERSONAL_LEVELS`).
     """
-    return np.asarray(
-        ((levels["given"] >= 1) & (levels["given"] <= 3))
-        | (levels["dob"] == 1)
-        | (levels["email"] == 1)
-        | (levels["national"] == 1)
-        | (levels["device"] == 1)
-        | (levels["loyalty"] == 1)
-    )
+    out = np.zeros(len(levels["given"]), dtype=bool)
+    for name, accepted in PERSONAL_LEVELS.items():
+        codes = [LEVEL_NAMES[name].index(level) for level in accepted]
+        out |= np.isin(levels[name], codes)
+    return out
 
 
 def _random_pairs(n: int, k: int, seed: int) -> np.ndarray:
@@ -202,9 +219,6 @@ def resolve_identities(
     probs = match_probability(model, levels) if len(pairs) else np.zeros(0)
     timings["scoring"] = time.perf_counter() - t
     rule = np.full(len(pairs), "fellegi-sunter", dtype=object)
-    national_same = levels["national"] == 1
-    probs = np.where(national_same, 1.0, probs)
-    rule[national_same] = "same national id"
     if len(forced):
         forced_set = {tuple(p) for p in forced.tolist()}
         is_forced = np.array([tuple(p) in forced_set for p in pairs.tolist()], dtype=bool)
@@ -219,7 +233,6 @@ def resolve_identities(
         n,
         pairs[accepted],
         probs[accepted],
-        conflict_keys=[f.national],
         cannot_link=_index_pairs(f.uid, cannot_link or []),
         bridge_threshold=params.bridge_threshold,
     )

@@ -39,19 +39,23 @@ __all__ = [
     "match_probability",
 ]
 
-#: Levels per field; level 0 is always "missing" (no evidence either way).
+#: Levels per field; level 0 is always "missing" (no evidence either way). Identifiers are
+#: graded like every other field: a one-character typo or a swap of two neighbouring
+#: characters is a level of its own, and a different value weighs against a merge by what
+#: EM learns, never as a veto.
 LEVEL_NAMES: dict[str, tuple[str, ...]] = {
-    "given": ("missing", "exact", "nickname", "close", "similar", "different"),
-    "family": ("missing", "exact", "close", "similar", "different"),
-    "dob": ("missing", "exact", "partial", "different"),
-    "email": ("missing", "exact", "different"),
-    "phone": ("missing", "exact", "same last 7 digits", "different"),
-    "postcode": ("missing", "exact", "different"),
+    "given": ("missing", "exact", "nickname", "one typo", "close", "similar", "different"),
+    "family": ("missing", "exact", "one typo", "close", "similar", "different"),
+    "order": ("missing", "as written", "swapped"),
+    "dob": ("missing", "exact", "one typo", "day and month swapped", "partial", "different"),
+    "email": ("missing", "exact", "one typo", "different"),
+    "phone": ("missing", "exact", "one typo", "same last 7 digits", "different"),
+    "postcode": ("missing", "exact", "one typo", "different"),
     "street": ("missing", "exact", "close", "different"),
     "city": ("missing", "exact", "different"),
-    "national": ("missing", "exact", "different"),
-    "device": ("missing", "exact", "different"),
-    "loyalty": ("missing", "exact", "different"),
+    "national": ("missing", "exact", "one typo", "different"),
+    "device": ("missing", "exact", "one typo", "different"),
+    "loyalty": ("missing", "exact", "one typo", "different"),
 }
 FIELD_LEVELS: dict[str, int] = {k: len(v) - 1 for k, v in LEVEL_NAMES.items()}
 
@@ -120,19 +124,35 @@ class FSModel:
         return out
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    from rapidfuzz.distance import JaroWinkler
-    from rapidfuzz.process import cpdist
-
-    both = np.array(
+def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array(
         [x is not None and y is not None for x, y in zip(a, b, strict=True)], dtype=bool
     )
-    sims = np.zeros(len(a))
+
+
+def _pairwise(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
+    """``scorer`` (a rapidfuzz metric) of each pair where both values are present, else 0."""
+    from rapidfuzz.process import cpdist
+
+    both = _both(a, b)
+    out = np.zeros(len(a))
     if both.any():
-        sims[both] = cpdist(
-            list(a[both]), list(b[both]), scorer=JaroWinkler.normalized_similarity, workers=-1
-        )
-    return sims
+        out[both] = cpdist(list(a[both]), list(b[both]), scorer=scorer, workers=-1)
+    return out
+
+
+def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from rapidfuzz.distance import JaroWinkler
+
+    return _pairwise(a, b, JaroWinkler.normalized_similarity)
+
+
+def _one_typo(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Present, different, and one edit or one swap of neighbours apart (Damerau-Levenshtein)."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    distance = _pairwise(a, b, DamerauLevenshtein.distance)
+    return np.asarray(_both(a, b) & (distance == 1))
 
 
 def _missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -148,38 +168,55 @@ def _exact_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(_missing(a, b), 0, np.where(_equal(a, b), 1, 2))
 
 
+def _typo_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """missing / exact / one typo / different."""
+    return np.select([_missing(a, b), _equal(a, b), _one_typo(a, b)], [0, 1, 2], 3)
+
+
 def _name_levels(a: np.ndarray, b: np.ndarray, *, nicknames: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Levels (exact, [nickname,] one typo, JW >= 0.92, JW >= 0.8, different) and similarity."""
     from graph.identity.names import nickname_groups
 
     sim = _jw(a, b)
     exact = _equal(a, b)
+    conditions = [exact]
     if nicknames:
-        nick = np.array(
-            [
-                bool(x and y and nickname_groups(x) & nickname_groups(y))
-                for x, y in zip(a, b, strict=True)
-            ],
-            dtype=bool,
+        conditions.append(
+            np.array(
+                [
+                    bool(x and y and nickname_groups(x) & nickname_groups(y))
+                    for x, y in zip(a, b, strict=True)
+                ],
+                dtype=bool,
+            )
         )
-        levels = np.select([exact, nick, sim >= 0.92, sim >= 0.8], [1, 2, 3, 4], 5)
-    else:
-        levels = np.select([exact, sim >= 0.92, sim >= 0.8], [1, 2, 3], 4)
+    conditions += [_one_typo(a, b), sim >= 0.92, sim >= 0.8]
+    levels = np.select(conditions, list(range(1, len(conditions) + 1)), len(conditions) + 1)
     levels = np.where(_missing(a, b), 0, levels)
     return levels, np.where(levels == 0, 0.0, np.where(exact, 1.0, sim))
 
 
-def _dob_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    def partial(x: str, y: str) -> bool:
-        if x[:4] != y[:4]:
-            return False
-        return x[5:7] == y[5:7] or (x[5:7], x[8:10]) == (y[8:10], y[5:7]) or x[8:10] == y[8:10]
+def _dob_level(x: str | None, y: str | None) -> int:
+    """missing / exact / one typo / day and month swapped / partial / different.
 
-    out = np.zeros(len(a), dtype=np.int64)
-    for k, (x, y) in enumerate(zip(a, b, strict=True)):
-        if x is None or y is None:
-            continue
-        out[k] = 1 if x == y else (2 if partial(x, y) else 3)
-    return out
+    ``partial`` is the same year with the same month or the same day, or the same month and
+    day one year apart.
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if x is None or y is None:
+        return 0
+    if x == y:
+        return 1
+    if DamerauLevenshtein.distance(x, y) == 1:
+        return 2
+    if x[:4] == y[:4] and (x[5:7], x[8:10]) == (y[8:10], y[5:7]):
+        return 3
+    if (x[:4] == y[:4] and (x[5:7] == y[5:7] or x[8:10] == y[8:10])) or (
+        x[5:] == y[5:] and x[:4].isdigit() and y[:4].isdigit() and abs(int(x[:4]) - int(y[:4])) == 1
+    ):
+        return 4
+    return 5
 
 
 #: Pairs compared at a time: the temporaries of a chunk (strings, similarities) stay small.
@@ -204,6 +241,26 @@ def compare(
     return {k: np.concatenate([p[k] for p in parts]) for k in LEVEL_NAMES}
 
 
+def _names(f: RecordFeatures, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+    """Given and family levels in the better of the two readings, and which one it was.
+
+    Names are read swapped (given against family) only when both swapped parts agree
+    closely (Jaro-Winkler >= 0.9): "Carter Jean" and "Juan Carter" share a family name, not
+    a person. ``order`` is "as written" or "swapped" when both records have both names.
+    """
+    g_straight, gs = _name_levels(f.given[i], f.given[j], nicknames=True)
+    s_straight, ss = _name_levels(f.family[i], f.family[j], nicknames=False)
+    g_swapped, gw = _name_levels(f.given[i], f.family[j], nicknames=True)
+    s_swapped, sw = _name_levels(f.family[i], f.given[j], nicknames=False)
+    swap = ((gw + sw) > (gs + ss) + 0.1) & (np.minimum(gw, sw) >= 0.9)
+    complete = _both(f.given[i], f.given[j]) & _both(f.family[i], f.family[j])
+    return {
+        "given": np.where(swap, g_swapped, g_straight),
+        "family": np.where(swap, s_swapped, s_straight),
+        "order": np.where(complete, np.where(swap, 2, 1), 0),
+    }
+
+
 def _compare(
     f: RecordFeatures, pairs: np.ndarray, blocked: dict[str, set[str]]
 ) -> dict[str, np.ndarray]:
@@ -217,29 +274,28 @@ def _compare(
             b = np.array([None if v in bad else v for v in b], dtype=object)
         return a, b
 
-    # Names: take the better of the straight and the swapped reading (first/last swapped).
-    g_straight, gs = _name_levels(f.given[i], f.given[j], nicknames=True)
-    s_straight, ss = _name_levels(f.family[i], f.family[j], nicknames=False)
-    g_swapped, gw = _name_levels(f.given[i], f.family[j], nicknames=True)
-    s_swapped, sw = _name_levels(f.family[i], f.given[j], nicknames=False)
-    # Read the names swapped only when both swapped parts agree closely: "Carter Jean" and
-    # "Juan Carter" share a family name, not a person.
-    swap = ((gw + sw) > (gs + ss) + 0.1) & (np.minimum(gw, sw) >= 0.9)
-    levels = {
-        "given": np.where(swap, g_swapped, g_straight),
-        "family": np.where(swap, s_swapped, s_straight),
-        "dob": _dob_levels(f.dob[i], f.dob[j]),
-    }
-    levels["email"] = _exact_level(*ids("email"))
+    levels = _names(f, i, j)
+    levels["dob"] = np.fromiter(
+        (_dob_level(x, y) for x, y in zip(f.dob[i], f.dob[j], strict=True)), np.int64, len(i)
+    )
+    for name in ("email", "national", "device", "loyalty"):
+        levels[name] = _typo_level(*ids(name))
     phone_a, phone_b = ids("phone")
     tail = np.array(
         [bool(x and y and x[-7:] == y[-7:]) for x, y in zip(phone_a, phone_b, strict=True)],
         dtype=bool,
     )
     levels["phone"] = np.select(
-        [_missing(phone_a, phone_b), _equal(phone_a, phone_b), tail], [0, 1, 2], 3
+        [
+            _missing(phone_a, phone_b),
+            _equal(phone_a, phone_b),
+            _one_typo(phone_a, phone_b),
+            tail,
+        ],
+        [0, 1, 2, 3],
+        4,
     )
-    levels["postcode"] = _exact_level(f.postcode[i], f.postcode[j])
+    levels["postcode"] = _typo_level(f.postcode[i], f.postcode[j])
     street_sim = _jw(f.street[i], f.street[j])
     levels["street"] = np.select(
         [_missing(f.street[i], f.street[j]), _equal(f.street[i], f.street[j]), street_sim >= 0.9],
@@ -247,8 +303,6 @@ def _compare(
         3,
     )
     levels["city"] = _exact_level(f.city[i], f.city[j])
-    for name in ("national", "device", "loyalty"):
-        levels[name] = _exact_level(*ids(name))
     return {k: levels[k].astype(np.int64) for k in LEVEL_NAMES}
 
 
@@ -260,7 +314,7 @@ def _frequencies(levels: np.ndarray, n_levels: int, prior: np.ndarray) -> np.nda
     return probs
 
 
-_IDENTITY = ("given", "dob", "email", "national", "device", "loyalty")
+_IDENTITY = ("given", "order", "dob", "email", "national", "device", "loyalty")
 
 
 def _start(n: int, agree: bool) -> np.ndarray:

@@ -16,6 +16,84 @@ def levels_of(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
     return {k: LEVEL_NAMES[k][int(v[0])] for k, v in levels.items() if v[0]}
 
 
+def level(field: str, name: str) -> int:
+    return LEVEL_NAMES[field].index(name)
+
+
+@pytest.mark.parametrize(
+    ("field", "column", "a", "b", "expected"),
+    [
+        ("national", "nationalId", "123456789", "123456789", "exact"),
+        ("national", "nationalId", "123456789", "123456780", "one typo"),
+        ("national", "nationalId", "123456789", "123465789", "one typo"),  # two digits swapped
+        ("national", "nationalId", "123456789", "12345678", "one typo"),  # one digit lost
+        ("national", "nationalId", "123456789", "987654321", "different"),
+        ("phone", "phone", "+14155550132", "+14155550123", "one typo"),
+        ("phone", "phone", "+14155550132", "+16505550132", "same last 7 digits"),
+        ("phone", "phone", "+14155550132", "+16509990000", "different"),
+        ("email", "email", "ann.lee@x.com", "ann.lea@x.com", "one typo"),
+        ("email", "email", "ann.lee@x.com", "bo@y.com", "different"),
+        ("loyalty", "loyaltyId", "L12345678", "L12354678", "one typo"),
+        ("device", "deviceId", "a1b2c3d4e5f6", "a1b2c3d4e5f7", "one typo"),
+        ("postcode", "postcode", "2233", "2323", "one typo"),
+        ("postcode", "postcode", "2233", "7400", "different"),
+        ("dob", "birthDate", "1975-07-10", "1975-07-10", "exact"),
+        ("dob", "birthDate", "1975-07-10", "1975-07-18", "one typo"),
+        ("dob", "birthDate", "1975-07-10", "1975-10-07", "day and month swapped"),
+        ("dob", "birthDate", "1975-07-10", "1975-07-29", "partial"),
+        ("dob", "birthDate", "1975-07-10", "1976-07-10", "one typo"),
+        ("dob", "birthDate", "1979-07-10", "1980-07-10", "partial"),  # a year apart
+        ("dob", "birthDate", "1975-07-10", "1982-03-21", "different"),
+        ("given", "firstName", "sylvie", "syivie", "one typo"),
+        ("given", "firstName", "bob", "robert", "nickname"),
+        ("given", "firstName", "alexander", "alexandra", "close"),
+        ("given", "firstName", "catherine", "katherina", "similar"),
+        ("family", "lastName", "holland", "hloland", "one typo"),
+        ("family", "lastName", "harrington", "okafor", "different"),
+    ],
+)
+def test_each_field_gets_its_graded_level(
+    field: str, column: str, a: str, b: str, expected: str
+) -> None:
+    assert levels_of({column: a}, {column: b})[field] == expected
+
+
+def test_name_order_is_a_level_of_its_own() -> None:
+    swapped = levels_of(
+        {"firstName": "Ryan", "lastName": "Campbell"},
+        {"firstName": "Campbell", "lastName": "Ryan"},
+    )
+    straight = levels_of(
+        {"firstName": "Ryan", "lastName": "Campbell"},
+        {"firstName": "Ryan", "lastName": "Campbel"},
+    )
+    assert swapped["order"] == "swapped"
+    assert straight["order"] == "as written"
+    assert "order" not in levels_of({"firstName": "Ryan"}, {"firstName": "Ryan"})
+
+
+def test_em_learns_that_a_typo_supports_and_a_different_identifier_weighs_against() -> None:
+    """No veto: each level of a strong identifier gets the weight EM learns from the data."""
+    rng = np.random.default_rng(5)
+    n = 6000
+    match = rng.random(n) < 0.4
+    exact, typo, diff = (level("national", x) for x in ("exact", "one typo", "different"))
+    draw = rng.random(n)
+    levels = {k: np.zeros(n, dtype=np.int64) for k in LEVEL_NAMES}
+    levels["national"] = np.where(
+        match, np.select([draw < 0.75, draw < 0.9], [exact, typo], diff), diff
+    )
+    levels["given"] = np.where(match | (rng.random(n) < 0.05), 1, level("given", "different"))
+    levels["dob"] = np.where(match | (rng.random(n) < 0.02), 1, level("dob", "different"))
+    random = {k: np.zeros(n, dtype=np.int64) for k in LEVEL_NAMES}
+    random["national"] = np.where(rng.random(n) < 0.001, typo, diff)
+    random["given"] = np.where(rng.random(n) < 0.01, 1, level("given", "different"))
+    random["dob"] = np.where(rng.random(n) < 0.001, 1, level("dob", "different"))
+    weights = fit_model(levels, random, total_pairs=10**7).weights()["national"]
+    assert weights[exact] > weights[typo] > 3  # a typo is still strong evidence for
+    assert weights[diff] < -1  # a different id is evidence against, by its learned weight
+
+
 def test_swapped_names_are_read_swapped_only_when_both_parts_agree() -> None:
     same = levels_of(
         {"firstName": "Ann", "lastName": "Lee"}, {"firstName": "Lee", "lastName": "Ann"}
@@ -37,15 +115,16 @@ def test_the_household_class_does_not_learn_personal_fields() -> None:
     # (same phone and family, another given name)
     match = rng.random(n) < 0.5
     levels = {k: np.zeros(n, dtype=np.int64) for k in LEVEL_NAMES}
-    levels["given"] = np.where(match, 1, 5)
+    given_diff, family_diff = level("given", "different"), level("family", "different")
+    levels["given"] = np.where(match, 1, given_diff)
     levels["family"] = np.ones(n, dtype=np.int64)
     levels["phone"] = np.ones(n, dtype=np.int64)
-    levels["email"] = np.where(match & (rng.random(n) < 0.7), 1, 2)
+    levels["email"] = np.where(match & (rng.random(n) < 0.7), 1, level("email", "different"))
     random = {k: np.full(n, 0, dtype=np.int64) for k in LEVEL_NAMES}
-    random["given"] = np.where(rng.random(n) < 0.01, 1, 5)
-    random["family"] = np.where(rng.random(n) < 0.01, 1, 4)
-    random["phone"] = np.full(n, 3)
-    random["email"] = np.full(n, 2)
+    random["given"] = np.where(rng.random(n) < 0.01, 1, given_diff)
+    random["family"] = np.where(rng.random(n) < 0.01, 1, family_diff)
+    random["phone"] = np.full(n, level("phone", "different"))
+    random["email"] = np.full(n, level("email", "different"))
     model = fit_model(levels, random, total_pairs=10**8)
     assert np.allclose(model.h["given"], model.u["given"])
     assert np.allclose(model.h["email"], model.u["email"])
