@@ -58,7 +58,8 @@ def load_progress(console: Console) -> Iterator[object]:
 
 
 def print_load_report(console: Console, report: LoadReport) -> None:
-    """The summary table: rows read / loaded / rejected per file, and where rejects went."""
+    """The summary table: rows read / loaded / rejected per file, rows loaded without an
+    invalid optional field (warned), and where the rejects files went."""
     from rich.table import Table
 
     table = Table(title="Load summary", show_lines=False)
@@ -69,6 +70,7 @@ def print_load_report(console: Console, report: LoadReport) -> None:
         ("read", "right"),
         ("loaded", "right"),
         ("rejected", "right"),
+        ("warned", "right"),
         ("rows/s", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -80,6 +82,7 @@ def print_load_report(console: Console, report: LoadReport) -> None:
             f"{f.rows_read:,}",
             f"{f.rows_loaded:,}",
             f"[red]{f.rows_rejected:,}[/]" if f.rows_rejected else "0",
+            f"[yellow]{f.rows_warned:,}[/]" if f.rows_warned else "0",
             f"{f.rows_per_second:,.0f}" if f.status != "skipped" else "-",
         )
     table.add_row(
@@ -89,12 +92,15 @@ def print_load_report(console: Console, report: LoadReport) -> None:
         f"{report.rows_read:,}",
         f"{report.rows_loaded:,}",
         f"{report.rows_rejected:,}",
+        f"{report.rows_warned:,}",
         "",
         end_section=True,
     )
     console.print(table)
     for f in report.files:
         if f.rejects_path:
-            console.print(f"rejected rows of {Path(f.path).name}: {f.rejects_path}")
+            console.print(
+                f"rejected rows and dropped fields of {Path(f.path).name}: {f.rejects_path}"
+            )
     for path in report.ignored:
         console.print(f"[yellow]ignored[/] {path}: its name names no input kind")

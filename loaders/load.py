@@ -55,25 +55,36 @@ PARALLEL_BYTES = 4 << 20
 writes (below it, starting the child costs more than it saves)."""
 
 
+#: What happened to a row a line of a rejects file names.
+ROW_REJECTED = "row rejected"
+FIELD_DROPPED = "field dropped"
+
+
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """One rejected row: where it is and why (never its values)."""
+    """One rejected row, or one invalid optional field dropped from a loaded row: where it
+    is, why, and which of the two (``action``); never its values."""
 
     file: str
     line: int
     column: str
     reason: str
+    action: str = ROW_REJECTED
 
 
 @dataclass(slots=True)
 class FileReport:
-    """What happened to one file: rows read = rows loaded + rows rejected, always."""
+    """What happened to one file: rows read = rows loaded + rows rejected, always.
+
+    ``rows_warned`` counts the loaded rows that lost an invalid optional field.
+    """
 
     path: str
     kind: str
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_warned: int = 0
     status: str = "loaded"  # loaded | resumed | skipped (already loaded)
     rejects_path: str | None = None
     seconds: float = 0.0
@@ -105,6 +116,11 @@ class LoadReport:
     def rows_rejected(self) -> int:
         """Rows rejected over all files."""
         return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def rows_warned(self) -> int:
+        """Rows loaded without an invalid optional field, over all files."""
+        return sum(f.rows_warned for f in self.files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +309,7 @@ def _load_file(
         report.rows_read = int(previous[0]["rowsRead"] or 0)
         report.rows_loaded = int(previous[0]["rowsLoaded"] or 0)
         report.rows_rejected = int(previous[0]["rowsRejected"] or 0)
+        report.rows_warned = int(previous[0].get("rowsWarned") or 0)
         return report
     if previous:
         report.status = "resumed"
@@ -317,16 +334,20 @@ def _load_file(
         for number, batch in enumerate(stream(plan, mapping, ctx, batch_size)):
             batches = number + 1
             prepared, batch_rejects = _check_references(known, plan, batch)
-            rejects.write(batch_rejects)
+            warned = [p for p in prepared if p.dropped]
+            lines = [*batch_rejects, *_dropped_fields(plan.path.name, batch, warned)]
+            rejects.write(sorted(lines, key=lambda r: r.line))
             report.rows_read += batch.rows_read
             report.rows_rejected += len(batch_rejects)
             report.rows_loaded += len(prepared)
+            report.rows_warned += len(warned)
             if number >= done_batches:
                 counts = {
                     "batchesDone": number + 1,
                     "rowsRead": report.rows_read,
                     "rowsLoaded": report.rows_loaded,
                     "rowsRejected": report.rows_rejected,
+                    "rowsWarned": report.rows_warned,
                     "status": "loading",
                 }
                 writer.submit(
@@ -345,6 +366,7 @@ def _load_file(
         "rowsRead": report.rows_read,
         "rowsLoaded": report.rows_loaded,
         "rowsRejected": report.rows_rejected,
+        "rowsWarned": report.rows_warned,
         "status": "done",
         "finishedAt": utc_now(),
     }
@@ -543,6 +565,19 @@ def _check_references(
     return prepared, rejects
 
 
+def _dropped_fields(name: str, batch: _Validated, warned: list[Prepared]) -> list[Reject]:
+    """A warning line per optional field dropped from a row that loaded."""
+    if not warned:
+        return []
+    loaded = {id(p) for p in warned}
+    return [
+        Reject(name, line, column, reason, FIELD_DROPPED)
+        for line, item in batch.ready
+        if id(item) in loaded
+        for column, reason in item.dropped
+    ]
+
+
 def _uid_column(kind: str, item: Prepared, uid: str) -> str:
     first = item.uids[0] == uid
     return {
@@ -638,7 +673,8 @@ def _aggregate_touches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class _RejectsFile:
-    """``file,line,column,reason`` rows, written as they come; the file exists only if any."""
+    """``file,line,column,reason,action`` rows (``action``: a row rejected or a field
+    dropped), written as they come; the file exists only if any."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -653,9 +689,9 @@ class _RejectsFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["file", "line", "column", "reason"])
+            self._writer.writerow(["file", "line", "column", "reason", "action"])
         for r in rejects:
-            self._writer.writerow([r.file, r.line, r.column, r.reason])
+            self._writer.writerow([r.file, r.line, r.column, r.reason, r.action])
         self.count += len(rejects)
 
     def __enter__(self) -> _RejectsFile:

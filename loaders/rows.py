@@ -62,17 +62,22 @@ class RowContext:
 
 @dataclass(slots=True)
 class Prepared:
-    """A row ready for the store, with the records and channels it refers to."""
+    """A row ready for the store, with the records and channels it refers to.
+
+    ``dropped`` lists the optional fields left out because their value was invalid, each as
+    ``(column, reason)``: the row loads without them, and the loader reports each one.
+    """
 
     row: dict[str, Any]
     identifiers: list[dict[str, str]] = field(default_factory=list)
     uids: tuple[str, ...] = ()
     channel: str | None = None
+    dropped: tuple[tuple[str, str], ...] = ()
 
     def __reduce__(self) -> tuple[type[Prepared], tuple[Any, ...]]:
         # pickled by a loading child process by the hundred thousand: positional arguments
         # are several times faster than the default state of a slots dataclass
-        return (Prepared, (self.row, self.identifiers, self.uids, self.channel))
+        return (Prepared, (self.row, self.identifiers, self.uids, self.channel, self.dropped))
 
 
 def _text(values: dict[str, Any], column: str) -> str | None:
@@ -95,6 +100,18 @@ def _convert(column: str, fn: Callable[[], Any]) -> Any:
         return fn()
     except BadValue as exc:
         raise RowError(column, str(exc)) from None
+
+
+class _Dropped(list[tuple[str, str]]):
+    """The optional fields of one row dropped so far, as ``(column, reason)``."""
+
+    def optional(self, column: str, fn: Callable[[], Any], default: Any = None) -> Any:
+        """``fn()``, or ``default`` with the field noted as dropped when its value is bad."""
+        try:
+            return fn()
+        except (BadValue, RowError) as exc:
+            self.append((column, getattr(exc, "reason", None) or str(exc)))
+            return default
 
 
 def _uid(values: dict[str, Any], source_col: str, id_col: str) -> str:
@@ -128,7 +145,8 @@ def _address_key(
 
 
 def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
-    """A customer record and its identifiers."""
+    """A customer record and its identifiers (an invalid optional field is dropped)."""
+    dropped = _Dropped()
     uid = _uid(values, "source", "source_customer_id")
     source, _, sid = uid.partition(":")
     out: dict[str, Any] = {"uid": uid, "source": source, "source_customer_id": sid}
@@ -156,19 +174,21 @@ def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
     gender = _text(values, "gender")
     out["gender"] = normalize_name(gender).lower() if gender else None
     email = _text(values, "email")
-    out["email"] = _convert("email", lambda: normalize_email(email)) if email else None
+    out["email"] = dropped.optional("email", lambda: normalize_email(email)) if email else None
     phone = _text(values, "phone")
     region = out["country"] if out["country"] and len(out["country"]) == 2 else ctx.region
-    out["phone"] = _convert("phone", lambda: normalize_phone(phone, region)) if phone else None
+    out["phone"] = (
+        dropped.optional("phone", lambda: normalize_phone(phone, region)) if phone else None
+    )
     birth = _text(values, "birth_date")
     fmt = ctx.formats.get("birth_date")
     out["birth_date"] = (
-        _convert("birth_date", lambda: normalize_date(birth, fmt=fmt)) if birth else None
+        dropped.optional("birth_date", lambda: normalize_date(birth, fmt=fmt)) if birth else None
     )
-    out["signup_at"] = _when(values, "signup_at", ctx)
+    out["signup_at"] = dropped.optional("signup_at", lambda: _when(values, "signup_at", ctx))
     consent = _text(values, "consent_marketing")
     out["consent_marketing"] = (
-        _convert("consent_marketing", lambda: normalize_bool(consent)) if consent else None
+        dropped.optional("consent_marketing", lambda: normalize_bool(consent)) if consent else None
     )
     interests = _text(values, "interests")
     out["interests"] = (
@@ -178,7 +198,7 @@ def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
     )
     row = {to_graph(k): v for k, v in out.items()}
     row["sourceId"] = row.pop("sourceCustomerId")
-    return Prepared(row=row, identifiers=identifiers_of(row))
+    return Prepared(row=row, identifiers=identifiers_of(row), dropped=tuple(dropped))
 
 
 def identifiers_of(row: dict[str, Any]) -> list[dict[str, str]]:
@@ -219,15 +239,22 @@ def prepare_touchpoints(values: dict[str, Any], ctx: RowContext) -> Prepared:
     at = _when(values, "occurred_at", ctx)
     if at is None:
         raise RowError("occurred_at", "is required")
+    dropped = _Dropped()
     count_text = _text(values, "count")
-    count = _convert("count", lambda: normalize_number(count_text, minimum=1)) if count_text else 1
-    if count != int(count):
-        raise RowError("count", "must be a whole number")
+    count = dropped.optional("count", lambda: _whole(count_text), 1) if count_text else 1
     return Prepared(
-        row={"uid": uid, "channelId": channel, "count": int(count), "firstAt": at, "lastAt": at},
+        row={"uid": uid, "channelId": channel, "count": count, "firstAt": at, "lastAt": at},
         uids=(uid,),
         channel=channel,
+        dropped=tuple(dropped),
     )
+
+
+def _whole(text: str) -> int:
+    count = normalize_number(text, minimum=1)
+    if count != int(count):
+        raise RowError("count", "must be a whole number")
+    return int(count)
 
 
 def prepare_purchases(values: dict[str, Any], ctx: RowContext) -> Prepared:
@@ -241,16 +268,22 @@ def prepare_purchases(values: dict[str, Any], ctx: RowContext) -> Prepared:
     amount = _convert(
         "amount", lambda: normalize_amount(amount_text, decimal_comma=ctx.decimal_comma)
     )
+    dropped = _Dropped()
     qty_text = _text(values, "quantity")
     quantity = (
-        _convert("quantity", lambda: normalize_number(qty_text, minimum=0)) if qty_text else None
+        dropped.optional("quantity", lambda: normalize_number(qty_text, minimum=0))
+        if qty_text
+        else None
     )
     unit_text = _text(values, "unit_price")
     if unit_text:
-        _convert("unit_price", lambda: normalize_amount(unit_text, decimal_comma=ctx.decimal_comma))
+        dropped.optional(
+            "unit_price", lambda: normalize_amount(unit_text, decimal_comma=ctx.decimal_comma)
+        )
     currency = _text(values, "currency")
     if currency and not re.fullmatch(r"[A-Za-z]{3}", currency):
-        raise RowError("currency", "is not an ISO 4217 code such as EUR")
+        dropped.append(("currency", "is not an ISO 4217 code such as EUR"))
+        currency = None
     channel = _text(values, "channel_id")
     product = _text(values, "product_id")
     category = _text(values, "category")
@@ -268,6 +301,7 @@ def prepare_purchases(values: dict[str, Any], ctx: RowContext) -> Prepared:
         },
         uids=(uid,),
         channel=normalize_code(channel) if channel else None,
+        dropped=tuple(dropped),
     )
 
 
@@ -278,14 +312,16 @@ def prepare_referrals(values: dict[str, Any], ctx: RowContext) -> Prepared:
     if src == dst:
         raise RowError("referred_id", "a record cannot refer itself")
     campaign = _text(values, "campaign")
+    dropped = _Dropped()
     return Prepared(
         row={
             "src": src,
             "dst": dst,
-            "at": _when(values, "referred_at", ctx),
+            "at": dropped.optional("referred_at", lambda: _when(values, "referred_at", ctx)),
             "campaign": normalize_name(campaign) if campaign else None,
         },
         uids=(src, dst),
+        dropped=tuple(dropped),
     )
 
 
@@ -298,9 +334,12 @@ def prepare_social_links(values: dict[str, Any], ctx: RowContext) -> Prepared:
         raise RowError("kind", f"must be one of {', '.join(SOCIAL_KINDS)}")
     if src == dst:
         raise RowError("to_id", "a record cannot link to itself")
+    dropped = _Dropped()
     weight_text = _text(values, "weight")
     weight = (
-        _convert("weight", lambda: normalize_number(weight_text, minimum=0)) if weight_text else 1.0
+        dropped.optional("weight", lambda: normalize_number(weight_text, minimum=0), 1.0)
+        if weight_text
+        else 1.0
     )
     platform = _text(values, "platform")
     return Prepared(
@@ -309,10 +348,11 @@ def prepare_social_links(values: dict[str, Any], ctx: RowContext) -> Prepared:
             "dst": dst,
             "rel": SOCIAL_KINDS[kind],
             "weight": weight,
-            "since": _when(values, "since", ctx),
+            "since": dropped.optional("since", lambda: _when(values, "since", ctx)),
             "platform": normalize_name(platform).lower() if platform else None,
         },
         uids=(src, dst),
+        dropped=tuple(dropped),
     )
 
 

@@ -36,12 +36,13 @@ __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "SqliteStore"]
 DEFAULT_BATCH_SIZE = 20_000
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Versions this code upgrades in place: the migrations to run (then ``schema/create``).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: ("schema/migrate_1", "schema/migrate_2"),
-    2: ("schema/migrate_2",),
+    1: ("schema/migrate_1", "schema/migrate_2", "schema/migrate_3"),
+    2: ("schema/migrate_2", "schema/migrate_3"),
+    3: ("schema/migrate_3",),
 }
 
 # Columns declared BOOLEAN come back as bool, as they do from Neo4j.

@@ -29,7 +29,7 @@ MIXED_PURCHASES = (
     "o4,crm,1,2024-01-05,abc,web,EUR\n"  # bad amount
     "o5,crm,1,2024-01-05,3,moon,EUR\n"  # unknown channel
     ",crm,1,2024-01-05,3,web,EUR\n"  # missing order id
-    "o7,crm,1,2024-01-05,3,web,EURO\n"  # bad currency
+    "o7,crm,1,2024-01-05,3,web,EURO\n"  # bad currency: an optional field, dropped
 )
 
 
@@ -59,21 +59,29 @@ def test_every_row_is_loaded_or_rejected_with_line_column_and_reason(
     write(base, "purchases.csv", MIXED_PURCHASES)
     report = load_files(store, [base], rejects_dir=tmp_path / "rej")
     purchases = next(f for f in report.files if f.kind == "purchases")
-    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 1, 6)
+    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 2, 5)
+    assert purchases.rows_warned == 1
     assert report.rows_read == report.rows_loaded + report.rows_rejected
     assert purchases.rejects_path is not None
     rows = rejects_of(Path(purchases.rejects_path))
-    assert [(r["line"], r["column"], r["reason"]) for r in rows] == [
-        ("3", "source_customer_id", "refers to a record that no loaded customers file has"),
+    rejected, dropped = "row rejected", "field dropped"
+    assert [(r["line"], r["column"], r["reason"], r["action"]) for r in rows] == [
+        (
+            "3",
+            "source_customer_id",
+            "refers to a record that no loaded customers file has",
+            rejected,
+        ),
         (
             "4",
             "purchased_at",
             "is not a date-time (ISO-8601, e.g. 2024-03-01T14:05:00Z); set a format in the mapping",
+            rejected,
         ),
-        ("5", "amount", "is not an amount (expected a number such as 12.50)"),
-        ("6", "channel_id", "refers to a channel that no loaded channels file has"),
-        ("7", "order_id", "is required"),
-        ("8", "currency", "is not an ISO 4217 code such as EUR"),
+        ("5", "amount", "is not an amount (expected a number such as 12.50)", rejected),
+        ("6", "channel_id", "refers to a channel that no loaded channels file has", rejected),
+        ("7", "order_id", "is required", rejected),
+        ("8", "currency", "is not an ISO 4217 code such as EUR", dropped),
     ]
     assert all(r["file"] == "purchases.csv" for r in rows)
 
@@ -112,41 +120,10 @@ def test_rejections_never_quote_the_value(store: Store, base: Path, tmp_path: Pa
             "must be one of follows, friend, interacts",
         ),
         (
-            "social_links.csv",
-            "from_source,from_id,to_source,to_id,kind,weight\ncrm,1,crm,2,friend,-1\n",
-            "weight",
-            "must be at least 0",
-        ),
-        (
-            "touchpoints.csv",
-            "source,source_customer_id,channel_id,occurred_at,count\n"
-            "crm,1,web,2024-01-01T00:00:00Z,0\n",
-            "count",
-            "must be at least 1",
-        ),
-        (
-            "customers_x.csv",
-            "source,source_customer_id,birth_date\ncrm,5,2999-01-01\n",
-            "birth_date",
-            "is in the future",
-        ),
-        (
             "customers_x.csv",
             "source,source_customer_id\ncr:m,5\n",
             "source",
             "must not contain ':' (records are named SOURCE:ID)",
-        ),
-        (
-            "customers_x.csv",
-            "source,source_customer_id,consent_marketing\ncrm,5,maybe\n",
-            "consent_marketing",
-            "is not a yes/no value (expected true/false, yes/no or 1/0)",
-        ),
-        (
-            "customers_x.csv",
-            "source,source_customer_id,phone\ncrm,5,12\n",
-            "phone",
-            "is not a phone number (fewer than 5 digits)",
         ),
         (
             "customers_x.csv",
@@ -171,6 +148,115 @@ def test_each_rejection_reason(
     assert (target.rows_read, target.rows_rejected) == (1, 1)
     rows = rejects_of(Path(target.rejects_path or ""))
     assert [(r["line"], r["column"], r["reason"]) for r in rows] == [("2", column, reason)]
+
+
+@pytest.mark.parametrize(
+    ("name", "header_and_row", "column", "reason"),
+    [
+        (
+            "social_links.csv",
+            "from_source,from_id,to_source,to_id,kind,weight\ncrm,1,crm,2,friend,-1\n",
+            "weight",
+            "must be at least 0",
+        ),
+        (
+            "touchpoints.csv",
+            "source,source_customer_id,channel_id,occurred_at,count\n"
+            "crm,1,web,2024-01-01T00:00:00Z,0\n",
+            "count",
+            "must be at least 1",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,birth_date\ncrm,5,2999-01-01\n",
+            "birth_date",
+            "is in the future",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,consent_marketing\ncrm,5,maybe\n",
+            "consent_marketing",
+            "is not a yes/no value (expected true/false, yes/no or 1/0)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,phone\ncrm,5,12\n",
+            "phone",
+            "is not a phone number (fewer than 5 digits)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,birth_date\ncrm,5,1956-02-31\n",
+            "birth_date",
+            "is not a date (YYYY-MM-DD); set a format in the mapping",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,email\ncrm,5,not-an-address\n",
+            "email",
+            "is not an e-mail address (expected local@domain.tld)",
+        ),
+        (
+            "customers_x.csv",
+            "source,source_customer_id,signup_at\ncrm,5,last tuesday\n",
+            "signup_at",
+            "is not a date-time (ISO-8601, e.g. 2024-03-01T14:05:00Z); set a format in the mapping",
+        ),
+        (
+            "purchases.csv",
+            "order_id,source,source_customer_id,purchased_at,amount,quantity\n"
+            "o1,crm,1,2024-01-05,3,many\n",
+            "quantity",
+            "is not a number",
+        ),
+        (
+            "referrals.csv",
+            "referrer_source,referrer_id,referred_source,referred_id,referred_at\n"
+            "crm,1,crm,2,someday\n",
+            "referred_at",
+            "is not a date-time (ISO-8601, e.g. 2024-03-01T14:05:00Z); set a format in the mapping",
+        ),
+        (
+            "social_links.csv",
+            "from_source,from_id,to_source,to_id,kind,since\ncrm,1,crm,2,friend,2024-13-45\n",
+            "since",
+            "is not a date-time (ISO-8601, e.g. 2024-03-01T14:05:00Z); set a format in the mapping",
+        ),
+    ],
+)
+def test_an_invalid_optional_field_costs_the_field_not_the_row(
+    store: Store,
+    base: Path,
+    tmp_path: Path,
+    name: str,
+    header_and_row: str,
+    column: str,
+    reason: str,
+) -> None:
+    write(base, name, header_and_row)
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    target = next(f for f in report.files if Path(f.path).name == name)
+    assert (target.rows_read, target.rows_loaded, target.rows_rejected) == (1, 1, 0)
+    assert target.rows_warned == 1
+    rows = rejects_of(Path(target.rejects_path or ""))
+    assert [(r["line"], r["column"], r["reason"], r["action"]) for r in rows] == [
+        ("2", column, reason, "field dropped")
+    ]
+    value = header_and_row.splitlines()[1].split(",")[-1]
+    assert value not in Path(target.rejects_path or "").read_text(encoding="utf-8")
+    if name.startswith("customers"):  # the record loaded without the field
+        record = store.frame("identity/records").set_index("uid").loc["crm:5"]
+        graph_name = {"birth_date": "birthDate", "email": "email", "phone": "phone"}
+        if column in graph_name:
+            assert record[graph_name[column]] is None
+
+
+def test_a_reload_remembers_the_warned_rows(store: Store, base: Path, tmp_path: Path) -> None:
+    write(base, "customers_x.csv", "source,source_customer_id,phone\ncrm,5,12\ncrm,6,\n")
+    load_files(store, [base], rejects_dir=tmp_path / "rej")
+    again = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    target = next(f for f in again.files if Path(f.path).name == "customers_x.csv")
+    assert (target.status, target.rows_loaded, target.rows_warned) == ("skipped", 2, 1)
 
 
 def test_invalid_utf8_rejects_the_row_not_the_file(
@@ -370,7 +456,7 @@ def test_validating_in_a_child_process_loads_exactly_what_inline_does(
     in_child = load(0, tmp_path / "rej-child")
     assert in_child == inline
     purchases = next(f for f in inline[0] if f[0] == "purchases.csv")
-    assert purchases[1:4] == (9, 2, 7)
+    assert purchases[1:4] == (9, 3, 6)  # one loads without its invalid optional field
 
 
 def test_a_child_that_fails_raises_its_error_and_an_early_exit_stops_it(tmp_path: Path) -> None:

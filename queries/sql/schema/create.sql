@@ -54,7 +54,7 @@ CREATE INDEX IF NOT EXISTS person_profile_segment ON person_profile (rfmSegment)
 CREATE TABLE IF NOT EXISTS load_file (
   fileKey TEXT PRIMARY KEY, path TEXT, kind TEXT, checksum TEXT, batchSize INTEGER,
   batchesDone INTEGER, rowsRead INTEGER, rowsLoaded INTEGER, rowsRejected INTEGER,
-  status TEXT, startedAt TEXT, finishedAt TEXT
+  rowsWarned INTEGER, status TEXT, startedAt TEXT, finishedAt TEXT
 );
 CREATE TABLE IF NOT EXISTS job_run (
   runId TEXT PRIMARY KEY, job TEXT NOT NULL, params TEXT, seed INTEGER, counts TEXT,
@@ -128,4 +128,4 @@ CREATE TRIGGER IF NOT EXISTS customer_identity_changed AFTER UPDATE ON customer 
 -- (Triggers take no OR IGNORE: the statement that fires them overrides it, so they test first.)
 CREATE TRIGGER IF NOT EXISTS customer_identity_new AFTER INSERT ON customer BEGIN INSERT INTO identity_pending (uid) SELECT NEW.uid WHERE NOT EXISTS (SELECT 1 FROM identity_pending WHERE uid = NEW.uid); END;
 CREATE TRIGGER IF NOT EXISTS customer_identity_gone AFTER DELETE ON customer BEGIN DELETE FROM identity_pending WHERE uid = OLD.uid; END;
-PRAGMA user_version = 3
+PRAGMA user_version = 4

@@ -32,7 +32,14 @@ def test_a_file_of_another_schema_is_refused_with_the_next_step(tmp_path: Path) 
 
 
 # What version 3 added (incremental identity), taken away again to fake an older file.
-_BEFORE_V3 = (
+_BEFORE_V4 = (
+    "DROP TABLE load_file;"
+    "CREATE TABLE load_file (fileKey TEXT PRIMARY KEY, path TEXT, kind TEXT, checksum TEXT,"
+    " batchSize INTEGER, batchesDone INTEGER, rowsRead INTEGER, rowsLoaded INTEGER,"
+    " rowsRejected INTEGER, status TEXT, startedAt TEXT, finishedAt TEXT);"
+    "INSERT INTO load_file (fileKey, rowsRead, status) VALUES ('f1', 3, 'done');"
+)
+_BEFORE_V3 = _BEFORE_V4 + (
     "DROP TRIGGER customer_identity_new; DROP TRIGGER customer_identity_changed;"
     "DROP TRIGGER customer_identity_gone; DROP TABLE identity_pending; DROP TABLE identity_state;"
     "DROP INDEX identity_event_other; DROP TABLE resolves_to;"
@@ -46,6 +53,23 @@ def _current_file_with_a_channel(path: Path) -> None:
     store.ensure_schema()
     store.write("load/merge_channels", rows=[{"channelId": "web", "kind": "web", "name": "Web"}])
     store.close()
+
+
+def test_a_version_3_file_gains_the_warned_rows_count_and_keeps_its_manifest(
+    tmp_path: Path,
+) -> None:
+    _current_file_with_a_channel(tmp_path / "v3.db")
+    conn = sqlite3.connect(tmp_path / "v3.db")
+    conn.executescript(_BEFORE_V4 + "PRAGMA user_version = 3;")
+    conn.close()
+    upgraded = SqliteStore(tmp_path / "v3.db")
+    upgraded.ensure_schema()
+    conn = sqlite3.connect(tmp_path / "v3.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("SELECT fileKey, rowsRead, rowsWarned FROM load_file").fetchall() == [
+        ("f1", 3, None)
+    ]
+    assert upgraded.read("load/channel_by_id", channelId="web")[0]["name"] == "Web"
 
 
 def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
@@ -84,7 +108,7 @@ def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path
     upgraded = SqliteStore(tmp_path / "v1.db")
     upgraded.ensure_schema()
     conn = sqlite3.connect(tmp_path / "v1.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     columns = {r[1] for r in conn.execute("PRAGMA table_info(tag)")}
     assert {"rule", "marketing", "size", "run"} <= columns
     assert conn.execute("SELECT count(*) FROM person_profile").fetchone()[0] == 0
