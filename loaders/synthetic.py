@@ -7,10 +7,14 @@ and the planted influencers. The same seed gives the same files, byte for byte.
 
 What it plants: people in 1-3 of four sources (crm, shop, app, store), each source with its
 own formats; typos, nicknames, swapped first/last names, missing fields, moved addresses,
-second e-mail addresses; households sharing a phone and an address; junk identifiers shared
-by many records (``test@test.com``, ``0000000000``); Chinese names in characters and in pinyin;
-purchases with repeat buying and churn; referral cascades with a few big referrers and a few
-self-referrals; social links with planted communities whose mixing is a parameter.
+second e-mail addresses; the errors real exports carry (``loaders.synthetic_noise``):
+phonetic respellings, OCR and keyboard errors in names, one wrong or two swapped digits in
+national ids, phones, postcodes and house numbers, e-mail typos, birth dates that do not
+exist or have day and month swapped, missing cities; households sharing a phone and an
+address; junk identifiers shared by many records (``test@test.com``, ``0000000000``); Chinese
+names in characters and in pinyin; purchases with repeat buying and churn; referral cascades
+with a few big referrers and a few self-referrals; social links with planted communities
+whose mixing is a parameter.
 
 Examples
 --------
@@ -34,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from loaders import synthetic_noise as noise
 from loaders import synthetic_vocab as vocab
 from loaders.kinds import KINDS
 
@@ -325,6 +330,9 @@ def _records(rng: np.random.Generator, people: _People, params: GenerateParams) 
     first_of = np.cumsum(people.k) - people.k
     m = person.size
     u = rng.random((m, 12))
+    # the errors real exports carry, from a stream of their own (the other files stay as
+    # they were): see _dirty_names / _dirty_fields
+    dirt = np.random.default_rng([params.seed, 15]).random((m, 16))
     counters = dict.fromkeys(SOURCES, 0)
     perm = {s: rng.permutation(int((src_idx == i).sum())) for i, s in enumerate(SOURCES)}
     cols: dict[str, list[Any]] = {c: [] for c in KINDS["customers"].columns}
@@ -371,6 +379,8 @@ def _records(rng: np.random.Generator, people: _People, params: GenerateParams) 
                 first = _typo(first, ur[3])
         if ur[4] < 0.03:
             first, last = last, first
+        if not cn:
+            first, last = _dirty_names(first, last, dirt[r])
         romanised = first.isascii()
         if source == "shop":
             full = (last + first) if not romanised else f"{first} {last}"
@@ -388,28 +398,44 @@ def _records(rng: np.random.Generator, people: _People, params: GenerateParams) 
             email = None
         if ur[7] < 0.004:
             email = "test@test.com"
+        if email is not None and dirt[r, 8] < 0.02:
+            local, _, domain = email.partition("@")
+            email = f"{noise.keyboard_slip(local, dirt[r, 9])}@{domain}"
         if email is not None and source == "shop" and ur[8] < 0.3:
             email = f"  {email.upper()} "
         cols["email"].append(email)
-        phone: str | None = _phone_format(people.phone[p], cn, source)
+        digits = people.phone[p]
+        if dirt[r, 6] < 0.03:
+            digits = noise.digit_typo(digits, dirt[r, 7])
+        phone: str | None = _phone_format(digits, cn, source)
         if ur[9] < 0.15:
             phone = None
         if ur[9] > 0.996:
             phone = "0000000000"
         cols["phone"].append(phone)
         birth = epoch + timedelta(days=int(people.birth[p]))
-        cols["birth_date"].append(birth.isoformat() if ur[10] >= 0.25 else None)
+        cols["birth_date"].append(
+            _dirty_date(birth.isoformat(), dirt[r, 10]) if ur[10] >= 0.25 else None
+        )
         cols["gender"].append(genders[gender_of[p]] if ur[10] < 0.8 else None)
         street, city, pc = people.street[p], people.city[p], people.postcode[p]
         if ur[11] < 0.08 and people.household[p] == p:  # moved
             street = _moved(street, cn, p)
         has_address = source != "app"
+        if dirt[r, 11] < 0.02:  # another house number
+            street = noise.digit_typo(street, dirt[r, 12])
+        if dirt[r, 11] > 0.98:
+            pc = noise.digit_typo(pc, dirt[r, 12])
         cols["street"].append(street if has_address else None)
-        cols["city"].append(city)
+        cols["city"].append(city if dirt[r, 13] >= 0.03 else None)
         cols["postcode"].append(pc if source != "app" else None)
         cols["region"].append(None)
         cols["country"].append(people.country[p])
-        cols["national_id"].append(people.national[p] if source == "crm" else None)
+        national = people.national[p]
+        if national is not None and dirt[r, 14] < 0.08:
+            national = noise.digit_typo(national, dirt[r, 15])
+        on_file = source == "crm" or (source == "shop" and dirt[r, 5] < 0.3)  # invoices
+        cols["national_id"].append(national if on_file else None)
         cols["loyalty_id"].append(f"L{loyalty_of[p]}" if source == "store" else None)
         cols["device_id"].append(f"{device_of[p]:016x}" if source == "app" else None)
         cols["occupation"].append(occupations[occ_of[p]] if source == "crm" else None)
@@ -420,6 +446,31 @@ def _records(rng: np.random.Generator, people: _People, params: GenerateParams) 
         i1, i2 = interest_of[p]
         cols["interests"].append(f"{CATEGORIES[i1]};{CATEGORIES[i2]}")
     return _Records(person, cols["source"], cols["source_customer_id"], first_of, cols)
+
+
+def _dirty_names(first: str, last: str, u: np.ndarray) -> tuple[str, str]:
+    """Phonetic respellings, OCR confusions and keyboard slips in Latin names."""
+    if u[0] < 0.03:
+        last = noise.phonetic(last, u[1])
+    elif u[0] < 0.045:
+        first = noise.phonetic(first, u[1])
+    if u[2] < 0.015:
+        last = noise.ocr_error(last, u[3])
+    elif u[2] < 0.03:
+        first = noise.keyboard_slip(first, u[3])
+    return first, last
+
+
+def _dirty_date(iso: str, u: float) -> str:
+    """A birth date as exports hold it: now and then one that does not exist, day and month
+    swapped, or one wrong digit."""
+    if u < 0.007:
+        return noise.impossible_date(iso, u / 0.007)
+    if u < 0.022:
+        return noise.swap_day_month(iso)
+    if u < 0.037:
+        return noise.digit_typo(iso, (u - 0.022) / 0.015)
+    return iso
 
 
 def _typo(word: str, u: float) -> str:
