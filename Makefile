@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit neo4j-start neo4j-stop bench clean
+.PHONY: demo test lint typecheck unit neo4j-start neo4j-stop bench bench-identity clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "custgraph needs Python 3.11 or newer")'
@@ -39,6 +39,11 @@ neo4j-stop:
 
 bench: $(STAMP)
 	$(BIN)/python bench/load.py
+
+## Identity on public benchmark records (Febrl 1 and 2) and generated data, beside Splink.
+bench-identity: $(STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat
+	$(BIN)/python bench/identity_public.py
 
 clean:
 	-scripts/neo4j stop
