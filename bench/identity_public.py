@@ -161,9 +161,13 @@ def _generated(customers: int, seed: int, out: Path) -> tuple[pd.DataFrame, None
 
 
 def run_custgraph(
-    frame: pd.DataFrame, mapping: str | None, workdir: Path
+    frame: pd.DataFrame, mapping: str | None, workdir: Path, settings: dict[str, Any]
 ) -> tuple[dict[str, str], set[tuple[str, str]], dict[str, Any]]:
-    """Load and resolve in this process; the clusters, the candidate pairs and figures."""
+    """Load and resolve in this process; the clusters, the candidate pairs and figures.
+
+    ``settings`` override :class:`IdentityParams` defaults (``--param``, for measuring an
+    option on every dataset at once; the recorded figures use none).
+    """
     from graph.identity import IdentityParams
     from graph.identity.job import run_identity
     from graph.identity.keys import raw_keys, record_keys
@@ -184,7 +188,7 @@ def run_custgraph(
     report = load_files(store, [path], kind="customers", rejects_dir=workdir / "rejects", **kwargs)
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    result = run_identity(store, IdentityParams(), full=True)
+    result = run_identity(store, IdentityParams(**settings), full=True)
     seconds = time.perf_counter() - started
     exported = store.frame("identity/export")
     predicted = {
@@ -301,7 +305,7 @@ def splink_settings() -> Any:
 
 
 def run_splink(
-    frame: pd.DataFrame, mapping: str | None, workdir: Path
+    frame: pd.DataFrame, mapping: str | None, workdir: Path, settings: dict[str, Any]
 ) -> tuple[dict[str, str], set[tuple[str, str]], dict[str, Any]]:
     """Splink's documented workflow: u by sampling, m by EM on several rules, cluster at 0.9."""
     import logging
@@ -341,11 +345,13 @@ def run_splink(
 # --- one system on one dataset, in a process of its own ---
 
 
-def _one(system: str, dataset: str, customers: int, seed: int, out: str) -> dict[str, Any]:
+def _one(
+    system: str, dataset: str, customers: int, seed: int, out: str, settings: dict[str, Any]
+) -> dict[str, Any]:
     frame, mapping, truth = load_dataset(dataset, customers, seed, Path(out))
     runner: Callable[..., Any] = run_custgraph if system == "custgraph" else run_splink
     with tempfile.TemporaryDirectory() as tmp:
-        predicted, candidates, figures = runner(frame, mapping, Path(tmp))
+        predicted, candidates, figures = runner(frame, mapping, Path(tmp), settings)
     # a record the system lost (rejected at load) is a person of its own for the score
     full = {uid: predicted.get(uid, f"lost:{uid}") for uid in truth}
     lost = sum(1 for uid in truth if uid not in predicted)
@@ -381,14 +387,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-splink", action="store_true", help="custgraph only")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an IdentityParams setting for custgraph, to measure an option",
+    )
     args = parser.parse_args()
+    settings = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
     args.out.mkdir(parents=True, exist_ok=True)
     systems = ["custgraph"] if args.no_splink else ["custgraph", "splink"]
     rows = []
     for dataset in args.dataset or ["febrl1", "febrl2", "generated"]:
         for system in systems:
             with multiprocessing.get_context("spawn").Pool(1) as pool:
-                row = pool.apply(_one, (system, dataset, args.customers, args.seed, str(args.out)))
+                row = pool.apply(
+                    _one, (system, dataset, args.customers, args.seed, str(args.out), settings)
+                )
             rows.append(row)
             print(json.dumps(row), flush=True)
     print()

@@ -16,7 +16,6 @@ array([[0, 1],
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -28,54 +27,55 @@ from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures
 __all__ = ["BLOCKING_RULES", "BlockingReport", "candidate_pairs", "pairs_within_blocks"]
 
 
+def _text(values: np.ndarray) -> pd.Series:
+    """Object values as a pandas string column (``None`` → ``<NA>``, which propagates)."""
+    return pd.Series(values, dtype="string[pyarrow]")
+
+
+def _keys(column: pd.Series) -> np.ndarray:
+    """A string column as an object array with ``None`` where a key is missing or empty."""
+    present = column.notna() & (column != "")
+    return np.asarray(column.astype(object).where(present, None), dtype=object)
+
+
 def _join(*parts: np.ndarray) -> np.ndarray:
-    out = np.empty(len(parts[0]), dtype=object)
-    for i, values in enumerate(zip(*parts, strict=True)):
-        out[i] = "|".join(values) if all(values) else None
-    return out
+    """``a|b|…`` per record, missing where any part is missing."""
+    joined = _text(parts[0])
+    for part in parts[1:]:
+        joined = joined + "|" + _text(part)
+    return _keys(joined)
 
 
 def _prefix(values: np.ndarray, n: int) -> np.ndarray:
-    return np.array([v[:n] if v else None for v in values], dtype=object)
+    return _keys(_text(values).str.slice(0, n))
 
 
-def _sorted_names(f: RecordFeatures) -> np.ndarray:
-    """Both names' first three letters in sorted order: the same key in either name order."""
-    return np.array(
-        [
-            "|".join(sorted((g[:3], s[:3]))) if g and s else None
-            for g, s in zip(f.given, f.family, strict=True)
-        ],
-        dtype=object,
-    )
+def _sorted_names(f: RecordFeatures, n: int = 3) -> np.ndarray:
+    """Both names' first ``n`` letters in sorted order: the same key in either name order."""
+    given, family = _text(f.given).str.slice(0, n), _text(f.family).str.slice(0, n)
+    swap = (given > family).fillna(False).astype(bool)
+    low, high = given.where(~swap, family), family.where(~swap, given)
+    return _keys(low + "|" + high)
 
 
 def _house_number(f: RecordFeatures) -> np.ndarray:
     """The first number in the street line (``12 high st`` → ``12``)."""
-    out = np.empty(len(f), dtype=object)
-    for k, street in enumerate(f.street):
-        match = _NUMBER.search(street) if street else None
-        out[k] = match.group() if match else None
-    return out
+    return _keys(_text(f.street).str.extract(r"(\d+)", expand=False))
 
 
 def _half(values: np.ndarray, *, last: bool) -> np.ndarray:
     """The first (or last) half of an identifier: one typo leaves the other half intact."""
     out = np.empty(len(values), dtype=object)
-    for k, value in enumerate(values):
-        if value and len(value) >= 6:
-            half = len(value) // 2
-            out[k] = value[-half:] if last else value[:half]
-        else:
-            out[k] = None
+    out[:] = [
+        (v[-(len(v) // 2) :] if last else v[: len(v) // 2]) if v and len(v) >= 6 else None
+        for v in values
+    ]
     return out
 
 
 def _year(values: np.ndarray) -> np.ndarray:
-    return np.array([v[:4] if v else None for v in values], dtype=object)
+    return _prefix(values, 4)
 
-
-_NUMBER = re.compile(r"\d+")
 
 #: Fuzzy blocking rules: each a key per record; records sharing a key become candidates.
 #: Together they still pair two records of one person when any single field (or a
@@ -86,7 +86,7 @@ BLOCKING_RULES: dict[str, Callable[[RecordFeatures], np.ndarray]] = {
     "given+dob": lambda f: _join(f.given, f.dob),
     "names+dob": lambda f: _join(_sorted_names(f), f.dob),
     "names+postcode": lambda f: _join(_sorted_names(f), f.postcode),
-    "names+city": lambda f: _join(_sorted_names(f), f.city),
+    "names+city": lambda f: _join(_sorted_names(f, 4), f.city),
     "dob+postcode": lambda f: _join(f.dob, f.postcode),
     "dob+number": lambda f: _join(f.dob, _house_number(f)),
     "postcode+number": lambda f: _join(f.postcode, _house_number(f)),

@@ -52,9 +52,21 @@ class RecordFeatures:
 
 
 def _col(frame: pd.DataFrame, name: str) -> list[str | None]:
+    """A column's text values, ``None`` where missing or blank (in C: a million records have
+    thirteen such columns)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if name not in frame:
         return [None] * len(frame)
-    return [v if isinstance(v, str) and v.strip() else None for v in frame[name].tolist()]
+    values = frame[name].tolist()
+    try:
+        text = pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text: the plain path
+        return [v if isinstance(v, str) and v.strip() else None for v in values]
+    blank = pc.equal(pc.utf8_trim_whitespace(text), "")
+    kept: list[str | None] = pc.if_else(blank, pa.scalar(None, pa.string()), text).to_pylist()
+    return kept
 
 
 def _obj(values: list[str | None]) -> np.ndarray:

@@ -84,7 +84,7 @@ def load_overrides(store: Store, path: Path) -> int:
 
 
 #: What a full run keeps for incremental runs; a change here makes the next run a full one.
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 #: Above this share of new or changed records, a full run costs about what an incremental does.
 _INCREMENTAL_MAX_SHARE = 0.5
 
@@ -116,6 +116,8 @@ def _why_full(
         return "the settings differ from the earlier run's"
     if state.get("overrides") != _fingerprint(overrides):
         return "the must-link / cannot-link overrides changed"
+    if params.term_frequencies:
+        return "term-frequency adjustments count every record's names"
     return None
 
 

@@ -32,6 +32,7 @@ def level(field: str, name: str) -> int:
         ("phone", "phone", "+14155550132", "+16505550132", "same last 7 digits"),
         ("phone", "phone", "+14155550132", "+16509990000", "different"),
         ("email", "email", "ann.lee@x.com", "ann.lea@x.com", "one typo"),
+        ("email", "email", "ann.lee1@x.com", "ann.lee2@x.com", "different"),  # namesakes
         ("email", "email", "ann.lee@x.com", "bo@y.com", "different"),
         ("loyalty", "loyaltyId", "L12345678", "L12354678", "one typo"),
         ("device", "deviceId", "a1b2c3d4e5f6", "a1b2c3d4e5f7", "one typo"),
@@ -56,20 +57,6 @@ def test_each_field_gets_its_graded_level(
     field: str, column: str, a: str, b: str, expected: str
 ) -> None:
     assert levels_of({column: a}, {column: b})[field] == expected
-
-
-def test_name_order_is_a_level_of_its_own() -> None:
-    swapped = levels_of(
-        {"firstName": "Ryan", "lastName": "Campbell"},
-        {"firstName": "Campbell", "lastName": "Ryan"},
-    )
-    straight = levels_of(
-        {"firstName": "Ryan", "lastName": "Campbell"},
-        {"firstName": "Ryan", "lastName": "Campbel"},
-    )
-    assert swapped["order"] == "swapped"
-    assert straight["order"] == "as written"
-    assert "order" not in levels_of({"firstName": "Ryan"}, {"firstName": "Ryan"})
 
 
 def test_em_learns_that_a_typo_supports_and_a_different_identifier_weighs_against() -> None:
@@ -148,3 +135,28 @@ def test_comparing_in_chunks_gives_the_same_levels(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(scoring, "COMPARE_CHUNK", 7)
     chunked = compare(f, pairs, blocked)
     assert all(np.array_equal(whole[k], chunked[k]) for k in LEVEL_NAMES)
+
+
+def test_a_shared_rare_family_name_says_more_than_a_shared_common_one() -> None:
+    """Term-frequency adjustment: the same levels, a rare name scores higher than Smith."""
+    from graph.identity.scoring import FSModel, match_probability, tf_adjustments
+
+    rows = [{"uid": f"s:{k}", "lastName": "Smith"} for k in range(50)]
+    rows += [{"uid": "r:1", "lastName": "Quennell"}, {"uid": "r:2", "lastName": "Quennell"}]
+    rows += [{"uid": f"o:{k}", "lastName": f"Other{k}"} for k in range(48)]
+    f = record_features(pd.DataFrame(rows))
+    pairs = np.array([[0, 1], [50, 51]])
+    levels = compare(f, pairs)
+    assert levels["family"].tolist() == [1, 1]
+    flat = {
+        k: np.r_[1.0, np.full(n, 1.0 / n)]
+        for k, n in ((k, len(v) - 1) for k, v in LEVEL_NAMES.items())
+    }
+    m, u = dict(flat), dict(flat)
+    m["family"] = np.r_[1.0, 0.9, np.full(4, 0.025)]
+    u["family"] = np.r_[1.0, 0.05, np.full(4, 0.2375)]
+    model = FSModel(m=m, h=dict(u), u=u, prior=(0.01, 0.01, 0.98), iterations=1)
+    plain = match_probability(model, levels)
+    assert plain[0] == pytest.approx(plain[1])
+    adjusted = match_probability(model, levels, tf_adjustments(model, f, pairs, levels))
+    assert adjusted[1] > plain[1] > adjusted[0]
