@@ -31,7 +31,7 @@ from graph.lookup import (
     influencers_page,
     neighbourhood,
 )
-from graph.model import customer_uid
+from graph.model import record_uid
 from graph.privacy import erase_record, mask_document
 from graph.profiles.document import profile_document
 
@@ -212,7 +212,7 @@ def get_community(
 
 
 @router.delete(
-    "/customers/{source}/{id}",
+    "/customers/{source}/{id:path}",
     tags=["privacy"],
     responses=_json(ERASURE_EXAMPLE),
     summary="Erase a record (right to be forgotten)",
@@ -226,8 +226,9 @@ def delete_customer(
 ) -> dict[str, Any]:
     """Remove the record's PII, identifiers, orders and links; re-resolve its person from
     the remaining records; leave a tombstone so a later load of the record is suppressed and
-    reported. Idempotent: erasing again answers `alreadyErased: true`. Needs `admin`."""
-    uid = customer_uid(source, id)
+    reported. Idempotent: erasing again answers `alreadyErased: true`. Needs `admin`. An id
+    may contain `/` (written as it is, or encoded as `%2F`)."""
+    uid = record_uid(source, id)
     result = erase_record(store, uid, by=who.name)
     audit.write(who=who.name, role=who.role, action="erase", target=uid)
     return {

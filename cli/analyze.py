@@ -193,14 +193,23 @@ def _identity(
 def explain(
     ctx: typer.Context,
     record: Annotated[str, typer.Argument(help="SOURCE:ID of a customer record")],
+    against: Annotated[
+        str | None,
+        typer.Option(help="SOURCE:ID of another record: say why the two are (not) one person"),
+    ] = None,
 ) -> None:
-    """Show why a record belongs to its person: member records, matches, per-field evidence.
+    """Show why a record belongs to its person: member records, matches, per-field evidence;
+    with --against, why two records are or are not one person.
 
-    Example: custgraph explain crm:C00001234
+    Example: custgraph explain crm:C00001234 --against shop:S-00000042
     """
     from graph.model import split_uid
 
     split_uid(record)
+    if against is not None:
+        split_uid(against)
+        _explain_pair(ctx, record, against)
+        return
     with store_of(ctx) as store:
         rows = store.read("identity/explain", uid=record)
     if not rows:
@@ -222,6 +231,40 @@ def explain(
         evidence = json.loads(r["evidence"] or "{}")
         parts = ", ".join(f"{k} {v['level']} {v['bits']:+.1f}" for k, v in evidence.items())
         table.add_row(r["uid"], r["matchedWith"], r["rule"], f"{r['score']:.4f}", parts)
+    console.print(table)
+
+
+def _explain_pair(ctx: typer.Context, a: str, b: str) -> None:
+    from rich.markup import escape
+
+    from graph.identity.explain import explain_pair
+
+    with store_of(ctx) as store:
+        why = explain_pair(store, a, b)
+    console = Console()
+    persons = (
+        f"both in person [bold]{why.person_a}[/]"
+        if why.same_person
+        else f"persons {why.person_a or '(none)'} and {why.person_b or '(none)'}"
+    )
+    console.print(f"[bold]{escape(a)}[/] and [bold]{escape(b)}[/]: {persons}")
+    console.print(f"verdict: {why.verdict()}")
+    usable = [k for k in why.shared_keys if k not in why.too_common]
+    console.print(
+        f"candidates: {'yes' if why.candidates else 'no'}"
+        + (f" (shared: {', '.join(usable)})" if usable else "")
+        + (f"; too common to use: {', '.join(why.too_common)}" if why.too_common else "")
+    )
+    console.print(
+        f"match probability: {why.probability:.4f} (threshold {why.threshold}); "
+        f"evidence about the person: {'yes' if why.personal else 'no'}"
+    )
+    table = Table(title="Evidence (bits per field; missing fields count zero)")
+    for col in ("field", "level", "bits"):
+        table.add_column(col)
+    for name, part in why.evidence.items():
+        assert isinstance(part, dict)
+        table.add_row(name, str(part["level"]), f"{part['bits']:+.1f}")
     console.print(table)
 
 
@@ -291,10 +334,10 @@ def erase(
 
     Example: custgraph erase crm:C00001234 --yes
     """
-    from graph.model import split_uid
+    from graph.model import record_uid, split_uid
     from graph.privacy import erase_record
 
-    split_uid(record)
+    record = record_uid(*split_uid(record))
     if not yes:
         typer.confirm(f"Erase {record} everywhere? This cannot be undone", abort=True)
     with store_of(ctx) as store:

@@ -8,6 +8,8 @@ Examples
 1
 >>> out.read_text()
 'a\\n1\\n'
+>>> csv_safe(pd.DataFrame({"id": ["=HYPERLINK(1)", "ok", None], "n": [-1, 2, 3]})).id.tolist()
+["'=HYPERLINK(1)", 'ok', None]
 """
 
 from __future__ import annotations
@@ -18,7 +20,23 @@ import pandas as pd
 
 from graph.errors import InputError
 
-__all__ = ["write_frame"]
+__all__ = ["csv_safe", "write_frame"]
+
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas: a cell that starts with
+    ``= + - @`` or a tab or carriage return gets a leading ``'`` (OWASP's advice). Numbers
+    are left as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            values = out[column]
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA))
+            out[column] = values.where(~risky.astype(bool), "'" + values.astype(str))
+    return out
 
 
 def write_frame(frame: pd.DataFrame, out: Path) -> int:
@@ -26,7 +44,7 @@ def write_frame(frame: pd.DataFrame, out: Path) -> int:
     name = out.name.lower()
     out.parent.mkdir(parents=True, exist_ok=True)
     if name.endswith((".csv", ".csv.gz")):
-        frame.to_csv(out, index=False)
+        csv_safe(frame).to_csv(out, index=False)
     elif name.endswith((".parquet", ".pq")):
         frame.to_parquet(out, index=False)
     elif name.endswith((".jsonl", ".ndjson")):

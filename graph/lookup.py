@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import InputError, NotFoundError
-from graph.model import PERSON_RELATIONSHIPS, customer_uid, identifier_key
+from graph.model import PERSON_RELATIONSHIPS, identifier_key, record_uid
 from graph.store.base import Store
 
 __all__ = [
@@ -57,7 +57,7 @@ def find_person(
     region: str = "US",
 ) -> str:
     """The person id for a record (``source`` + ``record_id``), an e-mail or a phone."""
-    from loaders.normalize import normalize_code, normalize_email, normalize_phone
+    from loaders.normalize import normalize_email, normalize_phone
 
     given = [
         k for k, v in (("source/id", source or record_id), ("email", email), ("phone", phone)) if v
@@ -67,7 +67,7 @@ def find_person(
     if source or record_id:
         if not (source and record_id):
             raise InputError("a record look-up needs both source and id")
-        uid = customer_uid(source.strip(), normalize_code(record_id))
+        uid = record_uid(source, record_id)
         rows = store.read("lookup/by_record", uid=uid)
         what = "that record"
     elif email:
@@ -294,7 +294,7 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-        if not isinstance(after, int) or after < 0:
+        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**62:
             raise ValueError
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
         raise InputError("cursor is not one this API issued; start again without it") from exc

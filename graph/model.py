@@ -274,6 +274,21 @@ def customer_uid(source: str, source_customer_id: str) -> str:
     return f"{source}:{source_customer_id}"
 
 
+def record_uid(source: str, source_customer_id: str) -> str:
+    """The uid of a record as loads, look-ups, erasures and tombstones all write it: both
+    parts NFKC-normalised and trimmed (case kept), as the loader normalises them.
+
+    >>> record_uid(" shop ", "S\uff10042 ")
+    'shop:S0042'
+    """
+    import unicodedata
+
+    return customer_uid(
+        unicodedata.normalize("NFKC", source).strip(),
+        unicodedata.normalize("NFKC", source_customer_id).strip(),
+    )
+
+
 def split_uid(uid: str) -> tuple[str, str]:
     """Split a ``Customer`` uid into ``(source, source_customer_id)``.
 

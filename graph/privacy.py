@@ -51,24 +51,38 @@ PII_FIELDS = frozenset(
 )
 
 
+def _initial(text: str) -> str:
+    """The first character, only when it is at most a third of the value: a one- or
+    two-character name (赵, 洋子, Li) is a whole component, and shows nothing."""
+    return f"{text[:1]}***" if len(text) >= 3 else "***"
+
+
 def _email(text: str) -> str:
     local, _, domain = text.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
+    return f"{_initial(local)}@{domain}" if domain else "***"
 
 
 def _phone(text: str) -> str:
+    """The last digits only where they are a small part of the number (4 of 10 or more,
+    2 of 6 to 9, none of fewer)."""
     digits = [ch for ch in text if ch.isdigit()]
-    return "*" * max(len(digits) - 4, 3) + "".join(digits[-4:])
+    shown = 4 if len(digits) >= 10 else 2 if len(digits) >= 6 else 0
+    return "*" * max(len(digits) - shown, 3) + "".join(digits[len(digits) - shown :])
+
+
+def _postcode(text: str) -> str:
+    shown = 2 if len(text) >= 5 else 1 if len(text) >= 3 else 0
+    return f"{text[:shown]}***"
 
 
 _MASKS: dict[str, Callable[[str], str]] = {
     "email": _email,
     "phone": _phone,
     "birthDate": lambda t: f"{t[:4]}-**-**" if len(t) >= 4 else "****",
-    "firstName": lambda t: f"{t[:1]}***",
-    "lastName": lambda t: f"{t[:1]}***",
-    "fullName": lambda t: f"{t[:1]}***",
-    "postcode": lambda t: f"{t[:2]}***",
+    "firstName": _initial,
+    "lastName": _initial,
+    "fullName": _initial,
+    "postcode": _postcode,
 }
 
 
@@ -126,6 +140,7 @@ def erase_record(store: Store, uid: str, *, by: str, rules: ProfileRules | None 
     if person is not None:
         steps += _re_resolve(store, uid, person, result, rules or load_rules())
     store.write_tx(steps)
+    store.purge()
     return result
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from graph.errors import JobError
+from graph.export import csv_safe
 from graph.influence.algorithms import InfluenceParams
 from graph.runs import utc_now
 from graph.store.base import Store
@@ -253,7 +254,7 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     history.mkdir(exist_ok=True)
     (out / "index.html").write_text(report.html, encoding="utf-8")
     write_kit(out / "browser")
-    report.ranking.to_csv(out / "ranking.csv", index=False)
+    csv_safe(report.ranking).to_csv(out / "ranking.csv", index=False)
     document = {"metadata": report.metadata, "ranking": report.ranking.to_dict("records")}
     text = json.dumps(document, indent=1, default=_plain)
     (out / "ranking.json").write_text(text, encoding="utf-8")

@@ -93,6 +93,12 @@ class Store(Protocol):
         """Raise :class:`~graph.errors.StoreUnavailableError` unless the store answers."""
         ...
 
+    def purge(self) -> None:
+        """Make deleted data unrecoverable from the store's own files where the store can
+        (after an erasure): SQLite overwrites freed pages (``secure_delete``) and empties
+        its write-ahead log; Neo4j reuses freed record space itself (docs/api.md)."""
+        ...
+
     def describe(self) -> str:
         """Where the store is, for humans (never a password)."""
         ...

@@ -232,6 +232,10 @@ class Neo4jStore:
         except (DriverError, Neo4jError, OSError) as exc:
             raise self._wrap("ping", exc) from exc
 
+    def purge(self) -> None:
+        """Nothing to do from a client: Neo4j reuses the store space of deleted records,
+        and its transaction logs are rotated by the server (docs/api.md, erasure)."""
+
     def describe(self) -> str:
         """The server's address (no credentials)."""
         address = getattr(self._driver, "initial_address", None) or "neo4j"

@@ -54,6 +54,9 @@ _PRAGMAS = (
     "PRAGMA temp_store=MEMORY",
     "PRAGMA cache_size=-32768",  # 32 MiB per connection; the OS caches the file too
     "PRAGMA busy_timeout=15000",
+    # erased values are overwritten with zeros, not left in free pages (the right to be
+    # forgotten reaches the file; SQLite builds differ in their default)
+    "PRAGMA secure_delete=ON",
 )
 
 
@@ -201,6 +204,16 @@ class SqliteStore:
                 "CUSTGRAPH_DB to a new file) and load again"
             )
         self.write("schema/create")
+
+    def purge(self) -> None:
+        """Copy every committed page into the database file and empty the write-ahead log,
+        so no erased value stays in the WAL (freed pages are zeroed by ``secure_delete``)."""
+        busy = self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy and busy[0]:
+            raise StoreUnavailableError(
+                f"the embedded store {self.path} is busy; its log could not be emptied after "
+                "the erasure. Retry `custgraph erase` (it is idempotent) when readers are done"
+            )
 
     def ping(self) -> None:
         """Check that the file opens and answers."""

@@ -194,6 +194,20 @@ def test_influencer_pages_walk_every_rank_once(client: TestClient) -> None:
     assert broken.status_code == 422
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [b'{"after": 100000000000000000000000000000}', b'{"after": true}', b"[1]", b'"x"', b"\xff"],
+)
+def test_a_forged_cursor_is_a_422_not_a_500(client: TestClient, payload: bytes) -> None:
+    import base64
+
+    cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    answer = client.get("/v1/influencers", params={"cursor": cursor}, headers=READER)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "cursor is not one this API issued" in answer.json()["detail"]
+
+
 def test_community_and_identity(client: TestClient) -> None:
     top = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]
     community = client.get(f"/v1/communities/{top['community_id']}", headers=READER).json()
@@ -282,6 +296,26 @@ def test_erasing_a_persons_only_record_removes_the_person(client: TestClient) ->
     assert result["personRemoved"] is True
     assert client.get(f"/v1/profiles/{single}", headers=READER).status_code == 404
     assert client.delete("/v1/customers/crm/never-was", headers=ADMIN).status_code == 404
+
+
+@pytest.mark.parametrize("written", ["a/b 7", "a%2Fb%207"], ids=["plain", "encoded"])
+def test_a_record_whose_id_holds_a_slash_can_be_looked_up_and_erased(
+    client: TestClient, db: Path, tmp_path: Path, written: str
+) -> None:
+    store = SqliteStore(db)
+    (tmp_path / "customers_slash.csv").write_text(
+        "source,source_customer_id,first_name,last_name\nweb,a/b 7,Zed,Quill\n", encoding="utf-8"
+    )
+    load_files(store, [tmp_path / "customers_slash.csv"], rejects_dir=tmp_path / "rej")
+    store.close()
+    found = client.get(
+        "/v1/profiles/lookup", params={"source": "web", "id": "a/b 7"}, headers=READER
+    )
+    assert found.status_code in (200, 404)  # no person before identity runs; the route answers
+    erased = client.delete(f"/v1/customers/web/{written}", headers=ADMIN)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["record"] == "web:a/b 7"
+    assert client.delete(f"/v1/customers/web/{written}", headers=ADMIN).json()["alreadyErased"]
 
 
 def test_metrics_and_openapi(client: TestClient) -> None:
