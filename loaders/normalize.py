@@ -116,7 +116,13 @@ def normalize_datetime(value: str, *, fmt: str | None = None, tz: str = "UTC") -
         raise BadValue(f"is not a date-time ({expected}); set a format in the mapping") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_zone(tz))
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:  # year 1 or 9999 shifted out of range
+        raise BadValue("is out of the range of dates (years 1 to 9999 in UTC)") from exc
+    if not _EARLIEST <= utc.year <= _LATEST:
+        raise BadValue(f"is outside the years {_EARLIEST} to {_LATEST}")
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def normalize_date(value: str, *, fmt: str | None = None) -> str:
@@ -133,19 +139,45 @@ def normalize_date(value: str, *, fmt: str | None = None) -> str:
 
 
 def normalize_amount(value: object, *, decimal_comma: bool = False) -> float:
-    """A money amount, exact to the cent (``Decimal`` parsed, rounded half-even)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """A money amount, exact to the cent (``Decimal`` parsed, rounded half-even).
+
+    Thousands separators are accepted only in groups of three (``1,234,567.50``; with
+    ``decimal_comma``, ``1.234.567,50``): ``1,2,3`` is not an amount. Amounts beyond
+    ±10^12 are refused (no order is that large; such a value is a broken export).
+
+    >>> normalize_amount("1,234.5"), normalize_amount("1.234,5", decimal_comma=True)
+    (1234.5, 1234.5)
+    """
+    if isinstance(value, bool):
+        raise BadValue("is not an amount (expected a number such as 12.50)")
+    if isinstance(value, int | float):
         if not math.isfinite(value):
             raise BadValue("is not a finite amount")
-        return float(Decimal(str(value)).quantize(Decimal("0.01")))
+        return _cents(Decimal(str(value)))
     text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+    grouping, point = (".", ",") if decimal_comma else (",", ".")
+    if grouping in text:
+        if not re.fullmatch(rf"[+-]?\d{{1,3}}(\{grouping}\d{{3}})+(\{point}\d*)?", text):
+            raise BadValue(f"is not an amount ('{grouping}' groups thousands in threes)")
+        text = text.replace(grouping, "")
+    text = text.replace(point, ".")
     try:
         amount = Decimal(text)
     except InvalidOperation as exc:
         raise BadValue("is not an amount (expected a number such as 12.50)") from exc
     if not amount.is_finite():
         raise BadValue("is not a finite amount")
+    return _cents(amount)
+
+
+#: The largest amount or number a row may hold; beyond it a value is a broken export.
+_LARGEST = Decimal(10) ** 12
+_EARLIEST, _LATEST = 1000, 9998
+
+
+def _cents(amount: Decimal) -> float:
+    if abs(amount) > _LARGEST:
+        raise BadValue("is too large for an amount (more than 10^12)")
     return float(amount.quantize(Decimal("0.01")))
 
 
@@ -157,6 +189,8 @@ def normalize_number(value: object, *, minimum: float | None = None) -> float:
         raise BadValue("is not a number") from exc
     if not math.isfinite(number):
         raise BadValue("is not a finite number")
+    if abs(number) > _LARGEST:
+        raise BadValue("is too large (more than 10^12)")
     if minimum is not None and number < minimum:
         raise BadValue(f"must be at least {minimum:g}")
     return number

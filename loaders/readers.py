@@ -245,7 +245,7 @@ class Reader:
                 obj = json.loads(first[0][1])
                 if isinstance(obj, dict):
                     self.columns = [str(k) for k in obj]
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.columns = []
         return self._jsonl_rows(first, lines)
 
@@ -265,6 +265,9 @@ class Reader:
                     obj = json.loads(raw)
                 except ValueError as exc:
                     yield RawRow(number, {}, f"is not valid JSON ({exc.__class__.__name__})")
+                    continue
+                except RecursionError:
+                    yield RawRow(number, {}, "is not valid JSON (nested too deeply)")
                     continue
                 if not isinstance(obj, dict):
                     yield RawRow(number, {}, "is not a JSON object")

@@ -84,7 +84,11 @@ def _text(values: dict[str, Any], column: str) -> str | None:
     value = values.get(column)
     if value is None:
         return None
+    if isinstance(value, dict | list):
+        raise RowError(column, "is a JSON object or list; expected a single value")
     text = str(value).strip()
+    if "\x00" in text:
+        raise RowError(column, "contains a NUL character")
     return text or None
 
 

@@ -491,3 +491,80 @@ def _workers() -> list[int]:
         if int(stat[1]) == os.getpid() and stat[0] != "Z" and b"loaders.worker" in cmdline:
             found.append(int(proc.name))
     return found
+
+
+def test_hostile_values_are_rejects_with_a_reason_and_the_load_goes_on(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    """Each of these once stopped a load with a traceback; now each is one reject."""
+    lines = [
+        {
+            "order_id": "h1",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "2024-01-05",
+            "amount": "1e308",
+        },
+        {
+            "order_id": "h2",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "2024-01-05",
+            "amount": "1" * 30,
+        },
+        {
+            "order_id": "h3",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "0001-01-01T00:30:00+01:00",
+            "amount": "3",
+        },
+        {
+            "order_id": "h4",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "9999-12-31T23:30:00-05:00",
+            "amount": "3",
+        },
+        {
+            "order_id": {"$ne": 1},
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "2024-01-05",
+            "amount": "3",
+        },
+        {
+            "order_id": "h6",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "2024-01-05",
+            "amount": "1,2,3",
+        },
+        {
+            "order_id": "ok",
+            "source": "crm",
+            "source_customer_id": "1",
+            "purchased_at": "2024-01-05",
+            "amount": "3",
+        },
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    text += "\n" + "[" * 100_000 + "]" * 100_000 + "\n"
+    (base / "purchases.jsonl").write_text(text, encoding="utf-8")
+    write(base, "customers_nul.csv", "source,source_customer_id,first_name\ncrm,77,Ann\x00Lee\n")
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    purchases = next(f for f in report.files if f.kind == "purchases")
+    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (8, 1, 7)
+    reasons = {
+        r["line"]: (r["column"], r["reason"])
+        for r in rejects_of(Path(purchases.rejects_path or ""))
+    }
+    assert reasons["2"] == ("amount", "is too large for an amount (more than 10^12)")
+    assert reasons["3"] == ("amount", "is too large for an amount (more than 10^12)")
+    assert reasons["4"][0] == reasons["5"][0] == "purchased_at"
+    assert reasons["6"] == ("order_id", "is a JSON object or list; expected a single value")
+    assert reasons["7"] == ("amount", "is not an amount (',' groups thousands in threes)")
+    assert reasons["9"] == ("", "is not valid JSON (nested too deeply)")
+    nul = next(f for f in report.files if Path(f.path).name == "customers_nul.csv")
+    assert nul.rows_rejected == 1
+    assert rejects_of(Path(nul.rejects_path or ""))[0]["reason"] == "contains a NUL character"

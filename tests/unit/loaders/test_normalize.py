@@ -57,6 +57,31 @@ def test_decimal_comma_amounts() -> None:
     assert normalize_amount("1.234,56", decimal_comma=True) == 1234.56
 
 
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("1,2,3", "',' groups thousands in threes"),
+        ("12,34", "',' groups thousands in threes"),
+        ("1e308", "is too large for an amount"),
+        ("1" * 30, "is too large for an amount"),
+        (1e300, "is too large for an amount"),
+    ],
+)
+def test_absurd_amounts_are_refused_with_a_reason(raw: object, reason: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        normalize_amount(raw)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-05:00", "0001-01-01T00:00:00"],
+)
+def test_times_out_of_range_are_refused_not_a_crash(raw: str) -> None:
+    with pytest.raises(BadValue):
+        normalize_datetime(raw, tz="Asia/Shanghai")
+
+
 @pytest.mark.parametrize("raw", ["abc", "nan", "inf", ""])
 def test_bad_amounts_say_why_without_the_value(raw: str) -> None:
     with pytest.raises(BadValue) as caught:
