@@ -216,11 +216,13 @@ def explain(
         raise NotFoundError(
             f"record {record} has no person; load it and run `custgraph analyze identity`"
         )
+    from rich.markup import escape
+
     console = Console()
     members = sorted({r["uid"] for r in rows})
     console.print(
-        f"[bold]{record}[/] belongs to person [bold]{rows[0]['personId']}[/] "
-        f"with {len(members)} record(s): {', '.join(members)}"
+        f"[bold]{escape(record)}[/] belongs to person [bold]{rows[0]['personId']}[/] "
+        f"with {len(members)} record(s): {escape(', '.join(members))}"
     )
     table = Table(title="Matches")
     for col in ("record", "matched with", "rule", "score", "evidence (bits per field)"):
@@ -230,7 +232,9 @@ def explain(
             continue
         evidence = json.loads(r["evidence"] or "{}")
         parts = ", ".join(f"{k} {v['level']} {v['bits']:+.1f}" for k, v in evidence.items())
-        table.add_row(r["uid"], r["matchedWith"], r["rule"], f"{r['score']:.4f}", parts)
+        table.add_row(
+            escape(r["uid"]), escape(r["matchedWith"]), r["rule"], f"{r['score']:.4f}", parts
+        )
     console.print(table)
 
 
@@ -334,6 +338,8 @@ def erase(
 
     Example: custgraph erase crm:C00001234 --yes
     """
+    from rich.markup import escape
+
     from graph.model import record_uid, split_uid
     from graph.privacy import erase_record
 
@@ -342,7 +348,8 @@ def erase(
         typer.confirm(f"Erase {record} everywhere? This cannot be undone", abort=True)
     with store_of(ctx) as store:
         result = erase_record(store, record, by="cli")
-    console = Console()
+    console = Console(highlight=False)
+    record = escape(record)
     if result.already_erased:
         console.print(f"{record} was already erased; nothing to do")
     elif result.person_removed:

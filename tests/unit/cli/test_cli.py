@@ -56,6 +56,35 @@ def test_errors_print_error_and_exit_1_without_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["generate", "out", "--customers", "-5"], "Invalid value for '--customers'"),
+        (["serve", "--port", "99999"], "Invalid value for '--port'"),
+        (["analyze", "profiles", "--as-of", "2024-13-45"], "Invalid value for '--as-of'"),
+        (["analyze", "identity", "--threshold", "2"], "Invalid value for '--threshold'"),
+    ],
+)
+def test_bad_option_values_are_usage_errors_without_a_traceback(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    result = run("--db", str(tmp_path / "x.db"), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rich_markup_in_a_record_id_is_printed_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "customers.csv").write_text(
+        "source,source_customer_id\nweb,[red]x[/red]\n", encoding="utf-8"
+    )
+    db = str(tmp_path / "x.db")
+    assert run("--db", db, "load", str(tmp_path / "customers.csv"), cwd=tmp_path).returncode == 0
+    result = run("--db", db, "erase", "web:[red]x[/red]", "--yes", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "web:[red]x[/red]" in result.stdout
+
+
 def test_cpm_without_a_resolution_is_refused_before_any_job_runs(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "x.db"), "analyze", "all", "--objective", "CPM")
     assert result.returncode == 1
