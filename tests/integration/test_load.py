@@ -7,6 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from graph.errors import InputError
@@ -248,7 +249,7 @@ def test_an_invalid_optional_field_costs_the_field_not_the_row(
         record = store.frame("identity/records").set_index("uid").loc["crm:5"]
         graph_name = {"birth_date": "birthDate", "email": "email", "phone": "phone"}
         if column in graph_name:
-            assert record[graph_name[column]] is None
+            assert pd.isna(record[graph_name[column]])
 
 
 def test_a_reload_remembers_the_warned_rows(store: Store, base: Path, tmp_path: Path) -> None:
@@ -559,12 +560,12 @@ def test_hostile_values_are_rejects_with_a_reason_and_the_load_goes_on(
         r["line"]: (r["column"], r["reason"])
         for r in rejects_of(Path(purchases.rejects_path or ""))
     }
+    assert reasons["1"] == ("amount", "is too large for an amount (more than 10^12)")
     assert reasons["2"] == ("amount", "is too large for an amount (more than 10^12)")
-    assert reasons["3"] == ("amount", "is too large for an amount (more than 10^12)")
-    assert reasons["4"][0] == reasons["5"][0] == "purchased_at"
-    assert reasons["6"] == ("order_id", "is a JSON object or list; expected a single value")
-    assert reasons["7"] == ("amount", "is not an amount (',' groups thousands in threes)")
-    assert reasons["9"] == ("", "is not valid JSON (nested too deeply)")
+    assert reasons["3"][0] == reasons["4"][0] == "purchased_at"
+    assert reasons["5"] == ("order_id", "is a JSON object or list; expected a single value")
+    assert reasons["6"] == ("amount", "is not an amount (',' groups thousands in threes)")
+    assert reasons["8"] == ("", "is not valid JSON (nested too deeply)")
     nul = next(f for f in report.files if Path(f.path).name == "customers_nul.csv")
     assert nul.rows_rejected == 1
     assert rejects_of(Path(nul.rejects_path or ""))[0]["reason"] == "contains a NUL character"

@@ -45,11 +45,18 @@ def test_fast_path_equals_reference_on_generated_data(data: Path, kind: str) -> 
     with open_reader(data / f"{kind}.csv") as reader:
         for batch in reader.batches(2000):
             fast = prepare_columns(kind, dict(batch.columns), ctx)
-            declined = sum(item is None for item in fast)
-            assert declined <= len(fast) // 100, f"{declined} of {len(fast)} rows declined"
+            # the generator plants invalid optional values (dates that do not exist, …):
+            # those rows are the reference's to drop a field of; of the others at most 1 %
+            # may be declined
+            dirty = 0
             for index, item in enumerate(fast):
+                expected = reference(kind, batch.values(index), ctx)
                 if item is not None:
-                    assert same(item, reference(kind, batch.values(index), ctx)), index
+                    assert same(item, expected), index
+                elif expected is None or expected.dropped:
+                    dirty += 1
+            declined = sum(item is None for item in fast) - dirty
+            assert declined <= len(fast) // 100, f"{declined} clean rows of {len(fast)} declined"
 
 
 ODD = st.sampled_from(
