@@ -390,4 +390,20 @@ def prepare_columns(kind: str, values: Values, ctx: RowContext) -> list[Prepared
     n = max((len(v) for v in values.values()), default=0)
     if n == 0:
         return []
-    return _PREPARE[kind](values, ctx, n)
+    out = _PREPARE[kind](values, ctx, n)
+    long = _too_long(values, n)
+    if long.any():  # the reference says which field is too long
+        out = [None if long[k] else item for k, item in enumerate(out)]
+    return out
+
+
+def _too_long(values: Values, n: int) -> np.ndarray:
+    """Rows holding a text longer than the reference allows (``loaders.rows``)."""
+    from loaders.rows import field_limit
+
+    long = np.zeros(n, dtype=bool)
+    for column, raw in values.items():
+        text, _ = _strings(raw)
+        lengths = pc.utf8_length(text).fill_null(0).to_numpy(zero_copy_only=False)
+        long |= np.asarray(lengths) > field_limit(column)
+    return long

@@ -26,9 +26,83 @@ from typing import IO, Any
 
 from graph.errors import InputError
 
-__all__ = ["RawBatch", "RawRow", "Reader", "file_format", "open_reader"]
+__all__ = [
+    "MAX_EXPANSION",
+    "MAX_LINE_CHARS",
+    "MAX_RECORD_LINES",
+    "RawBatch",
+    "RawRow",
+    "Reader",
+    "file_format",
+    "open_reader",
+]
 
-csv.field_size_limit(16 * 1024 * 1024)
+#: The longest physical line read (characters); a longer one is rejected, read in pieces
+#: and never held whole, so memory stays flat whatever a file holds.
+MAX_LINE_CHARS = 1 << 20
+#: The most physical lines one CSV record may span (quoted newlines): more is an
+#: unterminated quote swallowing the rest of the file, and the load stops naming the line.
+MAX_RECORD_LINES = 100
+#: The most a gzip file may expand (decompressed bytes per compressed byte, past 64 MiB):
+#: more is a decompression bomb, not an export.
+MAX_EXPANSION = 200
+
+csv.field_size_limit(MAX_LINE_CHARS)
+
+
+class _BoundedLines:
+    """The physical lines of a text stream, each at most :data:`MAX_LINE_CHARS` long: an
+    over-long line is read in pieces, dropped, and yielded as an empty line so line numbers
+    stay right; its number is kept in ``overlong`` for the reader to report."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._text = text
+        self.number = 0
+        self.overlong: list[int] = []
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            while True:  # the rest of the line, piece by piece
+                piece = self._text.readline(MAX_LINE_CHARS)
+                if not piece or piece.endswith("\n"):
+                    break
+            self.overlong.append(self.number)
+            return "\n"
+        return line
+
+    def take_overlong(self) -> list[int]:
+        found, self.overlong = self.overlong, []
+        return found
+
+
+class _Counted(io.RawIOBase):
+    """Decompressed bytes of a gzip file, refused once they outgrow the compressed file by
+    more than :data:`MAX_EXPANSION` times (past 64 MiB)."""
+
+    def __init__(self, inner: IO[bytes], raw: IO[bytes], name: str) -> None:
+        self._inner, self._raw, self._name = inner, raw, name
+        self._out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        self._out += len(data)
+        if self._out > 64 << 20 and self._out > MAX_EXPANSION * max(self._raw.tell(), 1):
+            raise InputError(
+                f"{self._name}: expands more than {MAX_EXPANSION} times when decompressed "
+                "(a decompression bomb, not an export); nothing after this point was read"
+            )
+        buffer[: len(data)] = data
+        return len(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +158,7 @@ class Reader:
         self.columns: list[str] = []
         self._csv_reader: Any = None
         self._parquet_file: Any = None
+        self._skipped: set[int] = set()
         self._rows: Iterator[RawRow]
         try:
             if self.format == "csv":
@@ -118,7 +193,9 @@ class Reader:
 
     def _binary(self) -> IO[bytes]:
         if self.gzipped:
-            return gzip.GzipFile(fileobj=self._raw, mode="rb")  # type: ignore[return-value]
+            inner = gzip.GzipFile(fileobj=self._raw, mode="rb")
+            counted = _Counted(inner, self._raw, self.path.name)  # type: ignore[arg-type]
+            return io.BufferedReader(counted)
         return self._raw
 
     def _text(self) -> io.TextIOWrapper:
@@ -128,8 +205,8 @@ class Reader:
         )
 
     def _csv(self) -> Iterator[RawRow]:
-        text = self._text()
-        reader = csv.reader(text)
+        self._lines = _BoundedLines(self._text())
+        reader = csv.reader(self._lines)
         try:
             header = next(reader)
         except StopIteration:
@@ -156,25 +233,41 @@ class Reader:
             try:
                 fields = next(reader)
             except StopIteration:
+                yield from self._overlong()
                 return
             except csv.Error as exc:
+                yield from self._overlong()
                 yield reader.line_num, None, f"malformed CSV: {exc}"
                 start = reader.line_num + 1
                 continue
             except (gzip.BadGzipFile, EOFError, OSError) as exc:
                 yield reader.line_num + 1, None, f"file is truncated or corrupt: {exc}"
                 return
+            yield from self._overlong()
             line = start
             start = reader.line_num + 1
+            if start - line > MAX_RECORD_LINES:
+                raise InputError(
+                    f"{self.path.name}: line {line}: a quoted field runs over more than "
+                    f"{MAX_RECORD_LINES} lines (an unterminated quote?); close the quote and "
+                    "load the file again (the rows before it are loaded)"
+                )
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) != width:
                 yield line, None, f"has {len(fields)} fields, the header has {width}"
                 continue
+            if line in self._skipped:
+                continue  # an over-long line, reported already
             if _undecodable("\x1f".join(fields)):
                 yield line, None, "is not valid UTF-8 (re-export the file as UTF-8)"
                 continue
             yield line, fields, None
+
+    def _overlong(self) -> Iterator[tuple[int, None, str]]:
+        for number in self._lines.take_overlong():
+            self._skipped.add(number)
+            yield number, None, f"is longer than {MAX_LINE_CHARS:,} characters"
 
     def batches(self, size: int) -> Iterator[RawBatch]:
         """The file in batches of ``size`` rows read (readable or not), as columns."""
@@ -233,9 +326,9 @@ class Reader:
             yield _from_rows(chunk)
 
     def _jsonl(self) -> Iterator[RawRow]:
-        text = self._text()
+        self._lines = _BoundedLines(self._text())
         first: list[tuple[int, str]] = []
-        lines = enumerate(text, start=1)
+        lines = enumerate(self._lines, start=1)
         for number, raw in lines:
             if raw.strip():
                 first.append((number, raw))
@@ -256,6 +349,8 @@ class Reader:
 
         try:
             for number, raw in itertools.chain(first, lines):
+                for over, _, reason in self._overlong():
+                    yield RawRow(over, {}, reason)
                 if not raw.strip():
                     continue
                 if _undecodable(raw):

@@ -38,7 +38,15 @@ from loaders.normalize import (
     normalize_phone,
 )
 
-__all__ = ["Prepared", "RowContext", "RowError", "identifiers_of", "prepare_row"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "Prepared",
+    "RowContext",
+    "RowError",
+    "field_limit",
+    "identifiers_of",
+    "prepare_row",
+]
 
 
 class RowError(ValueError):
@@ -80,6 +88,16 @@ class Prepared:
         return (Prepared, (self.row, self.identifiers, self.uids, self.channel, self.dropped))
 
 
+#: The longest text a field may hold (names, ids, addresses, …); ``interests`` may hold more.
+MAX_FIELD_CHARS = 500
+_LONGER_FIELDS = {"interests": 4000}
+
+
+def field_limit(column: str) -> int:
+    """The most characters a column's value may hold."""
+    return _LONGER_FIELDS.get(column, MAX_FIELD_CHARS)
+
+
 def _text(values: dict[str, Any], column: str) -> str | None:
     value = values.get(column)
     if value is None:
@@ -89,6 +107,9 @@ def _text(values: dict[str, Any], column: str) -> str | None:
     text = str(value).strip()
     if "\x00" in text:
         raise RowError(column, "contains a NUL character")
+    limit = field_limit(column)
+    if len(text) > limit:
+        raise RowError(column, f"is longer than {limit} characters")
     return text or None
 
 

@@ -569,3 +569,80 @@ def test_hostile_values_are_rejects_with_a_reason_and_the_load_goes_on(
     nul = next(f for f in report.files if Path(f.path).name == "customers_nul.csv")
     assert nul.rows_rejected == 1
     assert rejects_of(Path(nul.rejects_path or ""))[0]["reason"] == "contains a NUL character"
+
+
+def test_an_over_long_line_or_field_is_a_reject_and_the_rest_loads(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    from loaders.readers import MAX_LINE_CHARS
+
+    huge = "x" * (MAX_LINE_CHARS + 10)
+    write(
+        base,
+        "customers_long.csv",
+        "source,source_customer_id,first_name\n"
+        f"crm,70,Ann\ncrm,71,{huge}\ncrm,72,{'y' * 600}\ncrm,73,Bo\n",
+    )
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    f = next(f for f in report.files if Path(f.path).name == "customers_long.csv")
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (4, 2, 2)
+    rows = rejects_of(Path(f.rejects_path or ""))
+    assert [(r["line"], r["column"], r["reason"]) for r in rows] == [
+        ("3", "", f"is longer than {MAX_LINE_CHARS:,} characters"),
+        ("4", "first_name", "is longer than 500 characters"),
+    ]
+
+
+def test_an_unterminated_quote_stops_the_load_naming_its_line(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    rows = "".join(f"crm,{100 + k},Name{k}\n" for k in range(1000))
+    write(
+        base,
+        "customers_quote.csv",
+        'source,source_customer_id,first_name\ncrm,90,Ann\ncrm,91,"Unclosed\n' + rows,
+    )
+    with pytest.raises(InputError) as caught:
+        load_files(store, [base / "customers_quote.csv"], rejects_dir=tmp_path / "rej")
+    assert "customers_quote.csv: line 3: a quoted field runs over more than 100 lines" in str(
+        caught.value
+    )
+
+
+def test_a_gzip_bomb_is_refused_with_flat_memory(tmp_path: Path) -> None:
+    """300 MB of one JSONL line in a few hundred KB of gzip: refused, never held whole."""
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "customers.jsonl.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as out:
+        out.write(b'{"source": "crm", "source_customer_id": "1", "first_name": "')
+        block = b"a" * (1 << 20)
+        for _ in range(300):
+            out.write(block)
+        out.write(b'"}\n')
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from graph.errors import InputError\n"
+        "from graph.store import SqliteStore\n"
+        "from loaders import load_files\n"
+        "store = SqliteStore(Path(sys.argv[2])); store.ensure_schema()\n"
+        "try:\n"
+        "    load_files(store, [Path(sys.argv[1])], rejects_dir=Path(sys.argv[3]))\n"
+        "    print('loaded')\n"
+        "except InputError as exc:\n"
+        "    print('refused:', exc)\n"
+        "print('rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(bomb), str(tmp_path / "b.db"), str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "refused: customers.jsonl.gz: expands more than 200 times" in done.stdout
+    rss = int(done.stdout.split("rss")[1])
+    assert rss < 400, f"peak RSS {rss} MiB"
