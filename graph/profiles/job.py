@@ -38,7 +38,7 @@ from graph.profiles.preferences import (
 from graph.profiles.rules import ProfileRules, load_rules
 from graph.profiles.segments import segment
 from graph.profiles.value import lifetime_value, rfm, summarise, to_utc
-from graph.runs import recorded_run
+from graph.runs import recorded_run, utc_now
 from graph.store.base import Store
 
 __all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
@@ -377,6 +377,7 @@ def run_profiles(
     """Compute every person's profile and store it, with segments, tags and the run."""
     rules = rules or load_rules()
     recorded = {**asdict(params), "as_of": str(params.as_of) if params.as_of else None}
+    since = utc_now()  # erasures from now on are final for this run's write-back
     with recorded_run(store, "profiles", recorded, seed=params.seed) as run:
         with run.timed("project"):
             data = project(store, params)
@@ -398,7 +399,12 @@ def run_profiles(
             store.write(
                 "profiles/write_tags", rows=[{**t, "run": run.run_id} for t in profiles.tags]
             )
-            store.write("profiles/write_profiles", rows=rows)
+            members = data.members.groupby("personId")["uid"].agg(list).to_dict()
+            store.write(
+                "profiles/write_profiles",
+                rows=[{**r, "members": members.get(r["personId"], [])} for r in rows],
+                since=since,
+            )
             store.write(
                 "profiles/write_memberships",
                 rows=[

@@ -182,7 +182,11 @@ class SqliteStore:
                         conn.execute(statement, _sql_params(step.params))
                     elif step.params:
                         shared = _sql_params(step.params)
-                        conn.executemany(statement, ({**shared, **r} for r in step.rows))
+                        convert = bool(step.rows) and _has_containers(step.rows[0])
+                        conn.executemany(
+                            statement,
+                            ({**shared, **(_sql_params(r) if convert else r)} for r in step.rows),
+                        )
                     elif step.rows and _has_containers(step.rows[0]):
                         conn.executemany(statement, (_sql_params(r) for r in step.rows))
                     else:  # rows hold scalars only (the loaders' rows do): the fast path

@@ -189,3 +189,36 @@ def test_neo4j_stores_the_same_profiles(
     assert doc_a["value"]["rfm"] == doc_b["value"]["rfm"]
     segments = neo4j_store.read("status/counts")
     assert {r["name"]: r["count"] for r in segments}["IN_SEGMENT"] == len(b)
+
+
+def test_an_erasure_during_the_profile_job_stays_final(
+    store: Store, generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records erased after the job read the store and before it writes back: the job must
+    not bring back an erased e-mail, nor write a profile for a person that no longer
+    exists."""
+    import graph.profiles.job as job
+    from graph.privacy import erase_record
+
+    analyse(store, generated, tmp_path / "rej")
+    members = store.frame("profiles/members", personIds=None)
+    sizes = members.groupby("personId")["uid"].transform("size")
+    with_email = members[members["email"].notna()] if "email" in members else members
+    shared = with_email[sizes.loc[with_email.index] >= 2].iloc[0]
+    alone = members[sizes == 1].iloc[0]
+    assert isinstance(shared["uid"], str)
+    assert isinstance(alone["uid"], str)
+    compute = job.compute_profiles
+
+    def erase_meanwhile(*args: object, **kwargs: object) -> object:
+        erase_record(store, shared["uid"], by="test")
+        erase_record(store, alone["uid"], by="test")
+        return compute(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(job, "compute_profiles", erase_meanwhile)
+    run_profiles(store, ProfileParams(as_of=AS_OF))
+    frame = export_profiles(store)
+    assert alone["personId"] not in set(frame["person_id"])  # no row for a removed person
+    doc = profile_document(store, shared["personId"])
+    sources = {a.get("source") for a in doc["demographics"]["attributes"].values()}
+    assert shared["uid"] not in sources  # nothing from the erased record came back

@@ -1,11 +1,17 @@
 // Store each person's profile attributes (value, churn, segment, preferences, tags,
-// demographics) with the run that computed them; a re-run overwrites them.
-// $params: $rows — one per person: {personId, run, asOf, horizonDays, recencyDays,
-//          frequency, monetary, …}, every column of the embedded store's person_profile
-//          table; lists and maps arrive as JSON text
+// demographics) with the run that computed them; a re-run overwrites them. An erasure is
+// final: nothing is written for a person that no longer exists, nor for one a record of
+// which (as the job saw it, row.members) was erased since the job started ($since).
+// $params: $rows — one per person: {personId, members (the record uids), run, asOf,
+//          horizonDays, recencyDays, frequency, monetary, …}, every column of the
+//          embedded store's person_profile table; lists and maps arrive as JSON text;
+//          $since — when the job started (ISO time)
 // returns: nothing
 UNWIND $rows AS row
 MATCH (p:Person {personId: row.personId})
+WHERE NOT EXISTS {
+  MATCH (t:Tombstone) WHERE t.erasedAt >= $since AND t.uid IN row.members
+}
 SET p.profileAsOf = row.asOf,
     p.horizonDays = row.horizonDays,
     p.recencyDays = row.recencyDays,

@@ -390,3 +390,45 @@ def test_explain_and_export_from_the_command_line(
     frame = pd.read_parquet(out)
     assert list(frame.columns) == ["source", "source_customer_id", "person_id", "confidence"]
     assert len(frame) == 6000
+
+
+def test_an_erasure_during_the_identity_job_stays_final(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record erased after the job read the records and before it writes back is not
+    brought back, and a person left with no record is not written."""
+    import graph.identity.job as job
+    from graph.privacy import erase_record
+
+    store = _load(
+        tmp_path,
+        FAMILY + "store,3,Bo,Chan,,bo@y.com,+14155559999,1971-11-30,,US\n"
+        "web,901,Lone,Ranger,,lone@r.org,,1950-05-05,,US\n",
+    )
+    resolve = job.resolve_identities
+
+    def erase_meanwhile(*args: object, **kwargs: object) -> object:
+        erase_record(store, "crm:1", by="test")  # one of Ann's two records
+        erase_record(store, "web:901", by="test")  # a person's only record
+        return resolve(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(job, "resolve_identities", erase_meanwhile)
+    run_identity(store, IdentityParams(random_pairs=5000))
+    ids = persons(store)
+    assert "crm:1" not in ids
+    assert "web:901" not in ids
+    assert "shop:9" in ids  # Ann's other record keeps a person
+    import sqlite3
+
+    conn = sqlite3.connect(store.path)
+    orphans = conn.execute(
+        "SELECT count(*) FROM resolves_to WHERE src NOT IN (SELECT uid FROM customer)"
+    ).fetchone()[0]
+    empty = conn.execute(
+        "SELECT count(*) FROM person WHERE personId NOT IN (SELECT dst FROM resolves_to)"
+    ).fetchone()[0]
+    stale = conn.execute(
+        "SELECT count(*) FROM matches WHERE src IN ('crm:1', 'web:901')"
+        " OR dst IN ('crm:1', 'web:901')"
+    ).fetchone()[0]
+    assert (orphans, empty, stale) == (0, 0, 0)
