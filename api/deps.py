@@ -61,13 +61,20 @@ def require(needed: Role) -> Callable[..., Principal]:
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         keys: KeyRing = request.app.state.keys
+        audit: AuditLog = request.app.state.audit
+        route = request.url.path
         presented = api_key or (bearer.credentials if bearer else None)
         if not presented:
+            audit.write(who="-", role="-", action="authenticate", target=route, outcome="no key")
             raise UnauthorizedError("an API key is required (X-API-Key header)")
         who = keys.find(presented)
-        if who is None:
+        if who is None:  # the key itself is never written
+            audit.write(who="-", role="-", action="authenticate", target=route, outcome="bad key")
             raise UnauthorizedError("the API key is not valid")
         if not who.allows(needed):
+            audit.write(
+                who=who.name, role=who.role, action="authorise", target=route, outcome="denied"
+            )
             raise ForbiddenError(f"this needs the {needed} role; the key has {who.role}")
         return who
 

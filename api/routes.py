@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from api.audit import AuditLog
 from api.auth import Principal
-from api.deps import AuditDep, SettingsDep, StoreDep, require
+from api.deps import AuditDep, ForbiddenError, SettingsDep, StoreDep, require
 from api.examples import (
     COMMUNITY_EXAMPLE,
     ERASURE_EXAMPLE,
@@ -23,6 +23,7 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
+from graph.errors import NotFoundError
 from graph.lookup import (
     MAX_NODES,
     community_detail,
@@ -87,16 +88,35 @@ def lookup_profile(
     """The profile of the person a record (`source` + `id`), an e-mail or a phone belongs to.
 
     Inputs are normalised the way the loaders normalise them (e-mail lower-cased, phone to
-    E.164 in the default region). Give exactly one way to look up.
+    E.164 in the default region). Give exactly one way to look up. A look-up by e-mail or
+    phone needs the `pii` role (it would tell a reader whether an address is a customer and
+    recover a masked number); every look-up is audited with the person found, never the
+    value asked for.
     """
-    person = find_person(
-        store,
-        source=source,
-        record_id=id,
-        email=email,
-        phone=phone,
-        region=settings.default_region,
-    )
+    by = "record" if source or id else "email" if email else "phone" if phone else "record"
+    if by != "record" and not who.allows("pii"):
+        audit.write(
+            who=who.name, role=who.role, action=f"lookup-{by}", target="-", outcome="denied"
+        )
+        raise ForbiddenError(
+            f"a look-up by {by} needs the pii role (the key has {who.role}); look up by "
+            "source and id instead"
+        )
+    try:
+        person = find_person(
+            store,
+            source=source,
+            record_id=id,
+            email=email,
+            phone=phone,
+            region=settings.default_region,
+        )
+    except NotFoundError:
+        audit.write(
+            who=who.name, role=who.role, action=f"lookup-{by}", target="-", outcome="not found"
+        )
+        raise
+    audit.write(who=who.name, role=who.role, action=f"lookup-{by}", target=person)
     return _profile_response(profile_document(store, person), who, audit, if_none_match)
 
 

@@ -109,7 +109,7 @@ def test_lookups_normalise_like_the_loaders(client: TestClient) -> None:
     person = doc["personId"]
     email = doc["demographics"]["attributes"]["email"]["value"]  # type: ignore[index]
     shouted = f"  {email.upper()} "
-    found = client.get("/v1/profiles/lookup", params={"email": shouted}, headers=READER)
+    found = client.get("/v1/profiles/lookup", params={"email": shouted}, headers=PII)
     assert found.status_code == 200
     assert found.json()["personId"] == person
     record = doc["identity"]["records"][0]  # type: ignore[index]
@@ -123,17 +123,47 @@ def test_lookups_normalise_like_the_loaders(client: TestClient) -> None:
     if phone and phone["value"].startswith("+1"):
         digits = phone["value"][2:]
         written = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-        by_phone = client.get("/v1/profiles/lookup", params={"phone": written}, headers=READER)
+        by_phone = client.get("/v1/profiles/lookup", params={"phone": written}, headers=PII)
         assert by_phone.status_code == 200
-    missing = client.get("/v1/profiles/lookup", params={"email": "no@one.org"}, headers=READER)
+    missing = client.get("/v1/profiles/lookup", params={"email": "no@one.org"}, headers=PII)
     assert missing.status_code == 404
     both = client.get(
-        "/v1/profiles/lookup", params={"email": email, "phone": "+14155550132"}, headers=READER
+        "/v1/profiles/lookup", params={"email": email, "phone": "+14155550132"}, headers=PII
     )
     assert both.status_code == 422
-    bad = client.get("/v1/profiles/lookup", params={"email": "not-an-email"}, headers=READER)
+    bad = client.get("/v1/profiles/lookup", params={"email": "not-an-email"}, headers=PII)
     assert bad.status_code == 422
     assert "not-an-email" not in bad.text
+
+
+def test_a_reader_cannot_look_up_by_email_or_phone_and_every_lookup_is_audited(
+    client: TestClient, tmp_path: Path
+) -> None:
+    doc = multi_record_person(client)
+    email = doc["demographics"]["attributes"]["email"]["value"]  # type: ignore[index]
+    for params in ({"email": email}, {"phone": "+14155550132"}, {"email": "no@one.org"}):
+        denied = client.get("/v1/profiles/lookup", params=params, headers=READER)
+        assert denied.status_code == 403
+        assert "needs the pii role" in denied.json()["detail"]
+    assert (
+        client.get("/v1/profiles/lookup", params={"email": email}, headers=PII).status_code == 200
+    )
+    assert client.get("/v1/influencers", headers={"X-API-Key": "guess"}).status_code == 401
+    assert client.get("/v1/influencers").status_code == 401
+    text = (tmp_path / "audit.log").read_text(encoding="utf-8")
+    audit = [json.loads(line) for line in text.splitlines()]
+    lookups = [
+        (a["action"], a["role"], a["outcome"]) for a in audit if a["action"].startswith("lookup")
+    ]
+    assert lookups == [
+        ("lookup-email", "reader", "denied"),
+        ("lookup-phone", "reader", "denied"),
+        ("lookup-email", "reader", "denied"),
+        ("lookup-email", "pii", "ok"),
+    ]
+    assert [a["outcome"] for a in audit if a["action"] == "authenticate"] == ["bad key", "no key"]
+    assert email not in text  # the values asked for never reach the log
+    assert "guess" not in text
 
 
 def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
@@ -414,7 +444,7 @@ def test_the_api_on_neo4j_over_a_socket(
         )
         if email:
             found = httpx.get(
-                f"{base}/v1/profiles/lookup", params={"email": email["value"]}, headers=READER
+                f"{base}/v1/profiles/lookup", params={"email": email["value"]}, headers=PII
             )
             assert found.json()["personId"] == person
         erased = httpx.delete(
