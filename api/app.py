@@ -26,6 +26,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -94,7 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.store = store
             yield
 
-    app = FastAPI(
+    # /docs and /redoc from assets that ship with the package, not a CDN: they work offline
+    app = FastAPIOffline(
         title="custgraph",
         version="0.1.0",
         summary="Profiles, identities, neighbourhoods and influencers of your customers.",

@@ -348,6 +348,20 @@ def test_a_record_whose_id_holds_a_slash_can_be_looked_up_and_erased(
     assert client.delete(f"/v1/customers/web/{written}", headers=ADMIN).json()["alreadyErased"]
 
 
+def test_the_docs_page_needs_no_internet(client: TestClient) -> None:
+    """/docs and /redoc load their JavaScript and CSS from this app, not from a CDN."""
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page)
+        assert html.status_code == 200
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html.text)
+        assert assets, page
+        for asset in assets:
+            assert asset.startswith("/"), asset  # served here, not from another host
+            assert client.get(asset).status_code == 200, asset
+
+
 def test_metrics_and_openapi(client: TestClient) -> None:
     client.get("/v1/influencers", headers=READER)
     metrics = client.get("/metrics").text
