@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from identity import peak_rss_mib  # noqa: E402  (bench/identity.py, beside this file)
 
 HELD_BACK = {"febrl3", "febrl4"}
 COLUMNS = [
@@ -63,15 +64,6 @@ COLUMNS = [
     "loyalty_id",
     "device_id",
 ]
-
-
-def peak_rss_mib() -> int:
-    """The peak resident set size of this process (VmHWM), in MiB."""
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) // 1024
-    return -1
 
 
 def true_pairs(truth: dict[str, str]) -> set[tuple[str, str]]:

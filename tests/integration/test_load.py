@@ -12,7 +12,7 @@ import pytest
 
 from graph.errors import InputError
 from graph.store import Store
-from loaders import Mapping, load_files
+from loaders import FileReport, Mapping, load_files
 from tests.snapshots import snapshot
 
 CUSTOMERS = """\
@@ -43,6 +43,13 @@ def write(folder: Path, name: str, text: str) -> Path:
 def rejects_of(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def load_one(store: Store, base: Path, tmp_path: Path, name: str, text: str) -> FileReport:
+    """Write ``name`` into the dataset folder, load the folder, and return that file's report."""
+    write(base, name, text)
+    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
+    return next(f for f in report.files if Path(f.path).name == name)
 
 
 @pytest.fixture
@@ -143,9 +150,7 @@ def test_each_rejection_reason(
     column: str,
     reason: str,
 ) -> None:
-    write(base, name, header_and_row)
-    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
-    target = next(f for f in report.files if Path(f.path).name == name)
+    target = load_one(store, base, tmp_path, name, header_and_row)
     assert (target.rows_read, target.rows_rejected) == (1, 1)
     rows = rejects_of(Path(target.rejects_path or ""))
     assert [(r["line"], r["column"], r["reason"]) for r in rows] == [("2", column, reason)]
@@ -234,9 +239,7 @@ def test_an_invalid_optional_field_costs_the_field_not_the_row(
     column: str,
     reason: str,
 ) -> None:
-    write(base, name, header_and_row)
-    report = load_files(store, [base], rejects_dir=tmp_path / "rej")
-    target = next(f for f in report.files if Path(f.path).name == name)
+    target = load_one(store, base, tmp_path, name, header_and_row)
     assert (target.rows_read, target.rows_loaded, target.rows_rejected) == (1, 1, 0)
     assert target.rows_warned == 1
     rows = rejects_of(Path(target.rejects_path or ""))

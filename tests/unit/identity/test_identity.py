@@ -150,18 +150,9 @@ def _taught(seed: int = 3, people: int = 400) -> list[dict[str, str | None]]:
     return rows
 
 
-@pytest.mark.parametrize(
-    ("second_id", "merged"),
-    [("987654312", True), ("987654321", True), ("987612345", False)],
-    ids=["one-typo", "exact", "different"],
-)
-def test_a_national_id_is_evidence_not_a_veto(second_id: str, merged: bool) -> None:
-    """Two records that agree on names and the year of birth only: the national id alone
-    decides, by the weight EM learnt for its level (a typo counts for, a different number
-    against). They are candidates through the halves of the id and the year."""
-    from graph.identity.resolve import resolve_identities
-
-    probe = [
+def _orla(second_id: str) -> list[dict[str, str | None]]:
+    """Two records agreeing on names and birth year only; the second's national id varies."""
+    return [
         {
             "uid": "x:1",
             "firstName": "Orla",
@@ -179,6 +170,20 @@ def test_a_national_id_is_evidence_not_a_veto(second_id: str, merged: bool) -> N
             "postcode": "4870",
         },
     ]
+
+
+@pytest.mark.parametrize(
+    ("second_id", "merged"),
+    [("987654312", True), ("987654321", True), ("987612345", False)],
+    ids=["one-typo", "exact", "different"],
+)
+def test_a_national_id_is_evidence_not_a_veto(second_id: str, merged: bool) -> None:
+    """Two records that agree on names and the year of birth only: the national id alone
+    decides, by the weight EM learnt for its level (a typo counts for, a different number
+    against). They are candidates through the halves of the id and the year."""
+    from graph.identity.resolve import resolve_identities
+
+    probe = _orla(second_id)
     result = resolve_identities(pd.DataFrame(_taught() + probe), IdentityParams(random_pairs=20000))
     labels = dict(zip(result.uids, result.labels, strict=True))
     assert bool(labels["x:1"] == labels["y:1"]) is merged
@@ -213,23 +218,8 @@ def _store_of_taught(tmp_path: Path, extra: list[dict[str, str | None]]) -> Sqli
 def test_explain_against_says_why_two_records_are_not_one_person(tmp_path: Path) -> None:
     from graph.identity.explain import explain_pair
 
-    probe: list[dict[str, str | None]] = [
-        {
-            "uid": "x:1",
-            "firstName": "Orla",
-            "lastName": "Quennell",
-            "nationalId": "987654321",
-            "birthDate": "1961-03-14",
-            "postcode": "2600",
-        },
-        {
-            "uid": "y:1",
-            "firstName": "Orla",
-            "lastName": "Quennell",
-            "nationalId": "987612345",
-            "birthDate": "1961-11-27",
-            "postcode": "4870",
-        },
+    probe = [
+        *_orla("987612345"),
         {
             "uid": "z:1",
             "firstName": "Pim",
