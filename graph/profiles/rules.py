@@ -117,9 +117,21 @@ class TagRule(BaseModel):
                 f"tag {self.name!r} uses unknown column(s) {', '.join(missing)}; the columns "
                 "are listed in docs/profiles.md"
             )
-        result = frame.eval(self.rule, engine="python")
+        try:
+            result = frame.eval(self.rule, engine="python")
+        except (TypeError, ValueError, ZeroDivisionError) as exc:
+            raise ConfigError(
+                f"tag {self.name!r}: the rule cannot be evaluated ({type(exc).__name__}); "
+                "compare columns with values of their kind (docs/profiles.md)"
+            ) from None
         if not isinstance(result, pd.Series):
-            result = pd.Series(bool(result), index=frame.index)
+            result = pd.Series(result, index=frame.index)
+        present = result.dropna()
+        if len(present) and not pd.api.types.is_bool_dtype(present.infer_objects()):
+            raise ConfigError(
+                f"tag {self.name!r}: the rule must be true or false for each person, not a "
+                "number or text; compare with a value (rfm_monetary >= 4)"
+            )
         return result.fillna(False).astype(bool)
 
 

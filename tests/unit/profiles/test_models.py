@@ -202,6 +202,23 @@ def test_tag_rules_name_unknown_columns_and_currencies_need_rates() -> None:
         load_rules().rate("XAU")
 
 
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        ("-rfm_monetary", "must be true or false for each person"),
+        ("rfm_monetary", "must be true or false for each person"),
+        ("segment > 3", r"cannot be evaluated \(TypeError\)"),
+    ],
+)
+def test_a_tag_rule_must_be_true_or_false_and_errors_name_the_tag(rule: str, said: str) -> None:
+    frame = pd.DataFrame({"rfm_monetary": [5, 1, None], "segment": ["a", "b", None]})
+    with pytest.raises(ConfigError, match=said) as caught:
+        TagRule(name="odd", rule=rule).mask(frame)
+    assert "tag 'odd'" in str(caught.value)
+    selected = TagRule(name="ok", rule="rfm_monetary >= 4").mask(frame)
+    assert selected.tolist() == [True, False, False]
+
+
 def test_a_rules_file_with_errors_names_the_file(tmp_path: object) -> None:
     from pathlib import Path
 
