@@ -20,7 +20,6 @@ graph.errors.NotFoundError: record crm:1 is not in the store; load it first (cus
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,7 +28,7 @@ from graph.errors import JobError, NotFoundError
 from graph.identity.features import record_features
 from graph.identity.keys import KEY_LAYOUT, key_limits, raw_keys, record_keys, unpack
 from graph.identity.resolve import IdentityParams, personal_evidence
-from graph.identity.scoring import FSModel, compare, contributions, match_probability
+from graph.identity.scoring import compare, contributions, match_probability
 from graph.store.base import Store
 
 __all__ = ["PairExplanation", "explain_pair"]
@@ -102,10 +101,13 @@ def explain_pair(
     for uid in (a, b):
         if uid not in records.index:
             raise NotFoundError(f"record {uid} is not in the store; load it first (custgraph load)")
-    state = {r["name"]: r["value"] for r in store.read("identity/state")}.get("full_run")
-    if not state:
-        raise JobError("no identity model yet; run `custgraph analyze identity` first")
-    model = FSModel.from_dict(json.loads(state)["model"])
+    from graph.identity.job import current_model
+
+    model = current_model(store)
+    if model is None:
+        raise JobError(
+            "no identity model of this version yet; run `custgraph analyze identity --full`"
+        )
     f = record_features(records.loc[[a, b]].reset_index(drop=True))
     raw = raw_keys(f)
     shared = [

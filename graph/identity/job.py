@@ -35,7 +35,7 @@ from graph.model import PERSON_RELATIONSHIPS, RelType, split_uid
 from graph.runs import RunRecord, recorded_run, utc_now
 from graph.store.base import Store
 
-__all__ = ["load_overrides", "run_identity"]
+__all__ = ["current_model", "load_overrides", "run_identity"]
 
 _DECISIONS = {"must-link", "cannot-link"}
 
@@ -98,6 +98,17 @@ def _read_state(store: Store) -> dict[str, Any] | None:
     rows = {r["name"]: r["value"] for r in store.read("identity/state")}
     text = rows.get("full_run")
     return json.loads(text) if text else None
+
+
+def current_model(store: Store) -> FSModel | None:
+    """The last full run's model, if this version of custgraph made it (same levels and
+    key layout); ``None`` otherwise (run `custgraph analyze identity` again)."""
+    state = _read_state(store)
+    if not state or state.get("version") != _STATE_VERSION:
+        return None
+    if state.get("layout") != list(KEY_LAYOUT):
+        return None
+    return FSModel.from_dict(state["model"])
 
 
 def _save_state(store: Store, state: dict[str, Any]) -> None:

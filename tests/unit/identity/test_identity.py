@@ -4,6 +4,7 @@ guards, overrides, Chinese names, the person graph, explanations and export."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graph.errors import InputError
+from graph.errors import InputError, JobError
 from graph.identity import IdentityParams
 from graph.identity.job import load_overrides, run_identity
 from graph.store import SqliteStore
@@ -258,6 +259,12 @@ def test_explain_against_says_why_two_records_are_not_one_person(tmp_path: Path)
     assert "verdict: candidates, but the match probability" in shown.stdout
     assert "national" in shown.stdout
     assert "987654321" not in shown.stdout  # levels and weights, never values
+    # a model an older custgraph left (other levels) is not used: the error says what to do
+    state = json.loads(store.read("identity/state")[0]["value"])
+    state["version"] -= 1
+    store.write("identity/save_state", rows=[{"name": "full_run", "value": json.dumps(state)}])
+    with pytest.raises(JobError, match="run `custgraph analyze identity --full`"):
+        explain_pair(store, "x:1", "y:1")
 
 
 def test_overrides_are_honoured_on_every_run(tmp_path: Path) -> None:
