@@ -17,6 +17,8 @@ Examples
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -44,7 +46,7 @@ class RunRecord:
     params: Mapping[str, Any]
     seed: int | None
     started_at: str
-    counts: dict[str, int | float] = field(default_factory=dict)
+    counts: dict[str, int | float | str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -72,11 +74,44 @@ def _save(store: Store, run: RunRecord, status: str, finished_at: str | None) ->
     )
 
 
+#: Who owns a running run: recorded with it, so a later run can tell a dead one.
+_OWNER: dict[str, int | float | str] = {
+    "owner_host": socket.gethostname(),
+    "owner_pid": os.getpid(),
+}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's live process
+        return True
+    return True
+
+
+def _mark_interrupted(store: Store, job: str) -> None:
+    """Mark the ``running`` runs of ``job`` whose process on this host is gone."""
+    for row in store.read("status/running_runs", job=job):
+        owner = json.loads(row["counts"] or "{}")
+        pid = owner.get("owner_pid")
+        if owner.get("owner_host") != _OWNER["owner_host"] or not isinstance(pid, int):
+            continue  # another machine's run, or one recorded before owners were
+        if not _alive(pid):
+            store.write("status/mark_interrupted", runId=row["runId"], finishedAt=utc_now())
+
+
 @contextmanager
 def recorded_run(
     store: Store, job: str, params: Mapping[str, Any], *, seed: int | None = None
 ) -> Iterator[RunRecord]:
-    """Record a run as ``running``, then ``ok`` or ``failed`` (the error is re-raised)."""
+    """Record a run as ``running``, then ``ok`` or ``failed`` (the error is re-raised).
+
+    Earlier runs of the same job left ``running`` by a process of this host that is gone
+    (killed, or the machine went down) are marked ``interrupted`` first.
+    """
+    _mark_interrupted(store, job)
     run = RunRecord(
         run_id=f"{job}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
         job=job,
@@ -84,6 +119,7 @@ def recorded_run(
         seed=seed,
         started_at=utc_now(),
     )
+    run.counts.update(_OWNER)
     _save(store, run, "running", None)
     try:
         with run.timed("total"):

@@ -1,0 +1,6 @@
+-- One run of a job by its id: what it computed and how.
+-- $params: $runId
+-- returns: job, runId, status, params (JSON text), counts (JSON text), startedAt, finishedAt
+SELECT job, runId, status, params, counts, startedAt, finishedAt
+FROM job_run
+WHERE runId = :runId
