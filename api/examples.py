@@ -75,6 +75,12 @@ PROFILE_EXAMPLE: dict[str, Any] = {
                 "effect": 0.31,
             }
         ],
+        "obtained": {
+            "value": "BG/NBD expected purchases times Gamma-Gamma spend",
+            "churn": "logistic regression learned on a 90-day window before the as-of date",
+            "churnLabelDays": 90,
+            "leftOut": [],
+        },
         **_RUN,
     },
     "segment": {"name": "S1", "description": "recently active, likely to stay", **_RUN},

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cli.context import store_of
@@ -111,19 +112,25 @@ def analyze(
                 )
             projection = ranked.projection
             top = ranked.table.sort_values("rank").head(3)
-            console.print(
-                f"influence: {len(ranked.table):,} persons ranked; top: "
-                + ", ".join(top["personId"])
-            )
+            if ranked.table.empty:
+                console.print(f"influence: skipped, {_no_links()}")
+            else:
+                console.print(
+                    f"influence: {len(ranked.table):,} persons ranked; top: "
+                    + ", ".join(top["personId"])
+                )
         if job in ("communities", "all"):
             from graph.influence import run_communities
 
             with console.status("detecting communities…"):
                 summary = run_communities(store, community_params, projection=projection)
-            console.print(
-                f"communities: {len(summary):,} communities; largest "
-                f"{int(summary['size'].max()) if len(summary) else 0:,} persons"
-            )
+            if summary.empty:
+                console.print(f"communities: skipped, {_no_links()}")
+            else:
+                console.print(
+                    f"communities: {len(summary):,} communities; largest "
+                    f"{int(summary['size'].max()):,} persons"
+                )
         if job in ("profiles", "all"):
             from graph.profiles import ProfileParams, load_rules, run_profiles
 
@@ -136,11 +143,15 @@ def analyze(
             loaded = load_rules(rules)
             with console.status("building profiles (RFM, lifetime value, churn, segments)…"):
                 profiles = run_profiles(store, params, loaded)
-            c = profiles.counts
-            console.print(
-                f"profiles: {c['persons']:,} persons ({c['buyers']:,} buyers); churn model AUC "
-                f"{c['churn_cv_auc']:.3f} (cross-validated); {c['segments']} segments"
-            )
+            console.print(profiles.summary_line())
+            for line in profiles.method_lines():
+                console.print(f"  {escape(line)}")
+
+
+def _no_links() -> str:
+    from graph.influence.job import NO_LINKS
+
+    return escape(NO_LINKS)
 
 
 def _identity(

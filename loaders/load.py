@@ -523,6 +523,9 @@ def validate_to(out: IO[bytes], job: tuple[_Plan, Mapping, RowContext, int]) -> 
     out.flush()
 
 
+UNKNOWN_CHANNEL = "refers to a channel that no loaded channels file has"
+
+
 def _check_references(
     known: _Known, plan: _Plan, batch: _Validated
 ) -> tuple[list[Prepared], list[Reject]]:
@@ -553,12 +556,13 @@ def _check_references(
             rejects.append(
                 Reject(name, line, column, "refers to a record that no loaded customers file has")
             )
+        elif item.channel and item.channel in missing_channels and plan.kind == "purchases":
+            # optional on an order line: the order loads without its channel (a warning line)
+            item.channel = item.row["channelId"] = None
+            item.dropped = (*item.dropped, ("channel_id", f"{UNKNOWN_CHANNEL}; load it first"))
+            prepared.append(item)
         elif item.channel and item.channel in missing_channels:
-            rejects.append(
-                Reject(
-                    name, line, "channel_id", "refers to a channel that no loaded channels file has"
-                )
-            )
+            rejects.append(Reject(name, line, "channel_id", UNKNOWN_CHANNEL))
         else:
             prepared.append(item)
     rejects.sort(key=lambda r: r.line)

@@ -42,7 +42,20 @@ from graph.model import PERSON_RELATIONSHIPS, RelType
 from graph.runs import recorded_run
 from graph.store.base import Store
 
-__all__ = ["InfluenceResult", "Projection", "project", "run_communities", "run_influence"]
+__all__ = [
+    "NO_LINKS",
+    "InfluenceResult",
+    "Projection",
+    "project",
+    "run_communities",
+    "run_influence",
+]
+
+#: Why influence and communities have nothing to do (recorded as the run's ``skipped``).
+NO_LINKS = (
+    "no referrals or social links between persons: nothing to rank or group "
+    "(load referrals or social_links, then run `custgraph analyze identity` again)"
+)
 
 
 @dataclass(slots=True)
@@ -170,6 +183,12 @@ def run_influence(
         with run.timed("project"):
             projection = projection if projection is not None else project(store)
             g, activity = projection.graph, projection.activity
+        run.counts.update({"persons": len(g), "edges": len(g.src)})
+        if not len(g.src):
+            run.counts["skipped"] = NO_LINKS
+            store.write("influence/clear_scores")
+            projection.ranks = {}
+            return InfluenceResult(g, pd.DataFrame(columns=["personId", "rank"]), projection)
         with run.timed("compute"):
             table = compute_influence(
                 g, activity["revenue"].astype(float).to_numpy(), params, projection.undirected()
@@ -177,7 +196,6 @@ def run_influence(
         with run.timed("write"):
             rows = table.assign(run=run.run_id).to_dict("records")
             store.write("influence/write_scores", rows=[_plain(r) for r in rows])
-        run.counts.update({"persons": len(g), "edges": len(g.src)})
     projection.ranks = dict(zip(table["personId"].tolist(), table["rank"].tolist(), strict=True))
     return InfluenceResult(g, table, projection)
 
@@ -205,6 +223,11 @@ def run_communities(
                 if projection.ranks is not None
                 else {r["person_id"]: r["rank"] for r in store.read("influence/influencers")}
             )
+        run.counts.update({"persons": len(g), "edges": len(g.src)})
+        if not len(g.src):
+            run.counts["skipped"] = NO_LINKS
+            store.write("influence/clear_communities")
+            return pd.DataFrame(columns=["communityId", "size"])
         with run.timed("compute"):
             graph = projection.undirected()
             resolution = effective_resolution(params, float(np.sum(graph.es["weight"])))
@@ -236,13 +259,7 @@ def run_communities(
                     for p, label, x in zip(g.persons, labels, part, strict=True)
                 ],
             )
-        run.counts.update(
-            {
-                "persons": len(g),
-                "communities": len(ids),
-                "modularity_x1000": round(modularity * 1000),
-            }
-        )
+        run.counts.update({"communities": len(ids), "modularity_x1000": round(modularity * 1000)})
     return summary
 
 

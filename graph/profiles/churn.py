@@ -63,8 +63,13 @@ def churn_features(
     community: pd.Series,
     influence: pd.Series,
     referrer: pd.Series,
+    lookback_days: float | None = None,
 ) -> pd.DataFrame:
     """Feature frame (one row per person known by ``at``) from data up to ``at`` only.
+
+    ``lookback_days``: count orders and spend only over that many days before ``at`` (the
+    last purchase still counts for recency), so that features learned at an earlier date
+    with less history and features scored later with more mean the same thing.
 
     persons: index personId, columns ``first_seen`` (UTC), ``records``.
     orders: ``personId, at, amount`` (reporting currency), any times; later ones are dropped.
@@ -76,8 +81,10 @@ def churn_features(
     known = persons[persons["first_seen"].isna() | (persons["first_seen"] <= at)]
     index = known.index
     past = orders[orders["at"] <= at]
+    last = past.groupby("personId")["at"].max().reindex(index)
+    if lookback_days is not None:
+        past = past[past["at"] > at - pd.Timedelta(days=lookback_days)]
     grouped = past.groupby("personId")
-    last = grouped["at"].max().reindex(index)
     frequency = grouped.size().reindex(index, fill_value=0)
     spend = grouped["amount"].sum().reindex(index, fill_value=0.0)
     recent = past[past["at"] > at - horizon].groupby("personId").size()

@@ -75,6 +75,24 @@ class BgNbd:
         numerator = head * (1.0 - np.exp(log_ratio) * hyp)
         return np.asarray(numerator * self.p_alive(x, t_x, T), dtype=float)
 
+    def p_none(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, t: float) -> np.ndarray:
+        """Probability of no purchase in the next ``t`` weeks given ``(x, t_x, T)``.
+
+        Dead, or alive and silent for ``t`` weeks: ``1 - P(alive) + P(alive) * ((alpha + T) /
+        (alpha + T + t)) ** (r + x)`` (the rate's posterior is Gamma(r + x, alpha + T); a
+        customer drops out only just after a purchase, so no purchase means no drop-out).
+
+        >>> m = BgNbd(r=0.5, alpha=5.0, a=0.8, b=3.0)
+        >>> one, two = m.p_none(np.zeros(1), np.zeros(1), np.full(1, 10.0), 4.0), m.p_none(
+        ...     np.zeros(1), np.zeros(1), np.full(1, 10.0), 8.0)
+        >>> bool(0 < two[0] < one[0] < 1)
+        True
+        """
+        x = np.asarray(x, dtype=float)
+        alive = self.p_alive(x, t_x, T)
+        silent = np.exp((self.r + x) * np.log((self.alpha + T) / (self.alpha + T + t)))
+        return np.asarray(1.0 - alive + alive * silent, dtype=float)
+
     def p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         """Probability that the customer has not dropped out by ``T``."""
         x = np.asarray(x, dtype=float)

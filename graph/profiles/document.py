@@ -43,6 +43,20 @@ def _stamp(run: Any, at: Any) -> dict[str, Any]:
     return {"run": run, "computedAt": at}
 
 
+def _obtained(store: Store, run_id: str) -> dict[str, Any]:
+    """How the run computed value and churn, and the parts it left out for want of input
+    (the run's record; empty for runs recorded before custgraph kept it)."""
+    rows = store.read("status/run", runId=run_id)
+    counts = json.loads(rows[0]["counts"] or "{}") if rows else {}
+    left_out = counts.get("left_out")
+    return {
+        "value": counts.get("value_method"),
+        "churn": counts.get("churn_method"),
+        "churnLabelDays": counts.get("churn_label_days"),
+        "leftOut": left_out.split("; ") if left_out else [],
+    }
+
+
 def profile_document(store: Store, person_id: str) -> dict[str, Any]:
     """Everything custgraph knows about one person, with provenance.
 
@@ -110,6 +124,7 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
             "predictedClv": p["predictedClv"],
             "churnRisk": p["churnRisk"],
             "churnFactors": p["churnFactors"] or [],
+            "obtained": _obtained(store, p["profileRun"]),
             **_stamp(p["profileRun"], p["profileAt"]),
         }
         doc["segment"] = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -37,7 +38,7 @@ from graph.profiles.preferences import (
 )
 from graph.profiles.rules import ProfileRules, load_rules
 from graph.profiles.segments import segment
-from graph.profiles.value import lifetime_value, rfm, summarise, to_utc
+from graph.profiles.value import Lifetime, lifetime_value, rfm, summarise, to_utc
 from graph.runs import recorded_run, utc_now
 from graph.store.base import Store
 
@@ -81,7 +82,32 @@ class Profiles:
     table: pd.DataFrame
     segments: list[dict[str, Any]]
     tags: list[dict[str, Any]]
-    counts: dict[str, int | float] = field(default_factory=dict)
+    counts: dict[str, int | float | str] = field(default_factory=dict)
+
+    def summary_line(self) -> str:
+        """One line for a console: persons, buyers, the churn model's AUC, segments."""
+        c = self.counts
+        auc = c.get("churn_cv_auc")
+        model = (
+            f"churn model AUC {auc:.3f} (cross-validated)"
+            if isinstance(auc, float)
+            else "churn not learned (see below)"
+        )
+        return (
+            f"profiles: {c['persons']:,} persons ({c['buyers']:,} buyers); {model}; "
+            f"{c['segments']} segment{'s' if c['segments'] != 1 else ''}"
+        )
+
+    def method_lines(self) -> list[str]:
+        """How value and churn were obtained when it is not the default, and what was
+        left out for want of input."""
+        c = self.counts
+        lines = [f"value: {c['value_method']}"] if "not" in str(c["value_method"]) else []
+        if c.get("churn_label_days") != c.get("horizon_days"):
+            lines.append(f"churn: {c['churn_method']}")
+        if "left_out" in c:
+            lines.append(f"left out: {c['left_out']}")
+        return lines
 
 
 def _as_of(store: Store, wanted: date | None) -> pd.Timestamp:
@@ -127,23 +153,39 @@ def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileR
     summary = summarise(orders.assign(currency=None), as_of, lambda _c: 1.0)
     if summary.empty:
         raise JobError("no purchases up to the as-of date; choose a later --as-of")
-    life = lifetime_value(summary, horizon)
-    counts: dict[str, int | float] = {
+    life = _lifetime(summary, horizon)
+    counts: dict[str, int | float | str] = {
         "persons": len(persons),
         "buyers": len(summary),
-        "bgnbd_r": round(life.bgnbd.r, 4),
-        "bgnbd_alpha": round(life.bgnbd.alpha, 4),
-        "bgnbd_a": round(life.bgnbd.a, 4),
-        "bgnbd_b": round(life.bgnbd.b, 4),
+        "horizon_days": horizon,
     }
+    if life is not None:
+        counts.update(
+            bgnbd_r=round(life.bgnbd.r, 4),
+            bgnbd_alpha=round(life.bgnbd.alpha, 4),
+            bgnbd_a=round(life.bgnbd.a, 4),
+            bgnbd_b=round(life.bgnbd.b, 4),
+            value_method="BG/NBD expected purchases"
+            + (
+                " times Gamma-Gamma spend"
+                if life.gamma_gamma
+                else " times the mean spend per order"
+            ),
+        )
+    else:
+        counts["value_method"] = "not computed: nobody bought twice before the as-of date"
     graph = _graph_inputs(data)
+    left_out = _left_out(data)
+    if left_out:
+        counts["left_out"] = "; ".join(left_out)
     table = pd.DataFrame(index=persons)
     table = table.join(summary[["frequency", "monetary", "recency_days", "first", "last"]])
-    table = table.join(rfm(summary, rules)).join(life.table)
+    table = table.join(rfm(summary, rules))
+    table = table.join(life.table if life is not None else _no_lifetime(summary.index))
     table["frequency"] = table["frequency"].fillna(0).astype(int)
     table["monetary"] = table["monetary"].fillna(0.0)
     churn, churn_counts = _churn(
-        data, params, orders=orders, persons=persons, graph=graph, lifetime_now=life.table
+        data, params, orders=orders, persons=persons, graph=graph, now=_Now(summary, life)
     )
     counts.update(churn_counts)
     table = table.join(churn)
@@ -188,6 +230,33 @@ def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileR
     return Profiles(table, segments, tag_rows, counts)
 
 
+def _lifetime(summary: pd.DataFrame, horizon: int) -> Lifetime | None:
+    """BG/NBD and Gamma-Gamma, or None when nobody bought twice (nothing to fit)."""
+    if not (summary["x"] > 0).any():
+        return None
+    return lifetime_value(summary, horizon)
+
+
+def _no_lifetime(index: pd.Index) -> pd.DataFrame:
+    columns = ["expected_purchases", "p_alive", "expected_spend", "predicted_clv"]
+    return pd.DataFrame(np.nan, index=index, columns=columns)
+
+
+def _left_out(data: ProfileInputs) -> list[str]:
+    """The parts whose inputs the store does not hold (they are neutral in this run)."""
+    parts = []
+    if data.touches.empty:
+        parts.append("channel mix and touchpoint features (no touchpoints)")
+    if data.edges.empty:
+        parts.append("influence, community and referral features (no links between persons)")
+    else:
+        if data.influence.empty:
+            parts.append("influence (run `custgraph analyze influence`)")
+        if data.memberships.empty:
+            parts.append("community features (run `custgraph analyze communities`)")
+    return parts
+
+
 @dataclass(frozen=True, slots=True)
 class _Graph:
     community: pd.Series
@@ -216,6 +285,34 @@ def _graph_inputs(data: ProfileInputs) -> _Graph:
     return _Graph(community, influence_pct, referrer)
 
 
+#: The shortest label window churn is learned on; with less history the run falls back.
+MIN_LABEL_DAYS = 7
+
+
+def label_window(first: pd.Timestamp, as_of: pd.Timestamp, horizon_days: int) -> int:
+    """Days of the window churn is learned on: the horizon when the history before ``as_of``
+    is at least twice as long, else half that history (so the training date has as much
+    history before it as the window after it); 0 when that is under :data:`MIN_LABEL_DAYS`.
+
+    >>> at = pd.Timestamp("2026-10-01", tz="UTC")
+    >>> label_window(at - pd.Timedelta(days=400), at, 90), label_window(
+    ...     at - pd.Timedelta(days=273), at, 273), label_window(at, at, 90)
+    (90, 136, 0)
+    """
+    span = int((as_of - first).days)
+    window = min(horizon_days, span // 2)
+    return window if window >= MIN_LABEL_DAYS else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Now:
+    """What the churn step needs from the value step: summaries as of ``as_of`` and the
+    fitted lifetime model (None when nobody bought twice)."""
+
+    summary: pd.DataFrame
+    life: Lifetime | None
+
+
 def _churn(
     data: ProfileInputs,
     params: ProfileParams,
@@ -223,54 +320,55 @@ def _churn(
     orders: pd.DataFrame,
     persons: pd.Index,
     graph: _Graph,
-    lifetime_now: pd.DataFrame,
-) -> tuple[pd.DataFrame, dict[str, int | float]]:
-    """Learn churn on (features as of as_of - horizon, outcome in the following horizon);
-    score features as of as_of. Returns churn_risk, churn_factors and tenure_days."""
+    now: _Now,
+) -> tuple[pd.DataFrame, dict[str, int | float | str]]:
+    """Learn churn on (features as of ``as_of - w``, outcome in the following ``w`` days),
+    score features as of ``as_of``, and carry the risk from ``w`` to the horizon when the
+    history was too short for ``w = horizon`` (:func:`label_window`). Without enough
+    history to learn, risk is BG/NBD's probability of no purchase in the horizon.
+    Returns churn_risk, churn_factors and tenure_days, and how risk was obtained."""
     as_of, horizon = data.as_of, params.horizon_days
-    records = data.members.groupby("personId").size().reindex(persons, fill_value=0)
-    signup = to_utc(data.members["signupAt"]).groupby(data.members["personId"].to_numpy()).min()
-    first_touch = (
-        to_utc(data.touches["firstAt"]).groupby(data.touches["personId"].to_numpy()).min()
-        if not data.touches.empty
-        else pd.Series(dtype="datetime64[ns, UTC]")
-    )
-    first_buy = orders.groupby("personId")["at"].min()
-    first_seen = pd.concat(
-        [signup.reindex(persons), first_touch.reindex(persons), first_buy.reindex(persons)],
-        axis=1,
-    ).min(axis=1)
-    person_frame = pd.DataFrame({"first_seen": first_seen, "records": records}, index=persons)
-    touches = data.touches.assign(
-        firstAt=to_utc(data.touches["firstAt"]).to_numpy() if not data.touches.empty else []
-    )
-    trained_at = as_of - pd.Timedelta(days=horizon)
-    past = summarise(orders.assign(currency=None), trained_at, lambda _c: 1.0)
-    if past.empty or not (past["x"] > 0).any():
-        raise JobError(
-            f"too little history before {trained_at:%Y-%m-%d} to learn churn; choose a later "
-            "--as-of or a shorter --horizon-days"
-        )
-
-    def features(at: pd.Timestamp, lifetime: pd.DataFrame) -> pd.DataFrame:
-        return churn_features(
-            at=at,
-            horizon_days=horizon,
-            persons=person_frame,
-            orders=orders[["personId", "at", "amount"]],
-            lifetime=lifetime,
-            touches=touches,
-            community=graph.community,
-            influence=graph.influence_pct,
-            referrer=graph.referrer,
-        )
-
-    X_train = features(trained_at, lifetime_value(past, horizon).table)
-    bought_after = set(orders.loc[orders["at"] > trained_at, "personId"])
-    y_train = ~X_train.index.isin(list(bought_after))
-    model = fit_churn(X_train, y_train, seed=params.seed)
-    X_now = features(as_of, lifetime_now)
-    risk, factors = model.predict(X_now)
+    window = label_window(orders["at"].min(), as_of, horizon)
+    features = _churn_feature_maker(data, orders=orders, persons=persons, graph=graph)
+    # Orders and spend count over the history the training date has, at both dates.
+    lookback = window and int((as_of - pd.Timedelta(days=window) - orders["at"].min()).days)
+    life_now = now.life.table if now.life else None
+    X_now = features(as_of, window or horizon, life_now, lookback or None)
+    counts: dict[str, int | float | str] = {"churn_label_days": window}
+    risk: np.ndarray | None = None
+    factors: list[list[dict[str, Any]]] = [[] for _ in range(len(X_now))]
+    why_not = f"under {2 * MIN_LABEL_DAYS} days of purchase history before the as-of date"
+    if window:
+        trained_at = as_of - pd.Timedelta(days=window)
+        past = summarise(orders.assign(currency=None), trained_at, lambda _c: 1.0)
+        try:
+            X_train = features(
+                trained_at, window, lifetime_value(past, window).table, lookback or None
+            )
+            bought_after = set(orders.loc[orders["at"] > trained_at, "personId"])
+            y_train = ~X_train.index.isin(list(bought_after))
+            model = fit_churn(X_train, y_train, seed=params.seed)
+        except JobError as error:  # too few repeat buyers before trained_at, or one outcome
+            why_not = str(error).split(";")[0]
+        else:
+            risk, factors = model.predict(X_now)
+            counts.update(
+                churn_training_rows=len(X_train),
+                churn_training_rate=round(model.base_rate, 4),
+                churn_cv_auc=round(model.auc, 4),
+                churn_method=(
+                    f"logistic regression learned on a {window}-day window before the as-of date"
+                ),
+            )
+            if window < horizon:
+                risk = _carry(risk, X_now.index, now, window=window, horizon=horizon)
+                counts["churn_method"] = (
+                    f"{counts['churn_method']} (the history is shorter than twice the "
+                    f"{horizon}-day horizon), carried to {horizon} days by each buyer's BG/NBD "
+                    "odds of no purchase over the longer window"
+                )
+    if risk is None:
+        risk, counts["churn_method"] = _fallback_risk(X_now.index, now, horizon, why_not)
     out = pd.DataFrame(
         {
             "churn_risk": risk,
@@ -279,12 +377,84 @@ def _churn(
         },
         index=X_now.index,
     ).reindex(persons)
-    counts: dict[str, int | float] = {
-        "churn_training_rows": len(X_train),
-        "churn_training_rate": round(model.base_rate, 4),
-        "churn_cv_auc": round(model.auc, 4),
-    }
     return out, counts
+
+
+def _churn_feature_maker(
+    data: ProfileInputs, *, orders: pd.DataFrame, persons: pd.Index, graph: _Graph
+) -> Callable[[pd.Timestamp, int, pd.DataFrame | None, int | None], pd.DataFrame]:
+    """``features(at, window, lifetime, lookback)``: the churn feature frame as of ``at``."""
+    records = data.members.groupby("personId").size().reindex(persons, fill_value=0)
+    signup = to_utc(data.members["signupAt"]).groupby(data.members["personId"].to_numpy()).min()
+    touches = data.touches.assign(firstAt=to_utc(data.touches["firstAt"]).to_numpy())
+    first_touch = touches.groupby("personId")["firstAt"].min()
+    first_buy = orders.groupby("personId")["at"].min()
+    first_seen = pd.concat(
+        [
+            pd.to_datetime(part.reindex(persons), utc=True)  # an empty part is not datetime
+            for part in (signup, first_touch, first_buy)
+        ],
+        axis=1,
+    ).min(axis=1)
+    person_frame = pd.DataFrame({"first_seen": first_seen, "records": records}, index=persons)
+    empty = pd.DataFrame(columns=["p_alive", "expected_purchases"], dtype=float)
+
+    def features(
+        at: pd.Timestamp, window: int, lifetime: pd.DataFrame | None, lookback: int | None
+    ) -> pd.DataFrame:
+        return churn_features(
+            at=at,
+            horizon_days=window,
+            persons=person_frame,
+            orders=orders[["personId", "at", "amount"]],
+            lifetime=lifetime if lifetime is not None else empty,
+            touches=touches,
+            community=graph.community,
+            influence=graph.influence_pct,
+            referrer=graph.referrer,
+            lookback_days=lookback,
+        )
+
+    return features
+
+
+def _carry(
+    risk: np.ndarray, index: pd.Index, now: _Now, *, window: int, horizon: int
+) -> np.ndarray:
+    """Risk over ``window`` days carried to ``horizon`` days: times each buyer's BG/NBD ratio
+    P(no purchase in horizon) / P(no purchase in window) (at most 1); for persons without a
+    purchase (or without a BG/NBD fit), the constant-hazard carry ``risk ** (horizon / window)``.
+    """
+    carried = np.power(risk, horizon / window)
+    if now.life is not None:
+        s = now.summary
+        x, t_x, T = (s[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
+        model = now.life.bgnbd
+        ratio = model.p_none(x, t_x, T, horizon / 7.0) / np.maximum(
+            model.p_none(x, t_x, T, window / 7.0), 1e-12
+        )
+        buyer_ratio = pd.Series(np.clip(ratio, 0.0, 1.0), index=s.index).reindex(index)
+        carried = np.where(buyer_ratio.notna(), risk * buyer_ratio.to_numpy(), carried)
+    return np.round(np.asarray(carried, dtype=float), 4)
+
+
+def _fallback_risk(
+    index: pd.Index, now: _Now, horizon: int, why_not: str
+) -> tuple[np.ndarray, str]:
+    """Without a learned model: BG/NBD's probability of no purchase in the horizon for
+    buyers (persons who never bought are left without a risk); nothing without BG/NBD."""
+    if now.life is None:
+        return np.full(len(index), np.nan), (
+            f"not computed: {why_not}, and nobody bought twice (no BG/NBD fit to fall back on)"
+        )
+    s = now.summary
+    x, t_x, T = (s[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
+    p_none = now.life.bgnbd.p_none(x, t_x, T, horizon / 7.0)
+    risk = pd.Series(np.round(p_none, 4), index=s.index).reindex(index).to_numpy(dtype=float)
+    return risk, (
+        f"BG/NBD probability of no purchase in {horizon} days (not learned: {why_not}); "
+        "persons who never bought have no risk"
+    )
 
 
 def _segment_features(table: pd.DataFrame, *, with_influence: bool) -> pd.DataFrame:

@@ -67,8 +67,8 @@ def test_every_row_is_loaded_or_rejected_with_line_column_and_reason(
     write(base, "purchases.csv", MIXED_PURCHASES)
     report = load_files(store, [base], rejects_dir=tmp_path / "rej")
     purchases = next(f for f in report.files if f.kind == "purchases")
-    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 2, 5)
-    assert purchases.rows_warned == 1
+    assert (purchases.rows_read, purchases.rows_loaded, purchases.rows_rejected) == (7, 3, 4)
+    assert purchases.rows_warned == 2  # line 6 loads without its unknown channel
     assert report.rows_read == report.rows_loaded + report.rows_rejected
     assert purchases.rejects_path is not None
     rows = rejects_of(Path(purchases.rejects_path))
@@ -87,7 +87,12 @@ def test_every_row_is_loaded_or_rejected_with_line_column_and_reason(
             rejected,
         ),
         ("5", "amount", "is not an amount (expected a number such as 12.50)", rejected),
-        ("6", "channel_id", "refers to a channel that no loaded channels file has", rejected),
+        (
+            "6",
+            "channel_id",
+            "refers to a channel that no loaded channels file has; load it first",
+            dropped,
+        ),
         ("7", "order_id", "is required", rejected),
         ("8", "currency", "is not an ISO 4217 code such as EUR", dropped),
     ]
@@ -460,7 +465,7 @@ def test_validating_in_a_child_process_loads_exactly_what_inline_does(
     in_child = load(0, tmp_path / "rej-child")
     assert in_child == inline
     purchases = next(f for f in inline[0] if f[0] == "purchases.csv")
-    assert purchases[1:4] == (9, 3, 6)  # one loads without its invalid optional field
+    assert purchases[1:4] == (9, 4, 5)  # two load without an invalid optional field
 
 
 def test_a_child_that_fails_raises_its_error_and_an_early_exit_stops_it(tmp_path: Path) -> None:
