@@ -65,7 +65,11 @@ def analyze(
     as_of: Annotated[
         datetime | None,
         typer.Option(
-            "--as-of", formats=["%Y-%m-%d"], help="Profiles as of this date (default: last sale)"
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Read only the orders, referrals, links and touchpoints up to the end of "
+            "this day (influence, communities, profiles; default: everything, profiles as "
+            "of the last sale)",
         ),
     ] = None,
     horizon_days: Annotated[
@@ -95,7 +99,10 @@ def analyze(
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
     from graph.influence import CommunityParams
 
-    community_params = CommunityParams(objective=objective, resolution=resolution, seed=seed)
+    day = as_of.date() if as_of else None
+    community_params = CommunityParams(
+        objective=objective, resolution=resolution, seed=seed, as_of=day
+    )
     console = Console()
     with store_of(ctx) as store:
         if job in ("identity", "all"):
@@ -108,7 +115,8 @@ def analyze(
 
             with console.status("ranking influence…"):
                 ranked = run_influence(
-                    store, InfluenceParams(seed=seed, betweenness_samples=betweenness_samples)
+                    store,
+                    InfluenceParams(seed=seed, betweenness_samples=betweenness_samples, as_of=day),
                 )
             projection = ranked.projection
             top = ranked.table.sort_values("rank").head(3)
@@ -135,7 +143,7 @@ def analyze(
             from graph.profiles import ProfileParams, load_rules, run_profiles
 
             params = ProfileParams(
-                as_of=as_of.date() if as_of else None,
+                as_of=day,
                 horizon_days=horizon_days,
                 seed=seed,
                 segments=segments,

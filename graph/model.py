@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import cache
 
@@ -38,6 +39,8 @@ __all__ = [
     "split_uid",
     "to_graph",
     "to_python",
+    "tombstone_key",
+    "until",
 ]
 
 
@@ -289,6 +292,17 @@ def record_uid(source: str, source_customer_id: str) -> str:
     )
 
 
+def tombstone_key(uid: str) -> str:
+    """What a tombstone matches: a record uid with case ignored, so ``Shop:S-1`` and
+    ``shop:s-1`` cannot bring back the record ``shop:S-1`` once it was erased (records
+    themselves keep their case: ids of some systems are case-sensitive).
+
+    >>> tombstone_key("Shop:S-0042") == tombstone_key("shop:s-0042")
+    True
+    """
+    return uid.lower()
+
+
 def split_uid(uid: str) -> tuple[str, str]:
     """Split a ``Customer`` uid into ``(source, source_customer_id)``.
 
@@ -310,3 +324,17 @@ def identifier_key(kind: str, value: str) -> str:
     'email:ann@example.com'
     """
     return f"{kind}:{value}"
+
+
+#: ``until`` of a job that reads everything.
+FOREVER = "9999-12-31T23:59:59Z"
+
+
+def until(as_of: date | None) -> str:
+    """The last instant a job run ``as_of`` a date may read (the end of that day, UTC), in
+    the stores' text form; everything when ``as_of`` is None.
+
+    >>> until(date(2026, 3, 31)), until(None)
+    ('2026-03-31T23:59:59Z', '9999-12-31T23:59:59Z')
+    """
+    return FOREVER if as_of is None else f"{as_of.isoformat()}T23:59:59Z"

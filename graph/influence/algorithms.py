@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -67,7 +68,8 @@ class InfluenceParams:
     ``kind_weights`` scale each relationship kind in PageRank; ``damping`` is PageRank's;
     ``revenue_decay`` discounts referred revenue per level below the first; ``parts`` weigh
     the percentile ranks combined into the score; ``betweenness_samples`` (0 = off) turns
-    on sampled betweenness; ``seed`` drives every random choice.
+    on sampled betweenness; ``seed`` drives every random choice; ``as_of`` reads only the
+    orders, referrals and links up to the end of that day (None: all of them).
     """
 
     kind_weights: dict[str, float] = field(
@@ -90,6 +92,7 @@ class InfluenceParams:
     )
     betweenness_samples: int = 0
     seed: int = 7
+    as_of: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,8 @@ class CommunityParams:
 
     ``resolution=None`` (the default) lets modularity's resolution follow the graph's size
     (:func:`auto_resolution`); CPM needs a resolution (the edge density a community must
-    exceed).
+    exceed). ``as_of`` reads only the orders, referrals, links and touchpoints up to the end
+    of that day (None: all of them).
 
     >>> CommunityParams().resolution is None
     True
@@ -109,6 +113,7 @@ class CommunityParams:
     iterations: int = 2  # igraph's default; -1 runs until stable (much slower on large graphs)
     seed: int = 7
     scale: float = 100_000.0  # total edge weight at which the automatic resolution leaves 1
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.objective not in ("modularity", "CPM"):

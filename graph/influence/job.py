@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,7 @@ from graph.influence.algorithms import (
     referral_tree,
     undirected,
 )
-from graph.model import PERSON_RELATIONSHIPS, RelType
+from graph.model import PERSON_RELATIONSHIPS, RelType, until
 from graph.runs import recorded_run
 from graph.store.base import Store
 
@@ -66,6 +66,7 @@ class Projection:
 
     graph: PersonGraph
     activity: pd.DataFrame
+    as_of: date | None = None
     built: Any = None
     ranks: dict[str, int] | None = None  # the influence ranks, once that job has run
 
@@ -85,13 +86,17 @@ class InfluenceResult:
     projection: Projection | None = None
 
 
-def project(store: Store) -> Projection:
-    """The person graph as arrays, and per-person revenue and last purchase.
+def project(store: Store, as_of: date | None = None) -> Projection:
+    """The person graph as arrays, and per-person revenue and last purchase, from the
+    orders, referrals and links up to the end of ``as_of`` (None: all of them).
 
     Edges come in the store's order and are sorted here (by source, target and kind), so
-    the arrays, and every result computed from them, do not depend on that order.
+    the arrays, and every result computed from them, do not depend on that order. With
+    ``as_of``, person-level edges are made from the record-level links of that time (the
+    stored person graph holds every link ever loaded).
     """
-    activity = store.frame("influence/person_activity")
+    end = until(as_of)
+    activity = store.frame("influence/person_activity", until=end)
     if activity.empty:
         raise JobError("no persons to rank; run `custgraph analyze identity` first")
     persons = activity["personId"].to_numpy(dtype=object)
@@ -100,10 +105,11 @@ def project(store: Store) -> Projection:
     kinds = sorted(PERSON_RELATIONSHIPS, key=str)  # the tie order of the sort below
     src_parts, dst_parts, code_parts, weight_parts, at_parts = [], [], [], [], []
     for code, rel in enumerate(kinds):
+        timed = "" if as_of is None else "_until"
         if rel is RelType.REFERRED:
-            part = store.frame("influence/person_referrals")
+            part = store.frame(f"influence/person_referrals{timed}", until=end)
         else:
-            part = store.frame("influence/person_social", slots={"rel": rel})
+            part = store.frame(f"influence/person_social{timed}", slots={"rel": rel}, until=end)
         if part.empty:
             continue
         src_parts.append(index.get_indexer(part["src"]))
@@ -126,7 +132,16 @@ def project(store: Store) -> Projection:
         kind = np.array([str(k) for k in kinds], dtype=object)[codes[order]]
         weight = np.concatenate(weight_parts)[order]
         at = np.concatenate(at_parts)[order]
-    return Projection(PersonGraph(persons, src, dst, kind, weight, at), activity)
+    return Projection(PersonGraph(persons, src, dst, kind, weight, at), activity, as_of)
+
+
+def _projection(store: Store, as_of: date | None, given: Projection | None) -> Projection:
+    """The projection a job was given (made as of the same date), or a new one."""
+    if given is None:
+        return project(store, as_of)
+    if given.as_of != as_of:
+        raise ValueError(f"a projection as of {given.as_of} cannot serve a job as of {as_of}")
+    return given
 
 
 def compute_influence(
@@ -181,7 +196,7 @@ def run_influence(
     the person graph if projected already)."""
     with recorded_run(store, "influence", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
-            projection = projection if projection is not None else project(store)
+            projection = _projection(store, params.as_of, projection)
             g, activity = projection.graph, projection.activity
         run.counts.update({"persons": len(g), "edges": len(g.src)})
         if not len(g.src):
@@ -211,13 +226,13 @@ def run_communities(
     (``projection``: the person graph if projected already, by the influence job)."""
     with recorded_run(store, "communities", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
-            projection = projection if projection is not None else project(store)
+            projection = _projection(store, params.as_of, projection)
             g, activity = projection.graph, projection.activity
             previous = {
                 r["personId"]: r["communityId"] for r in store.read("influence/memberships")
             }
             issued = {r["communityId"] for r in store.read("influence/community_ids")}
-            channels = store.frame("influence/person_channels")
+            channels = store.frame("influence/person_channels", until=until(params.as_of))
             ranks = (
                 projection.ranks
                 if projection.ranks is not None

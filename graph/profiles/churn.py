@@ -193,6 +193,11 @@ def fit_churn(X: pd.DataFrame, y: np.ndarray, *, seed: int, max_rows: int = 200_
             "the training horizon has only one outcome (everybody churned, or nobody); "
             "choose an --as-of with a longer history or a different --horizon-days"
         )
+    if min(int(y.sum()), int((~y).sum())) < 3:
+        raise JobError(
+            "the training horizon has fewer than 3 persons with one of the outcomes; "
+            "three-fold cross-validation needs more history"
+        )
     if len(X) > max_rows:
         pick = np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))
         X, y = X.iloc[pick], y[pick]

@@ -133,11 +133,21 @@ def project(store: Store, params: ProfileParams) -> ProfileInputs:
         members=members,
         orders=store.frame("profiles/orders", until=until),
         categories=store.frame("profiles/categories", until=until),
-        touches=store.frame("profiles/touches"),
+        touches=store.frame("profiles/touches", until=until),
         influence=store.frame("influence/influencers"),
         memberships=store.frame("influence/memberships"),
-        edges=store.frame("influence/person_edges"),
+        edges=_edges_until(store.frame("influence/person_edges"), as_of),
     )
+
+
+def _edges_until(edges: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The person edges that existed at ``as_of``: referrals made by then (social links
+    carry no time at the person level; influence and communities run with ``--as-of``
+    read them as of the date)."""
+    if edges.empty:
+        return edges
+    at = to_utc(edges["at"])
+    return edges[at.isna().to_numpy() | (at <= as_of).to_numpy()].reset_index(drop=True)
 
 
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
