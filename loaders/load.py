@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.errors import CustgraphError, InputError
-from graph.model import RelType
+from graph.model import RelType, tombstone_key
 from graph.runs import utc_now
 from graph.store.base import Step, Store
 from loaders.columnar import prepare_columns
@@ -534,13 +534,15 @@ def _check_references(
     name = plan.path.name
     ready, rejects = batch.ready, list(batch.rejects)
     missing_uids = known.missing("load/missing_customers", "uid", batch.refs)
-    erased = known.missing("load/erased_records", "uid", batch.refs | batch.own)
+    erased = known.missing(
+        "load/erased_records", "uid", {tombstone_key(u) for u in batch.refs | batch.own}
+    )
     missing_channels = known.missing("load/missing_channels", "channelId", batch.channels)
     if not (missing_uids or erased or missing_channels):  # the usual case
         return [item for _, item in ready], sorted(rejects, key=lambda r: r.line)
     prepared: list[Prepared] = []
     for line, item in ready:
-        gone = [u for u in (*item.uids, item.row.get("uid")) if u in erased]
+        gone = [u for u in (*item.uids, item.row.get("uid")) if u and tombstone_key(u) in erased]
         unknown = [u for u in item.uids if u in missing_uids]
         if gone:
             column = (

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph.errors import QueryError, StoreUnavailableError
+from graph.model import tombstone_key
 from graph.store.base import Row, Slots, Step, split_statements, write_in_batches
 from queries import UnknownQueryError, load_query, render
 
@@ -95,6 +96,8 @@ class SqliteStore:
                 )
                 for pragma in _PRAGMAS:
                     conn.execute(pragma)
+                # the tombstone match (graph.model.tombstone_key), the same in both stores
+                conn.create_function("tombstone_key", 1, _tombstone_key, deterministic=True)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreUnavailableError(
                     f"cannot open the embedded store at {self.path}: {exc}; "
@@ -261,3 +264,7 @@ def _sql_params(params: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _tombstone_key(uid: str | None) -> str | None:
+    return tombstone_key(uid) if isinstance(uid, str) else None

@@ -656,3 +656,37 @@ def test_a_gzip_bomb_is_refused_with_flat_memory(tmp_path: Path) -> None:
     assert "refused: customers.jsonl.gz: expands more than 200 times" in done.stdout
     rss = int(done.stdout.split("rss")[1])
     assert rss < 400, f"peak RSS {rss} MiB"
+
+
+def test_a_case_variant_of_an_erased_record_is_refused_too(
+    store: Store, base: Path, tmp_path: Path
+) -> None:
+    from graph.privacy import erase_record
+
+    write(base, "customers.csv", CUSTOMERS.replace("shop,9,", "shop,S-9,"))
+    load_files(store, [base], rejects_dir=tmp_path / "rej0")
+    erase_record(store, "shop:S-9", by="test")
+    later = tmp_path / "later"
+    later.mkdir()
+    write(
+        later,
+        "customers.csv",
+        "source,source_customer_id,first_name\nShop,s-9,Wei\nSHOP,S-9,Wei\ncrm,3,Cy\n",
+    )
+    write(
+        later,
+        "purchases.csv",
+        "order_id,source,source_customer_id,purchased_at,amount\n"
+        "o9,shop,s-9,2024-01-05T10:00:00Z,3\n"
+        "o10,crm,3,2024-01-05T10:00:00Z,4\n",
+    )
+    report = load_files(store, [later], rejects_dir=tmp_path / "rej")
+    customers, purchases = (
+        next(f for f in report.files if f.kind == k) for k in ("customers", "purchases")
+    )
+    assert (customers.rows_loaded, customers.rows_rejected) == (1, 2)
+    assert (purchases.rows_loaded, purchases.rows_rejected) == (1, 1)
+    reasons = {r["reason"] for r in rejects_of(Path(str(customers.rejects_path)))}
+    assert reasons == {"the record was erased (right to be forgotten)"}
+    uids = {r["uid"] for r in store.frame("identity/records").to_dict("records")}
+    assert not {u for u in uids if u.lower() == "shop:s-9"}
