@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit import AuditLog
 from api.auth import KeyRing
-from api.deps import ForbiddenError, StoreDep, UnauthorizedError
+from api.deps import BusyError, ForbiddenError, StoreDep, UnauthorizedError, started_in_time
 from api.middleware import InflightLimit, Metrics
 from graph.errors import (
     ConfigError,
@@ -54,9 +54,14 @@ _STATUS: dict[type[CustgraphError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
     StoreUnavailableError: 503,
+    BusyError: 503,
     ConfigError: 500,
     QueryError: 500,
 }
+
+
+#: How long /readyz waits for the store's answer.
+READY_SECONDS = 2.0
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -112,8 +117,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.audit = AuditLog(settings.audit_log)
     app.state.metrics = metrics
     app.add_middleware(InflightLimit, limit=settings.api_max_inflight, metrics=metrics)
-    app.include_router(router)
-    app.include_router(browser_router)
+    # every route first checks, on its worker thread, that it did not wait too long for it
+    app.include_router(router, dependencies=[Depends(started_in_time)])
+    app.include_router(browser_router, dependencies=[Depends(started_in_time)])
 
     @app.exception_handler(CustgraphError)
     async def _custgraph_error(request: Request, exc: CustgraphError) -> JSONResponse:
@@ -121,6 +127,8 @@ def create_app(settings: Settings) -> FastAPI:
         response = problem(status, type(exc).__name__, str(exc))
         if status == 401:
             response.headers["WWW-Authenticate"] = "ApiKey"
+        if isinstance(exc, BusyError):
+            response.headers["Retry-After"] = "1"
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -146,26 +154,43 @@ def create_app(settings: Settings) -> FastAPI:
         log.error("unexpected %s in %s", type(exc).__name__, getattr(route, "path", "?"))
         return problem(500, "Internal Server Error", "an unexpected error; see the server log")
 
+    _operations(app, metrics)
+    return app
+
+
+def _operations(app: FastAPI, metrics: Metrics) -> None:
+    """Operations endpoints. They run on the event loop, never behind the worker threads or
+    the in-flight limit, so they answer in milliseconds however busy the API is."""
+
     @app.get("/metrics", tags=["operations"], include_in_schema=True)
-    def prometheus() -> Response:
+    async def prometheus() -> Response:
         """Prometheus metrics: requests by route and status, latency, in-flight, refused."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, Any]:
+    async def healthz() -> dict[str, Any]:
         """The process is up (says nothing about the store)."""
         return {"status": "ok"}
 
+    pinging = anyio.CapacityLimiter(1)  # a thread of its own: not behind the request queue
+
     @app.get("/readyz", tags=["operations"], responses={503: {"description": "store down"}})
-    def readyz(store: StoreDep) -> Any:
-        """The store answers: ready to serve requests (503 problem+json when it does not)."""
+    async def readyz(request: Request) -> Any:
+        """The store answers within 2 s: ready to serve requests (503 problem+json when it
+        does not, or is too busy to)."""
+        store = request.app.state.store
         try:
-            store.ping()
+            with anyio.fail_after(READY_SECONDS):
+                await anyio.to_thread.run_sync(store.ping, limiter=pinging, abandon_on_cancel=True)
         except StoreUnavailableError as exc:
             return problem(503, "store unavailable", str(exc), ready=False, store=store.kind)
+        except TimeoutError:
+            detail = (
+                f"the store ({store.describe()}) did not answer within {READY_SECONDS:g} s; "
+                "it is down or overloaded"
+            )
+            return problem(503, "store unavailable", detail, ready=False, store=store.kind)
         return {"ready": True, "store": store.kind}
-
-    return app
 
 
 def app_from_env() -> FastAPI:

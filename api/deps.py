@@ -6,6 +6,7 @@ low answers 403. Keys travel in ``X-API-Key`` or ``Authorization: Bearer``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated
 
@@ -18,7 +19,16 @@ from graph.errors import CustgraphError
 from graph.settings import Settings
 from graph.store import Store
 
-__all__ = ["AuditDep", "ForbiddenError", "SettingsDep", "StoreDep", "UnauthorizedError", "require"]
+__all__ = [
+    "AuditDep",
+    "BusyError",
+    "ForbiddenError",
+    "SettingsDep",
+    "StoreDep",
+    "UnauthorizedError",
+    "require",
+    "started_in_time",
+]
 
 
 class UnauthorizedError(CustgraphError):
@@ -27,6 +37,23 @@ class UnauthorizedError(CustgraphError):
 
 class ForbiddenError(CustgraphError):
     """A known key whose role does not allow the request (403)."""
+
+
+class BusyError(CustgraphError):
+    """A request that waited too long for a worker thread (503 with ``Retry-After``)."""
+
+
+def started_in_time(request: Request) -> None:
+    """The first thing a request does on a worker thread: refuse it (503) when it waited
+    longer than ``api_start_seconds`` for the thread, so a queue of stale requests drains
+    at once instead of each being served late. The middleware stamps the arrival time."""
+    arrived = request.scope.get("state", {}).get("custgraph_arrived")
+    settings: Settings = request.app.state.settings
+    if arrived is not None and time.monotonic() - arrived > settings.api_start_seconds:
+        raise BusyError(
+            f"the server could not start this request within {settings.api_start_seconds:g} s "
+            "(every worker was busy); retry in a second"
+        )
 
 
 def _store(request: Request) -> Store:

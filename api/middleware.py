@@ -67,6 +67,7 @@ class InflightLimit:
             self.metrics.requests.labels("refused", scope.get("method", ""), "429").inc()
             await _too_many(send)
             return
+        scope.setdefault("state", {})["custgraph_arrived"] = time.monotonic()
         self.current += 1
         self.metrics.inflight.inc()
         status = {"code": 500}

@@ -52,6 +52,9 @@ class Settings:
         Requests served at once; more get 429 (``CUSTGRAPH_API_MAX_INFLIGHT``).
     api_threads
         Worker threads that run store calls (``CUSTGRAPH_API_THREADS``).
+    api_start_seconds
+        A request that waits longer than this for a worker thread is answered ``503`` with
+        ``Retry-After`` instead of being served late (``CUSTGRAPH_API_START_SECONDS``).
     """
 
     db_path: Path = Path("custgraph.db")
@@ -66,6 +69,7 @@ class Settings:
     audit_log: Path = Path("custgraph-audit.log")
     api_max_inflight: int = 64
     api_threads: int = 2
+    api_start_seconds: float = 5.0
 
     @property
     def store_kind(self) -> Literal["neo4j", "sqlite"]:
@@ -97,6 +101,10 @@ class Settings:
             raise ConfigError(
                 "CUSTGRAPH_API_MAX_INFLIGHT and CUSTGRAPH_API_THREADS must be whole numbers"
             ) from exc
+        try:
+            start = float(get("API_START_SECONDS") or base.api_start_seconds)
+        except ValueError as exc:
+            raise ConfigError("CUSTGRAPH_API_START_SECONDS must be a number, e.g. 5") from exc
         settings = cls(
             db_path=Path(get("DB") or base.db_path),
             neo4j_uri=get("NEO4J_URI"),
@@ -110,6 +118,7 @@ class Settings:
             audit_log=Path(get("AUDIT_LOG") or base.audit_log),
             api_max_inflight=max(inflight, 1),
             api_threads=max(threads, 1),
+            api_start_seconds=max(start, 0.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean) if clean else settings  # type: ignore[arg-type]

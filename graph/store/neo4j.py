@@ -224,11 +224,13 @@ class Neo4jStore:
                 raise self._wrap("schema/create", exc) from exc
 
     def ping(self) -> None:
-        """Check that Neo4j answers a query."""
+        """Check that Neo4j answers a query (once: no retries, so a server that is down is
+        reported at once)."""
         from neo4j.exceptions import DriverError, Neo4jError
 
         try:
-            self._driver.execute_query("RETURN 1", database_=self.database)
+            with self._driver.session(database=self.database) as session:
+                session.run("RETURN 1").consume()
         except (DriverError, Neo4jError, OSError) as exc:
             raise self._wrap("ping", exc) from exc
 

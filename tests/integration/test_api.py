@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -479,3 +481,40 @@ def test_the_api_on_neo4j_over_a_socket(
             f"{base}/v1/communities/{page['items'][0]['community_id']}", headers=READER
         )
         assert community.status_code == 200
+
+
+def test_health_answers_and_stale_requests_are_refused_while_every_worker_is_busy(
+    db: Path, tmp_path: Path
+) -> None:
+    """Every worker thread held (as a flood of slow requests would): /healthz, /readyz and
+    /metrics still answer, and a request that waited past api_start_seconds for a worker is
+    answered 503 with Retry-After when it gets one, without being served."""
+    settings = Settings(
+        db_path=db,
+        api_keys=KEYS,
+        audit_log=tmp_path / "audit.log",
+        api_threads=2,
+        api_start_seconds=0.2,
+    )
+    release = threading.Event()
+    with TestClient(create_app(settings)) as client:
+        person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]
+        assert client.portal is not None
+        for _ in range(settings.api_threads):  # hold both workers until released
+            client.portal.start_task_soon(anyio.to_thread.run_sync, release.wait)
+        safety = threading.Timer(60.0, release.set)  # a broken build fails, never hangs
+        safety.start()
+        assert client.get("/healthz").json() == {"status": "ok"}
+        assert client.get("/readyz").json() == {"ready": True, "store": "sqlite"}
+        assert client.get("/metrics").status_code == 200
+        assert not release.is_set()  # all three answered while every worker was held
+
+        threading.Timer(1.0, release.set).start()  # well past the 0.2 s start limit
+        late = client.get(f"/v1/profiles/{person['person_id']}", headers=READER)
+        assert late.status_code == 503
+        assert late.headers["retry-after"] == "1"
+        assert "could not start this request within 0.2 s" in late.json()["detail"]
+        assert release.is_set()
+        again = client.get(f"/v1/profiles/{person['person_id']}", headers=READER)
+        assert again.status_code == 200  # workers free: served at once
+        safety.cancel()
