@@ -49,16 +49,16 @@ __all__ = ["Affected", "KeyIndex", "matched_candidates"]
 
 def _lookup(column: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For sorted unique ``wanted``: how many entries of ``column`` equal each, and which
-    entries of ``column`` are among them (a binary search per entry, no sort of the column).
+    entries of ``column`` are among them (one hashed pass over the column, which holds every
+    record; the few hits are then placed by binary search).
 
     >>> _lookup(np.array([5, 3, 5, 9]), np.array([3, 5, 7]))
     (array([1, 2, 0]), array([ True,  True,  True, False]))
     """
     if not wanted.size:
         return np.zeros(0, dtype=np.int64), np.zeros(len(column), dtype=bool)
-    position = np.minimum(np.searchsorted(wanted, column), wanted.size - 1)
-    hit = wanted[position] == column
-    return np.bincount(position[hit], minlength=wanted.size), hit
+    hit = pd.Series(column, copy=False).isin(wanted).to_numpy()
+    return np.bincount(np.searchsorted(wanted, column[hit]), minlength=wanted.size), hit
 
 
 def _isin(values: np.ndarray, wanted: object) -> np.ndarray:
@@ -91,21 +91,15 @@ class KeyIndex:
         layout: Sequence[str] = KEY_LAYOUT,
     ) -> None:
         is_pending = _isin(index_uids, set(pending_uids.tolist()))
-        keep = ~is_pending
         self.layout = tuple(layout)
         self.limits = limits
         self.pending_keys = pending_keys
         self.old_keys = index_keys[is_pending]  # what changed records had
-        self.kept = int(keep.sum())
-        self.keys = np.concatenate([index_keys[keep], pending_keys])
-        self.uids = np.concatenate([index_uids[keep], pending_uids])
-        self.sorted = [np.sort(self.keys[:, c]) for c in range(len(self.layout))]
-
-    def _count(self, column: int, wanted: np.ndarray) -> np.ndarray:
-        ordered = self.sorted[column]
-        return np.searchsorted(ordered, wanted, side="right") - np.searchsorted(
-            ordered, wanted, side="left"
-        )
+        if is_pending.any():  # changed records: their stored keys give way to fresh ones
+            index_keys, index_uids = index_keys[~is_pending], index_uids[~is_pending]
+        self.kept = len(index_uids)
+        self.keys = np.concatenate([index_keys, pending_keys])
+        self.uids = np.concatenate([index_uids, pending_uids])
 
     def affected(self) -> Affected:
         """Records sharing a usable key with a pending record, and records a key newly
@@ -117,17 +111,17 @@ class KeyIndex:
             wanted = wanted[wanted != 0]
             if not wanted.size:
                 continue
-            now = self._count(column, wanted)
+            now, hit = _lookup(self.keys[:, column], wanted)
             added, _ = _lookup(self.pending_keys[:, column], wanted)
             removed, _ = _lookup(self.old_keys[:, column], wanted)
             before = now - added + removed
             limit = self.limits[column]
-            usable = wanted[now <= limit]
-            lost = wanted[(now > limit) & (before <= limit)]
-            _, hit = _lookup(self.keys[:, column], usable)
-            neighbours |= hit
-            if lost.size:
-                newly_common |= _lookup(self.keys[:, column], lost)[1]
+            usable = now <= limit
+            lost = (now > limit) & (before <= limit)
+            rows = np.flatnonzero(hit)
+            position = np.searchsorted(wanted, self.keys[rows, column])
+            neighbours[rows[usable[position]]] = True
+            newly_common[rows[lost[position]]] = True
         neighbours[self.kept :] = False
         newly_common[self.kept :] = False
         return Affected(
@@ -141,7 +135,7 @@ class KeyIndex:
         for column, name in enumerate(self.layout):
             present = np.unique(keys[:, column])
             present = present[present != 0]
-            common = present[self._count(column, present) > self.limits[column]]
+            common = present[_lookup(self.keys[:, column], present)[0] > self.limits[column]]
             if common.size:
                 out[name] = set(common.tolist())
         return out

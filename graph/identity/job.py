@@ -244,7 +244,7 @@ def _incremental(
         del index
         affected = keys.affected()
     with run.timed("match"):
-        scored = store.frame("identity/records_of", uids=[*pending.tolist(), *affected.candidates])
+        scored = _with_records(store, fresh, [*pending.tolist(), *affected.candidates])
         hits = matched_candidates(
             scored,
             set(pending.tolist()),
@@ -257,7 +257,7 @@ def _incremental(
     with run.timed("project"):
         # mark first: a run killed half-way leaves these records pending for the next one
         store.write("identity/mark_pending", uids=uids)
-        records = store.frame("identity/records_of", uids=uids)
+        records = _with_records(store, scored, uids)
         assigned = store.frame("identity/assignments_of", uids=uids)
         known = _ids_in_use(store, records["uid"].tolist(), assigned)
     with run.timed("resolve"):
@@ -287,6 +287,16 @@ def _incremental(
     run.counts.update(result.counts)
     run.timings.update({f"resolve.{k}": v for k, v in result.timings.items()})
     return result
+
+
+def _with_records(store: Store, have: pd.DataFrame, uids: list[str]) -> pd.DataFrame:
+    """The records ``uids`` (in the store's order of uid), reusing the rows of ``have``
+    and asking the store only for the others."""
+    kept = have[have["uid"].isin(uids)]
+    missing = sorted(set(uids) - set(kept["uid"].tolist()))
+    more = store.frame("identity/records_of", uids=missing) if missing else kept.iloc[:0]
+    both = pd.concat([kept, more], ignore_index=True) if len(more) else kept
+    return both.sort_values("uid", kind="stable").reset_index(drop=True)
 
 
 def _write_incremental(
