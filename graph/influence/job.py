@@ -40,7 +40,7 @@ from graph.influence.algorithms import (
 )
 from graph.model import PERSON_RELATIONSHIPS, RelType, until
 from graph.runs import recorded_run
-from graph.store.base import Store
+from graph.store.base import Step, Store
 
 __all__ = [
     "NO_LINKS",
@@ -210,7 +210,8 @@ def run_influence(
             )
         with run.timed("write"):
             rows = table.assign(run=run.run_id).to_dict("records")
-            store.write("influence/write_scores", rows=[_plain(r) for r in rows])
+            # one transaction: a kill leaves the previous scores or these, never a mix
+            store.write_tx([Step("influence/write_scores", [_plain(r) for r in rows])])
     projection.ranks = dict(zip(table["personId"].tolist(), table["rank"].tolist(), strict=True))
     return InfluenceResult(g, table, projection)
 
@@ -262,17 +263,26 @@ def run_communities(
             )
             part = participation(g, labels)
         with run.timed("write"):
-            store.write("influence/clear_communities")
-            store.write(
-                "influence/write_communities",
-                rows=[_plain(r) for r in summary.assign(run=run.run_id).to_dict("records")],
-            )
-            store.write(
-                "influence/write_memberships",
-                rows=[
-                    {"personId": p, "communityId": ids[label], "participation": round(float(x), 6)}
-                    for p, label, x in zip(g.persons, labels, part, strict=True)
-                ],
+            # one transaction: a kill leaves the previous communities or these, never a mix
+            store.write_tx(
+                [
+                    Step("influence/clear_communities"),
+                    Step(
+                        "influence/write_communities",
+                        [_plain(r) for r in summary.assign(run=run.run_id).to_dict("records")],
+                    ),
+                    Step(
+                        "influence/write_memberships",
+                        [
+                            {
+                                "personId": p,
+                                "communityId": ids[label],
+                                "participation": round(float(x), 6),
+                            }
+                            for p, label, x in zip(g.persons, labels, part, strict=True)
+                        ],
+                    ),
+                ]
             )
         run.counts.update({"communities": len(ids), "modularity_x1000": round(modularity * 1000)})
     return summary

@@ -40,7 +40,7 @@ from graph.profiles.rules import ProfileRules, load_rules
 from graph.profiles.segments import segment
 from graph.profiles.value import Lifetime, lifetime_value, rfm, summarise, to_utc
 from graph.runs import recorded_run, utc_now
-from graph.store.base import Store
+from graph.store.base import Step, Store
 
 __all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
 
@@ -571,30 +571,33 @@ def run_profiles(
                 run=run.run_id,
                 currency=rules.currency.reporting,
             )
-            store.write("profiles/clear_labels")
-            store.write(
-                "profiles/write_segments",
-                rows=[{**s, "run": run.run_id} for s in profiles.segments],
-            )
-            store.write(
-                "profiles/write_tags", rows=[{**t, "run": run.run_id} for t in profiles.tags]
-            )
             members = data.members.groupby("personId")["uid"].agg(list).to_dict()
-            store.write(
-                "profiles/write_profiles",
-                rows=[{**r, "members": members.get(r["personId"], [])} for r in rows],
-                since=since,
-            )
-            store.write(
-                "profiles/write_memberships",
-                rows=[
-                    {
-                        "personId": r["personId"],
-                        "segment": r["segment"],
-                        "tags": json.loads(r["tags"]),
-                    }
-                    for r in rows
-                ],
+            store.write("profiles/clear_labels")
+            # one transaction: a kill leaves the previous profiles or these, never a mix
+            store.write_tx(
+                [
+                    Step(
+                        "profiles/write_segments",
+                        [{**s, "run": run.run_id} for s in profiles.segments],
+                    ),
+                    Step("profiles/write_tags", [{**t, "run": run.run_id} for t in profiles.tags]),
+                    Step(
+                        "profiles/write_profiles",
+                        [{**r, "members": members.get(r["personId"], [])} for r in rows],
+                        {"since": since},
+                    ),
+                    Step(
+                        "profiles/write_memberships",
+                        [
+                            {
+                                "personId": r["personId"],
+                                "segment": r["segment"],
+                                "tags": json.loads(r["tags"]),
+                            }
+                            for r in rows
+                        ],
+                    ),
+                ]
             )
         run.counts.update(profiles.counts)
         run.counts["as_of_epoch_day"] = int(data.as_of.normalize().value // 86_400_000_000_000)

@@ -192,11 +192,16 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> None:
             for step, statements in compiled:
-                params = dict(step.params)
-                if step.rows is not None:
-                    params["rows"] = [dict(r) for r in step.rows]
-                for statement in statements:
-                    tx.run(statement, params).consume()
+                if step.rows is None:
+                    for statement in statements:
+                        tx.run(statement, dict(step.params)).consume()
+                    continue
+                # many rows go in chunks (bounded parameters), all in this one transaction
+                for start in range(0, max(len(step.rows), 1), self.batch_size):
+                    params = dict(step.params)
+                    params["rows"] = [dict(r) for r in step.rows[start : start + self.batch_size]]
+                    for statement in statements:
+                        tx.run(statement, params).consume()
 
         self._run_write(",".join(s.name for s in steps), work)
 
