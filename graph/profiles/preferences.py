@@ -95,10 +95,14 @@ def channel_preferences(touches: pd.DataFrame, orders: pd.DataFrame) -> tuple[pd
     counts["share"] = np.round(counts["n"] / totals.clip(lower=1), 3)
     best = counts.sort_values(["personId", "n", "channelId"], ascending=[True, False, True])
     preferred = best.drop_duplicates("personId").set_index("personId")["channelId"]
-    mix = {
-        person: dict(zip(group["channelId"], group["share"].astype(float), strict=True))
-        for person, group in best.groupby("personId", sort=True)
-    }
+    mix: dict[Any, dict[Any, float]] = {}  # one pass over the rows, not a frame per person
+    for person, channel, share in zip(
+        best["personId"].tolist(),
+        best["channelId"].tolist(),
+        best["share"].astype(float).tolist(),
+        strict=True,
+    ):
+        mix.setdefault(person, {})[channel] = share
     return preferred, pd.Series(mix, dtype=object)
 
 
