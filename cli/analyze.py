@@ -104,6 +104,13 @@ def analyze(
         objective=objective, resolution=resolution, seed=seed, as_of=day
     )
     console = Console()
+    loaded = None
+    if job in ("profiles", "all"):  # a bad rules file fails before any job runs
+        from graph.profiles import load_rules
+        from graph.profiles.job import check_tag_rules
+
+        loaded = load_rules(rules)
+        check_tag_rules(loaded)
     with store_of(ctx) as store:
         if job in ("identity", "all"):
             _identity(
@@ -140,7 +147,7 @@ def analyze(
                     f"{int(summary['size'].max()):,} persons"
                 )
         if job in ("profiles", "all"):
-            from graph.profiles import ProfileParams, load_rules, run_profiles
+            from graph.profiles import ProfileParams, run_profiles
 
             params = ProfileParams(
                 as_of=day,
@@ -148,7 +155,6 @@ def analyze(
                 seed=seed,
                 segments=segments,
             )
-            loaded = load_rules(rules)
             with console.status("building profiles (RFM, lifetime value, churn, segments)…"):
                 profiles = run_profiles(store, params, loaded)
             console.print(profiles.summary_line())

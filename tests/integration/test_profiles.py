@@ -122,6 +122,20 @@ def test_lifetime_value_predicts_the_holdout(profiled: SqliteStore, generated: P
     assert revenue.reindex(top).fillna(0).sum() >= 0.65 * revenue.sum()
 
 
+def test_tag_rules_are_checked_on_a_sample_with_the_columns_of_the_real_table(
+    profiled: SqliteStore,
+) -> None:
+    from graph.profiles.job import _NOT_FOR_RULES, compute_profiles, project, tag_sample
+
+    params = ProfileParams(as_of=AS_OF)
+    table = compute_profiles(project(profiled, params), params, load_rules()).table
+    real = table.drop(columns=[*_NOT_FOR_RULES, "tags"])
+    sample = tag_sample()
+    assert list(sample.columns) == list(real.columns)
+    for column in real.columns:  # the same kinds, so a rule behaves on both alike
+        assert sample[column].dtype.kind == real[column].dtype.kind, column
+
+
 def test_marketing_tags_need_consent_and_tags_follow_their_rules(profiled: SqliteStore) -> None:
     rules = {t.name: t for t in load_rules().tags}
     frame = export_profiles(profiled).set_index("person_id")

@@ -219,6 +219,27 @@ def test_a_tag_rule_must_be_true_or_false_and_errors_name_the_tag(rule: str, sai
     assert selected.tolist() == [True, False, False]
 
 
+def test_a_bad_tag_rule_fails_before_the_job_reads_the_store(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from graph.profiles import ProfileParams, run_profiles
+    from graph.profiles.job import check_tag_rules
+    from graph.store import SqliteStore
+
+    check_tag_rules(load_rules())  # the shipped rules pass on the sample
+    bad = load_rules().model_copy(
+        update={"tags": [*load_rules().tags, TagRule(name="odd", rule="-rfm_monetary")]}
+    )
+    store = SqliteStore(Path(str(tmp_path)) / "empty.db")
+    store.ensure_schema()
+    # an empty store: reading it would fail with "no purchases"; the rule fails first
+    with pytest.raises(ConfigError, match="tag 'odd'"):
+        run_profiles(store, ProfileParams(), bad)
+    assert store.read("status/last_runs") == []  # no run was even recorded
+    with pytest.raises(JobError, match="no purchases"):
+        run_profiles(store, ProfileParams())
+
+
 def test_a_rules_file_with_errors_names_the_file(tmp_path: object) -> None:
     from pathlib import Path
 
