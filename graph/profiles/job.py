@@ -38,7 +38,14 @@ from graph.profiles.preferences import (
 )
 from graph.profiles.rules import ProfileRules, load_rules
 from graph.profiles.segments import segment
-from graph.profiles.value import Lifetime, lifetime_value, rfm, summarise, to_utc
+from graph.profiles.value import (
+    Lifetime,
+    conversion,
+    lifetime_value,
+    rfm,
+    summarise,
+    to_utc,
+)
 from graph.runs import recorded_run, utc_now
 from graph.store.base import Step, Store
 
@@ -157,7 +164,7 @@ def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileR
     orders = data.orders.assign(
         at=to_utc(data.orders["purchasedAt"]).to_numpy(),
         amount=pd.to_numeric(data.orders["amount"], errors="coerce").fillna(0.0)
-        * data.orders["currency"].map(lambda c: rules.rate(c if isinstance(c, str) else None)),
+        * conversion(data.orders["currency"], rules.rate),
     )
     orders = orders[orders["at"] <= as_of]
     summary = summarise(orders.assign(currency=None), as_of, lambda _c: 1.0)

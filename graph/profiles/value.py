@@ -28,12 +28,32 @@ from graph.errors import JobError
 from graph.profiles.clv import BgNbd, GammaGamma, fit_bgnbd, fit_gamma_gamma
 from graph.profiles.rules import ProfileRules
 
-__all__ = ["Lifetime", "lifetime_value", "quintiles", "rfm", "summarise", "to_utc"]
+__all__ = [
+    "Lifetime",
+    "conversion",
+    "lifetime_value",
+    "quintiles",
+    "rfm",
+    "summarise",
+    "to_utc",
+]
 
 
 def to_utc(values: pd.Series | list[object]) -> pd.Series:
     """Parse ISO times (any offset) into UTC timestamps; unparseable values become NaT."""
     return pd.to_datetime(pd.Series(values), utc=True, errors="coerce", format="ISO8601")
+
+
+def conversion(currencies: pd.Series, rate: Callable[[str | None], float | None]) -> np.ndarray:
+    """``rate`` of each row's currency (a missing one: ``rate(None)``), asked once per
+    distinct currency rather than once per order.
+
+    >>> conversion(pd.Series(["EUR", None, "EUR"]), {"EUR": 2.0, None: 1.0}.get).tolist()
+    [2.0, 1.0, 2.0]
+    """
+    codes, distinct = pd.factorize(currencies, use_na_sentinel=True)
+    per = [rate(c if isinstance(c, str) else None) for c in distinct] + [rate(None)]
+    return np.asarray(per, dtype=float)[codes]  # the sentinel -1 picks rate(None)
 
 
 def summarise(
@@ -48,15 +68,14 @@ def summarise(
     columns = ["frequency", "monetary", "first", "last", "recency_days", "x", "t_x", "T", "m_x"]
     if orders.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="personId"))
-    at = to_utc(orders["purchasedAt"]).to_numpy()
+    # an ``at`` column (UTC, parsed already by the caller) saves parsing the text again
+    at = (orders["at"] if "at" in orders else to_utc(orders["purchasedAt"])).to_numpy()
     frame = pd.DataFrame(
         {
             "personId": orders["personId"].to_numpy(),
             "at": at,
             "amount": pd.to_numeric(orders["amount"], errors="coerce").fillna(0.0).to_numpy()
-            * orders["currency"]
-            .map(lambda c: rate(c if isinstance(c, str) else None))
-            .to_numpy(dtype=float),
+            * conversion(orders["currency"], rate),
         }
     )
     frame = frame[frame["at"].notna() & (frame["at"] <= as_of)]
