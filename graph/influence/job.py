@@ -51,6 +51,10 @@ __all__ = [
     "run_influence",
 ]
 
+# The person graph of a date, made from the record-level links of that date.
+_REFERRALS_UNTIL = "influence/person_referrals_until"
+_SOCIAL_UNTIL = "influence/person_social_until"
+
 #: Why influence and communities have nothing to do (recorded as the run's ``skipped``).
 NO_LINKS = (
     "no referrals or social links between persons: nothing to rank or group "
@@ -105,11 +109,12 @@ def project(store: Store, as_of: date | None = None) -> Projection:
     kinds = sorted(PERSON_RELATIONSHIPS, key=str)  # the tie order of the sort below
     src_parts, dst_parts, code_parts, weight_parts, at_parts = [], [], [], [], []
     for code, rel in enumerate(kinds):
-        timed = "" if as_of is None else "_until"
         if rel is RelType.REFERRED:
-            part = store.frame(f"influence/person_referrals{timed}", until=end)
+            name = "influence/person_referrals" if as_of is None else _REFERRALS_UNTIL
         else:
-            part = store.frame(f"influence/person_social{timed}", slots={"rel": rel}, until=end)
+            name = "influence/person_social" if as_of is None else _SOCIAL_UNTIL
+        slots = None if rel is RelType.REFERRED else {"rel": rel}
+        part = store.frame(name, slots=slots, until=end)
         if part.empty:
             continue
         src_parts.append(index.get_indexer(part["src"]))
