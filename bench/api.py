@@ -55,7 +55,7 @@ def prepare(customers: int, db: Path, neo4j: str | None = None) -> None:
     store: Store
     if neo4j:
         store = Neo4jStore.connect(Settings.from_env(neo4j_uri=neo4j))
-        store.write("admin/wipe")
+        store.write("support/wipe")
     else:
         store = SqliteStore(db)
     store.ensure_schema()

@@ -54,7 +54,7 @@ def populate(
         sel = np.flatnonzero(kind == k)
         if rel is RelType.REFERRED:
             store.write(
-                "influence/add_person_referrals",
+                "support/add_person_referrals",
                 rows=[
                     {"src": ids[a], "dst": ids[b], "count": 1, "at": "2025-01-01T00:00:00Z"}
                     for a, b in zip(src[sel].tolist(), dst[sel].tolist(), strict=True)
@@ -62,7 +62,7 @@ def populate(
             )
         else:
             store.write(
-                "influence/add_person_social",
+                "support/add_person_social",
                 slots={"rel": rel},
                 rows=[
                     {"src": ids[a], "dst": ids[b], "count": 1, "weight": 1.0}

@@ -69,7 +69,7 @@ def totals(store: Store) -> tuple[int, int]:
 def bench_store(settings: Settings, data: Path, sample: int) -> dict[str, float]:
     with open_store(settings) as store:
         store.ensure_schema()
-        store.write("admin/wipe")
+        store.write("support/wipe")
         t = time.perf_counter()
         report = load_files(
             store, [data], rejects_dir=data.parent / "rejects", batch_size=settings.batch_size

@@ -9,9 +9,9 @@ integers, may be spliced into a query's text, and only through :func:`render`.
 
 Examples
 --------
->>> q = load_query("cypher", "graph/neighborhood")
+>>> q = load_query("cypher", "support/record_neighborhood")
 >>> q.name, q.dialect
-('graph/neighborhood', 'cypher')
+('support/record_neighborhood', 'cypher')
 >>> "{{depth}}" in q.text
 True
 """
@@ -105,7 +105,7 @@ def render(query: Query, **names: StrEnum | int) -> str:
     Only :class:`~enum.StrEnum` members (the model's enums) and integers in 0..1000 are
     accepted, so no value from input can reach query text.
 
-    >>> "[*1..2]" in render(load_query("cypher", "graph/neighborhood"), depth=2)
+    >>> "[*1..2]" in render(load_query("cypher", "support/record_neighborhood"), depth=2)
     True
     """
     for key, value in names.items():

@@ -68,7 +68,7 @@ def neo4j_store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
     """A real Neo4j store, emptied before the test."""
     store = Neo4jStore.connect(neo4j_settings)
     store.ping()
-    store.write("admin/wipe")
+    store.write("support/wipe")
     store.ensure_schema()
     yield store
     store.close()

@@ -60,12 +60,19 @@ def client(db: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def multi_record_person(client: TestClient) -> dict[str, object]:
+    """A person (document as the pii role sees it) with two records or more, an e-mail, a
+    US phone (+1), a city and a country: every test that uses it can assert on each."""
     page = client.get("/v1/influencers?limit=1000", headers=READER).json()["items"]
     for item in page:
         doc = client.get(f"/v1/profiles/{item['person_id']}", headers=PII).json()
-        if doc["identity"]["size"] >= 2 and "email" in doc["demographics"]["attributes"]:
+        attrs = doc["demographics"]["attributes"]
+        if (
+            doc["identity"]["size"] >= 2
+            and {"email", "phone", "city", "country"} <= set(attrs)
+            and attrs["phone"]["value"].startswith("+1")
+        ):
             return doc  # type: ignore[no-any-return]
-    raise AssertionError("no person with two records and an e-mail")
+    raise AssertionError("no person with two records, an e-mail, a US phone, city and country")
 
 
 def test_keys_and_roles(client: TestClient) -> None:
@@ -89,13 +96,11 @@ def test_pii_is_masked_for_readers_and_whole_for_pii_with_an_audit_line(
     attrs = masked["demographics"]["attributes"]
     local, _, domain = whole["email"]["value"].partition("@")
     assert attrs["email"]["value"] == f"{local[0]}***@{domain}"
-    if "phone" in whole:
-        digits = "".join(ch for ch in whole["phone"]["value"] if ch.isdigit())
-        assert attrs["phone"]["value"].endswith(digits[-4:])
-        assert digits[:-4] not in attrs["phone"]["value"]
+    digits = "".join(ch for ch in whole["phone"]["value"] if ch.isdigit())
+    assert attrs["phone"]["value"].endswith(digits[-4:])
+    assert digits[:-4] not in attrs["phone"]["value"]
     for name in ("city", "country"):
-        if name in whole:
-            assert attrs[name] == whole[name]
+        assert attrs[name] == whole[name]
     assert masked["value"] == doc["value"]
     audit = [json.loads(line) for line in (tmp_path / "audit.log").read_text().splitlines()]
     reads = [a for a in audit if a["action"] == "read-profile" and a["target"] == person]
@@ -121,12 +126,11 @@ def test_lookups_normalise_like_the_loaders(client: TestClient) -> None:
         headers=READER,
     )
     assert by_record.json()["personId"] == person
-    phone = doc["demographics"]["attributes"].get("phone")  # type: ignore[union-attr]
-    if phone and phone["value"].startswith("+1"):
-        digits = phone["value"][2:]
-        written = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-        by_phone = client.get("/v1/profiles/lookup", params={"phone": written}, headers=PII)
-        assert by_phone.status_code == 200
+    digits = doc["demographics"]["attributes"]["phone"]["value"][2:]  # type: ignore[index]
+    written = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    by_phone = client.get("/v1/profiles/lookup", params={"phone": written}, headers=PII)
+    assert by_phone.status_code == 200
+    assert by_phone.json()["personId"] == person
     missing = client.get("/v1/profiles/lookup", params={"email": "no@one.org"}, headers=PII)
     assert missing.status_code == 404
     both = client.get(
@@ -249,6 +253,7 @@ def test_community_and_identity(client: TestClient) -> None:
     doc = multi_record_person(client)
     identity = client.get(f"/v1/profiles/{doc['personId']}/identity", headers=READER).json()
     assert len(identity["records"]) == doc["identity"]["size"]  # type: ignore[index]
+    assert identity["matches"]  # two records or more: at least one match joined them
     for match in identity["matches"]:
         assert match["evidence"]
         assert all("bits" in v for v in match["evidence"].values())
@@ -443,8 +448,17 @@ def test_the_api_on_neo4j_over_a_socket(
     }
     assert neo4j_settings.neo4j_uri
     with serving("--neo4j", neo4j_settings.neo4j_uri, env=env) as base:
-        page = httpx.get(f"{base}/v1/influencers?limit=50", headers=READER).json()
-        person = page["items"][0]["person_id"]
+        page = httpx.get(f"{base}/v1/influencers?limit=200", headers=READER).json()
+        person, email = next(  # a person with an e-mail, so its look-up is always tested
+            (item["person_id"], attrs["email"])
+            for item in page["items"]
+            if "email"
+            in (
+                attrs := httpx.get(f"{base}/v1/profiles/{item['person_id']}", headers=PII).json()[
+                    "demographics"
+                ]["attributes"]
+            )
+        )
         doc = httpx.get(f"{base}/v1/profiles/{person}", headers=READER).json()
         assert doc["personId"] == person
         assert doc["value"]["rfm"] is not None
@@ -453,16 +467,10 @@ def test_the_api_on_neo4j_over_a_socket(
         ).json()
         assert hood["nodes"][0]["id"] == person
         record = doc["identity"]["records"][0]
-        email = (
-            httpx.get(f"{base}/v1/profiles/{person}", headers=PII)
-            .json()["demographics"]["attributes"]
-            .get("email")
+        found = httpx.get(
+            f"{base}/v1/profiles/lookup", params={"email": email["value"]}, headers=PII
         )
-        if email:
-            found = httpx.get(
-                f"{base}/v1/profiles/lookup", params={"email": email["value"]}, headers=PII
-            )
-            assert found.json()["personId"] == person
+        assert found.json()["personId"] == person
         erased = httpx.delete(
             f"{base}/v1/customers/{record['source']}/{record['sourceCustomerId']}", headers=ADMIN
         ).json()

@@ -292,7 +292,7 @@ def test_missing_required_columns_fail_before_anything_is_written(
         "referrals.csv (referrals) lacks required columns: referrer_id, referred_source" in message
     )
     assert "expected referrer_source, referrer_id, referred_source, referred_id" in message
-    assert store.read("load/existing_customers", uids=["crm:1"]) == []
+    assert store.read("support/existing_customers", uids=["crm:1"]) == []
 
 
 def test_loading_the_same_files_twice_changes_nothing(
@@ -330,13 +330,15 @@ def test_a_later_file_updates_records_and_adds_new_ones(
     assert report.files[0].status == "loaded"
     assert {
         r["uid"]
-        for r in store.read("load/existing_customers", uids=["crm:1", "crm:2", "crm:3", "shop:9"])
+        for r in store.read(
+            "support/existing_customers", uids=["crm:1", "crm:2", "crm:3", "shop:9"]
+        )
     } == {"crm:1", "crm:2", "crm:3", "shop:9"}
     flat = json.dumps(snapshot(store), ensure_ascii=False)
     assert "anne@new.example" in flat
     ids = [
         r
-        for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:1")
+        for r in store.read("support/record_neighborhood", **_depth(store, 1), uid="crm:1")
         if r["label"] == "Identifier"
     ]
     assert [r["key"] for r in ids] == ["email:anne@new.example"]
@@ -355,17 +357,25 @@ def test_hostile_values_load_as_plain_text(store: Store, base: Path, tmp_path: P
     assert "x'}) DETACH DELETE n //" in flat
     assert "'; DROP TABLE customer; --" in flat
     assert (
-        len(store.read("load/existing_customers", uids=["crm:1", "crm:2", "shop:9", "crm:h1"])) == 4
+        len(store.read("support/existing_customers", uids=["crm:1", "crm:2", "shop:9", "crm:h1"]))
+        == 4
     )
 
 
 def test_normalisation_of_loaded_values(store: Store, base: Path, tmp_path: Path) -> None:
     load_files(store, [base], rejects_dir=tmp_path / "rej", region="US")
-    keys = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:1")}
+    keys = {
+        r["key"] for r in store.read("support/record_neighborhood", **_depth(store, 1), uid="crm:1")
+    }
     assert {"email:ann@example.com", "phone:+14155550132"} <= keys
-    keys9 = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="shop:9")}
+    keys9 = {
+        r["key"]
+        for r in store.read("support/record_neighborhood", **_depth(store, 1), uid="shop:9")
+    }
     assert "phone:+8613800138000" in keys9  # the record's country wins over the default region
-    keys2 = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="crm:2")}
+    keys2 = {
+        r["key"] for r in store.read("support/record_neighborhood", **_depth(store, 1), uid="crm:2")
+    }
     assert "phone:+442079460958" in keys2
 
 
@@ -415,7 +425,10 @@ def test_a_mapping_renames_and_converts_another_layout(store: Store, tmp_path: P
     )
     report = load_files(store, [path], mapping=mapping, rejects_dir=tmp_path / "rej")
     assert (report.rows_loaded, report.rows_rejected) == (1, 0)
-    keys = {r["key"] for r in store.read("graph/neighborhood", **_depth(store, 1), uid="shop:77")}
+    keys = {
+        r["key"]
+        for r in store.read("support/record_neighborhood", **_depth(store, 1), uid="shop:77")
+    }
     assert keys == {"email:kim@shop.example", "phone:+4915123456789"}
     flat = json.dumps(snapshot(store))
     assert "2023-12-30T23:00:00Z" in flat  # midnight in Berlin is 23:00 UTC the day before
@@ -447,7 +460,7 @@ def test_validating_in_a_child_process_loads_exactly_what_inline_does(
 
     def load(parallel_bytes: int, rejects: Path) -> tuple[list[tuple[object, ...]], object]:
         monkeypatch.setattr(loaders.load, "PARALLEL_BYTES", parallel_bytes)
-        store.write("admin/wipe")
+        store.write("support/wipe")
         report = load_files(store, [base], rejects_dir=rejects, batch_size=2)
         files = [
             (

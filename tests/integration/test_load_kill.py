@@ -43,7 +43,7 @@ def test_kill_mid_load_then_rerun_equals_one_clean_run(store: Store, tmp_path: P
     generate_dataset(data, GenerateParams(customers=2000, seed=11))
     load_files(store, [data], rejects_dir=tmp_path / "rej-clean", batch_size=100)
     clean = snapshot(store)
-    store.write("admin/wipe")
+    store.write("support/wipe")
 
     args, env = _cli(store, tmp_path / "killed.db")
     if store.kind == "sqlite":

@@ -85,8 +85,26 @@ def test_every_person_gets_a_profile_as_of_the_date(profiled: SqliteStore) -> No
     persons = profiled.read("status/counts")
     n_persons = next(r["count"] for r in persons if r["name"] == "Person")
     assert len(frame) == n_persons
-    assert list(frame.columns[: len(EXPORT_COLUMNS)]) != []
-    assert set(EXPORT_COLUMNS) <= set(frame.columns)
+    assert list(frame.columns) == [
+        "person_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "currency",
+        "rfm_score",
+        "rfm_segment",
+        "expected_purchases",
+        "p_alive",
+        "predicted_clv",
+        "churn_risk",
+        "segment",
+        "community_id",
+        "influence_rank",
+        "tags",
+        "as_of",
+        "run",
+    ]
+    assert [c for c in frame.columns if c in EXPORT_COLUMNS] == EXPORT_COLUMNS  # documented order
     assert set(frame["as_of"]) == {"2026-03-31T23:59:59Z"}
     buyers = frame[frame["frequency"] > 0]
     assert buyers["rfm_score"].str.fullmatch(r"[1-5]{3}").all()

@@ -136,7 +136,7 @@ def test_read_back_returns_what_was_written(store: Store) -> None:
         {"channelId": "web", "kind": "web", "name": "Web"}
     ]
     assert store.read("load/channel_by_id", channelId="nope") == []
-    assert store.read("load/existing_customers", uids=["crm:1", "zzz:0", "shop:9"]) in (
+    assert store.read("support/existing_customers", uids=["crm:1", "zzz:0", "shop:9"]) in (
         [{"uid": "crm:1"}, {"uid": "shop:9"}],
         [{"uid": "shop:9"}, {"uid": "crm:1"}],
     )
@@ -185,7 +185,7 @@ def test_values_travel_as_parameters_never_as_query_text(store: Store) -> None:
     )
     assert counts(store)["Customer"] == 3
     for i, _value in enumerate(hostile):
-        assert store.read("load/existing_customers", uids=[f"crm:{i}"]) == [{"uid": f"crm:{i}"}]
+        assert store.read("support/existing_customers", uids=[f"crm:{i}"]) == [{"uid": f"crm:{i}"}]
 
 
 def test_unicode_round_trips(store: Store) -> None:
@@ -222,5 +222,5 @@ def test_both_stores_answer_alike(sqlite_store: Store, neo4j_store: Store) -> No
 
 def _neighbourhood(store: Store, uid: str, depth: int) -> list[dict[str, Any]]:
     if store.kind == "neo4j":
-        return store.read("graph/neighborhood", slots={"depth": depth}, uid=uid)
-    return store.read("graph/neighborhood", uid=uid, depth=depth)
+        return store.read("support/record_neighborhood", slots={"depth": depth}, uid=uid)
+    return store.read("support/record_neighborhood", uid=uid, depth=depth)

@@ -7,6 +7,7 @@ import csv
 import json
 import subprocess
 import sys
+import time
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -298,23 +299,33 @@ def test_bad_overrides_report_every_problem(tmp_path: Path) -> None:
 
 
 def test_a_merge_keeps_the_older_id_and_a_split_keeps_the_larger_part(tmp_path: Path) -> None:
-    store = _load(
+    ann_rows = [line for line in FAMILY.splitlines(keepends=True) if "Ann" in line]
+    store = _load(  # Bo first: his person is the older one
         tmp_path,
-        FAMILY + "store,3,Bo,Chan,,bo@y.com,+14155559999,1971-11-30,,US\n"
-        "web,900,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n",
-    )  # Ann: 3 records, Bo: 2
+        "".join(line for line in FAMILY.splitlines(keepends=True) if line not in ann_rows)
+        + "store,3,Bo,Chan,,bo@y.com,+14155559999,1971-11-30,,US\n",
+    )
     run_identity(store, IdentityParams(random_pairs=5000))
+    time.sleep(1.1)  # creation times have whole seconds
+    (tmp_path / "later").mkdir()
+    (tmp_path / "later" / "customers.csv").write_text(
+        CUSTOMER_HEADER + "".join(ann_rows) + "web,900,Ann,Lee,,ann.lee@x.com,,1990-02-03,,US\n",
+        encoding="utf-8",
+    )
+    load_files(store, [tmp_path / "later"], rejects_dir=tmp_path / "r")
+    run_identity(store, IdentityParams(random_pairs=5000))  # Ann: 3 records, Bo: 2
     first = persons(store)
     ann, bo = first["crm:1"], first["app:5"]
     assert first["store:3"] == bo
     assert ann != bo
+    assert ann < bo  # so keeping Bo's id below is age, not the smaller id nor the larger part
     must = tmp_path / "m.csv"
     must.write_text("record_a,record_b,decision\ncrm:1,app:5,must-link\n", encoding="utf-8")
     load_overrides(store, must)
     run_identity(store, IdentityParams(random_pairs=5000))
     merged = persons(store)
     assert merged["crm:1"] == merged["app:5"] == merged["store:3"]
-    assert merged["crm:1"] in {ann, bo}  # one of the two survives (the older one)
+    assert merged["crm:1"] == bo  # the older id survives
     events = store.read("identity/known_ids")
     assert {ann, bo} <= {e["personId"] for e in events}
     cannot = tmp_path / "c.csv"
@@ -328,16 +339,27 @@ def test_a_merge_keeps_the_older_id_and_a_split_keeps_the_larger_part(tmp_path: 
 
 
 def test_chinese_names_match_their_pinyin_variants(tmp_path: Path) -> None:
+    """The name fields decide: 伟 王, Wei Wang and the full name 王伟 compare as the same
+    given and family names (pinyin), while Na Li, with the same birth date, does not."""
+    from graph.identity.explain import explain_pair
+
     store = _load(
         tmp_path,
         FAMILY
         + "crm,88,伟,王,,,+8613800138000,1980-05-06,,CN\n"
         + "app,77,Wei,Wang,,,+8613800138000,1980-05-06,,CN\n"
-        + "shop,66,,,王伟,wangwei@163.com,+86 138 0013 8000,1980-05-06,,CN\n",
+        + "shop,66,,,王伟,wangwei@163.com,+86 138 0013 8000,1980-05-06,,CN\n"
+        + "web,55,Na,Li,,,,1980-05-06,,CN\n",
     )
     run_identity(store, IdentityParams(random_pairs=5000))
     ids = persons(store)
-    assert ids["crm:88"] == ids["app:77"] == ids["shop:66"]
+    assert ids["crm:88"] == ids["app:77"] == ids["shop:66"] != ids["web:55"]
+    for a, b in (("crm:88", "app:77"), ("crm:88", "shop:66"), ("app:77", "shop:66")):
+        evidence = explain_pair(store, a, b).evidence
+        assert evidence["given"]["level"] == "exact", (a, b)  # type: ignore[index]
+        assert evidence["family"]["level"] == "exact", (a, b)  # type: ignore[index]
+    other = explain_pair(store, "crm:88", "web:55").evidence
+    assert other["given"]["level"] == other["family"]["level"] == "different"  # type: ignore[index]
 
 
 def test_self_referrals_are_flagged_and_kept_out_of_the_person_graph(tmp_path: Path) -> None:

@@ -98,7 +98,8 @@ def test_booleans() -> None:
 
 @given(st.emails())
 def test_any_valid_email_is_accepted_and_lower_cased(email: str) -> None:
-    assert normalize_email(f"  {email.upper()} ") == email.lower() or "@" in email
+    assert email.isascii()  # what st.emails() draws: upper() and lower() are inverse there
+    assert normalize_email(f"  {email.upper()} ") == email.lower()
 
 
 @given(

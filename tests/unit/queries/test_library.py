@@ -11,11 +11,11 @@ from graph.model import Label
 from queries import list_queries, load_query, render
 
 ROOT = Path(__file__).resolve().parents[3]
-CODE = [
-    p
-    for d in ("graph", "loaders", "api", "reports", "cli", "tests", "bench")
-    for p in (ROOT / d).rglob("*.py")
+PRODUCT = [
+    p for d in ("graph", "loaders", "api", "reports", "cli") for p in (ROOT / d).rglob("*.py")
 ]
+SUPPORT = [p for d in ("tests", "bench") for p in (ROOT / d).rglob("*.py")]
+CODE = PRODUCT + SUPPORT
 
 
 def test_every_query_has_a_header_with_purpose_params_and_returns() -> None:
@@ -27,19 +27,28 @@ def test_every_query_has_a_header_with_purpose_params_and_returns() -> None:
             assert "returns:" in header, f"{dialect}:{name} does not say what it returns"
 
 
-def _product(dialect: str) -> list[str]:
-    """Queries the product runs (the analyst kit is Cypher for Neo4j Browser only)."""
+def _both(dialect: str) -> list[str]:
+    """Queries in both dialects (the analyst kit is Cypher for Neo4j Browser only)."""
     return [n for n in list_queries(dialect) if not n.startswith("analyst/")]  # type: ignore[arg-type]
 
 
+def _product(dialect: str) -> list[str]:
+    """Queries the product runs (``support/``: only tests and benchmarks run them)."""
+    return [n for n in _both(dialect) if not n.startswith("support/")]
+
+
 def test_every_query_exists_in_both_dialects() -> None:
-    assert _product("cypher") == list_queries("sql")
+    assert _both("cypher") == list_queries("sql")
 
 
-def test_every_query_is_used() -> None:
-    text = "\n".join(p.read_text(encoding="utf-8") for p in CODE)
-    unused = [n for n in _product("cypher") if f'"{n}"' not in text]
-    assert unused == []
+def test_every_query_is_used_where_it_belongs() -> None:
+    product = "\n".join(p.read_text(encoding="utf-8") for p in PRODUCT)
+    support = "\n".join(p.read_text(encoding="utf-8") for p in SUPPORT)
+    assert [n for n in _product("cypher") if f'"{n}"' not in product] == []
+    helpers = [n for n in _both("cypher") if n.startswith("support/")]
+    assert helpers  # wipe, record-level neighbourhoods, person-graph imports
+    assert [n for n in helpers if f'"{n}"' not in support] == []
+    assert [n for n in helpers if f'"{n}"' in product] == []  # support/ is not the product
 
 
 def test_the_analyst_kit_has_at_least_15_documented_queries() -> None:
@@ -56,7 +65,7 @@ def test_the_analyst_kit_has_at_least_15_documented_queries() -> None:
 
 
 def test_render_splices_only_model_names_and_small_integers() -> None:
-    query = load_query("cypher", "graph/neighborhood")
+    query = load_query("cypher", "support/record_neighborhood")
     assert "[*1..3]" in render(query, depth=3)
     with pytest.raises(TypeError):
         render(query, depth="1]-(m) DETACH DELETE m //")  # type: ignore[arg-type]
