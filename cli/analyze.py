@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,10 @@ from rich.table import Table
 
 from cli.context import store_of
 from graph.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from graph.identity.resolve import IdentityResult
+    from graph.pipeline import JobsResult
 
 __all__ = ["analyze", "erase", "explain", "export", "profile", "query"]
 
@@ -97,69 +101,72 @@ def analyze(
     """
     if job not in JOBS:
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
-    from graph.influence import CommunityParams
+    from graph.identity import IdentityParams
+    from graph.influence import CommunityParams, InfluenceParams
+    from graph.pipeline import JOBS as ORDER
+    from graph.pipeline import JobsParams, run_jobs
+    from graph.profiles import ProfileParams, load_rules
 
     day = as_of.date() if as_of else None
-    community_params = CommunityParams(
-        objective=objective, resolution=resolution, seed=seed, as_of=day
+    params = JobsParams(
+        jobs=ORDER if job == "all" else (job,),
+        identity=IdentityParams(threshold=threshold, seed=seed),
+        full_identity=full,
+        influence=InfluenceParams(seed=seed, betweenness_samples=betweenness_samples, as_of=day),
+        communities=CommunityParams(
+            objective=objective, resolution=resolution, seed=seed, as_of=day
+        ),
+        profiles=ProfileParams(as_of=day, horizon_days=horizon_days, seed=seed, segments=segments),
+        rules=load_rules(rules) if job in ("profiles", "all") else None,
     )
     console = Console()
-    loaded = None
-    if job in ("profiles", "all"):  # a bad rules file fails before any job runs
-        from graph.profiles import load_rules
-        from graph.profiles.job import check_tag_rules
-
-        loaded = load_rules(rules)
-        check_tag_rules(loaded)
     with store_of(ctx) as store:
-        if job in ("identity", "all"):
-            _identity(
-                console, store, threshold=threshold, seed=seed, overrides=overrides, full=full
+        if overrides is not None and job in ("identity", "all"):
+            from graph.identity.job import load_overrides
+
+            console.print(f"stored {load_overrides(store, overrides)} override(s)")
+        run_jobs(
+            store,
+            params,
+            step=lambda name: console.status(_WORKING[name]),
+            done=lambda name, result: _report(console, name, result),
+        )
+
+
+_WORKING = {
+    "identity": "resolving identities…",
+    "influence": "ranking influence…",
+    "communities": "detecting communities…",
+    "profiles": "building profiles (RFM, lifetime value, churn, segments)…",
+}
+
+
+def _report(console: Console, job: str, result: JobsResult) -> None:
+    """One job's summary lines."""
+    if job == "identity" and result.identity is not None:
+        _identity(console, result.identity)
+    elif job == "influence" and result.influence is not None:
+        table = result.influence.table
+        if table.empty:
+            console.print(f"influence: skipped, {_no_links()}")
+        else:
+            top = table.sort_values("rank").head(3)
+            console.print(
+                f"influence: {len(table):,} persons ranked; top: " + ", ".join(top["personId"])
             )
-        projection = None  # `all`: the influence job's projection serves communities too
-        if job in ("influence", "all"):
-            from graph.influence import InfluenceParams, run_influence
-
-            with console.status("ranking influence…"):
-                ranked = run_influence(
-                    store,
-                    InfluenceParams(seed=seed, betweenness_samples=betweenness_samples, as_of=day),
-                )
-            projection = ranked.projection
-            top = ranked.table.sort_values("rank").head(3)
-            if ranked.table.empty:
-                console.print(f"influence: skipped, {_no_links()}")
-            else:
-                console.print(
-                    f"influence: {len(ranked.table):,} persons ranked; top: "
-                    + ", ".join(top["personId"])
-                )
-        if job in ("communities", "all"):
-            from graph.influence import run_communities
-
-            with console.status("detecting communities…"):
-                summary = run_communities(store, community_params, projection=projection)
-            if summary.empty:
-                console.print(f"communities: skipped, {_no_links()}")
-            else:
-                console.print(
-                    f"communities: {len(summary):,} communities; largest "
-                    f"{int(summary['size'].max()):,} persons"
-                )
-        if job in ("profiles", "all"):
-            from graph.profiles import ProfileParams, run_profiles
-
-            params = ProfileParams(
-                as_of=day,
-                horizon_days=horizon_days,
-                seed=seed,
-                segments=segments,
+    elif job == "communities" and result.communities is not None:
+        summary = result.communities
+        if summary.empty:
+            console.print(f"communities: skipped, {_no_links()}")
+        else:
+            console.print(
+                f"communities: {len(summary):,} communities; largest "
+                f"{int(summary['size'].max()):,} persons"
             )
-            with console.status("building profiles (RFM, lifetime value, churn, segments)…"):
-                profiles = run_profiles(store, params, loaded)
-            console.print(profiles.summary_line())
-            for line in profiles.method_lines():
-                console.print(f"  {escape(line)}")
+    elif job == "profiles" and result.profiles is not None:
+        console.print(result.profiles.summary_line())
+        for line in result.profiles.method_lines():
+            console.print(f"  {escape(line)}")
 
 
 def _no_links() -> str:
@@ -168,24 +175,7 @@ def _no_links() -> str:
     return escape(NO_LINKS)
 
 
-def _identity(
-    console: Console,
-    store: object,
-    *,
-    threshold: float,
-    seed: int,
-    overrides: Path | None,
-    full: bool,
-) -> None:
-    from graph.identity import IdentityParams
-    from graph.identity.job import load_overrides, run_identity
-    from graph.store import Store
-
-    assert isinstance(store, Store)
-    if overrides is not None:
-        console.print(f"stored {load_overrides(store, overrides)} override(s)")
-    with console.status("resolving identities…"):
-        result = run_identity(store, IdentityParams(threshold=threshold, seed=seed), full=full)
+def _identity(console: Console, result: IdentityResult) -> None:
     counts = result.counts
     if counts.get("incremental"):
         if not counts["pending_records"]:

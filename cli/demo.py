@@ -30,10 +30,8 @@ def demo(
 
     Example: custgraph demo --customers 5000
     """
-    from graph.identity import IdentityParams
-    from graph.identity.job import run_identity
-    from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
-    from graph.profiles import ProfileParams, run_profiles
+    from graph.errors import JobError
+    from graph.pipeline import JobsParams, run_jobs
     from graph.status import store_status
     from loaders import load_files
     from loaders.synthetic import GenerateParams, generate_dataset
@@ -64,15 +62,20 @@ def demo(
         with console.status(
             "3/3 resolving identities, ranking influence, finding communities, building profiles…"
         ):
-            result = run_identity(store, IdentityParams())
-            ranked = run_influence(store, InfluenceParams())
-            communities = run_communities(store, CommunityParams(), projection=ranked.projection)
-            profiles = run_profiles(store, ProfileParams())
+            ran = run_jobs(store, JobsParams())
+        result, ranked, communities, profiles = (
+            ran.identity,
+            ran.influence,
+            ran.communities,
+            ran.profiles,
+        )
+        if result is None or ranked is None or communities is None or profiles is None:
+            raise JobError("the demo ran only some of its jobs")  # every job ran or raised
         console.print(
             f"3/3 identity: {result.counts['records']:,} records → "
             f"{result.counts['persons']:,} persons; influence ranked; "
-            f"{len(communities):,} communities; profiles built (churn model AUC "
-            f"{profiles.counts['churn_cv_auc']:.3f}, {profiles.counts['segments']} segments)"
+            f"{len(communities):,} communities; "
+            + profiles.summary_line().replace("profiles: ", "profiles built: ", 1)
         )
         top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
         snapshot = store_status(store)

@@ -39,10 +39,7 @@ def trigger(cron: str) -> Any:
 
 def run_pipeline(settings: Settings, data: list[Path], out: Path, top: int) -> dict[str, Any]:
     """One run: load what is given, run every job, write the report. Returns the counts."""
-    from graph.identity import IdentityParams
-    from graph.identity.job import run_identity
-    from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
-    from graph.profiles import ProfileParams, run_profiles
+    from graph.pipeline import JobsParams, run_jobs
     from graph.runs import recorded_run
     from graph.store.base import open_store
     from loaders import load_files
@@ -65,10 +62,7 @@ def run_pipeline(settings: Settings, data: list[Path], out: Path, top: int) -> d
                 run.counts["rows_loaded"] = loaded.rows_loaded
                 run.counts["rows_rejected"] = loaded.rows_rejected
             with run.timed("analyze"):
-                run_identity(store, IdentityParams())
-                ranked = run_influence(store, InfluenceParams())
-                run_communities(store, CommunityParams(), projection=ranked.projection)
-                run_profiles(store, ProfileParams())
+                run_jobs(store, JobsParams())
             with run.timed("report"):
                 built = write_report(store, ReportParams(top=top), out)
             run.counts["listed"] = len(built.ranking)

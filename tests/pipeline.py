@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 
 from graph.identity import IdentityParams
-from graph.identity.job import run_identity
-from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
-from graph.profiles import ProfileParams, run_profiles
+from graph.pipeline import JOBS, JobsParams, run_jobs
 from graph.store import Store
 from loaders import load_files
 
@@ -20,11 +18,8 @@ def analyse(
 ) -> None:
     """Load ``data`` and run every job with default parameters."""
     load_files(store, [data], rejects_dir=rejects)
-    run_identity(store, IdentityParams(random_pairs=pairs))
-    run_influence(store, InfluenceParams())
-    run_communities(store, CommunityParams())
-    if profiles:
-        run_profiles(store, ProfileParams())
+    jobs = JOBS if profiles else JOBS[:-1]
+    run_jobs(store, JobsParams(jobs=jobs, identity=IdentityParams(random_pairs=pairs)))
 
 
 def custgraph(*args: str) -> subprocess.CompletedProcess[str]:
