@@ -85,22 +85,14 @@ def test_every_person_gets_a_profile_as_of_the_date(profiled: SqliteStore) -> No
     persons = profiled.read("status/counts")
     n_persons = next(r["count"] for r in persons if r["name"] == "Person")
     assert len(frame) == n_persons
+    # the documented columns, in their order, and the three the export adds between and after
+    documented = EXPORT_COLUMNS
     assert list(frame.columns) == [
-        "person_id",
-        "recency_days",
-        "frequency",
-        "monetary",
+        *documented[:4],
         "currency",
-        "rfm_score",
-        "rfm_segment",
-        "expected_purchases",
+        *documented[4:7],
         "p_alive",
-        "predicted_clv",
-        "churn_risk",
-        "segment",
-        "community_id",
-        "influence_rank",
-        "tags",
+        *documented[7:],
         "as_of",
         "run",
     ]
