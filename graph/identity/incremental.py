@@ -25,8 +25,9 @@ Examples
 ...     limits=np.array([20, 1]),
 ...     layout=("email", "family+dob"),
 ... )
->>> index.affected().candidates
-['b:1']
+>>> found = index.affected()
+>>> found.candidates, found.pairs.tolist()  # the pairs that share a usable key
+(['b:1'], [['b:1', 'n:1']])
 >>> index.too_common(np.array([[22, 5]]))  # key 5 is held by 2 records, above its limit 1
 {'family+dob': {5}}
 """
@@ -39,9 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from graph.identity.features import record_features
-from graph.identity.keys import KEY_LAYOUT, raw_keys, record_keys
-from graph.identity.resolve import IdentityParams, block_records, personal_evidence
+from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures, record_features
+from graph.identity.keys import KEY_LAYOUT, hash_column
+from graph.identity.resolve import IdentityParams, personal_evidence
 from graph.identity.scoring import FSModel, compare, match_probability
 
 __all__ = ["Affected", "KeyIndex", "matched_candidates"]
@@ -70,10 +71,16 @@ def _isin(values: np.ndarray, wanted: object) -> np.ndarray:
 class Affected:
     """What pending records may touch: records sharing a usable key with one of them
     (``candidates``, to be scored), and records whose persons are touched whatever the
-    scores (``linked_before``: records a key newly too common no longer links)."""
+    scores (``linked_before``: records a key newly too common no longer links).
+
+    ``pairs`` are the candidate pairs (uids, smaller first) in which a pending record takes
+    part: exactly the pairs a full run's blocking would make of them, since a key is used
+    when no more records than its limit share it in the whole store.
+    """
 
     candidates: list[str]
     linked_before: list[str] = field(default_factory=list)
+    pairs: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=object))
 
 
 class KeyIndex:
@@ -106,6 +113,8 @@ class KeyIndex:
         too common no longer links."""
         neighbours = np.zeros(len(self.uids), dtype=bool)
         newly_common = np.zeros(len(self.uids), dtype=bool)
+        sharing: list[pd.DataFrame] = []  # (key, row) of every usable key a pending record has
+        offset = 0
         for column in range(len(self.layout)):
             wanted = np.unique(self.pending_keys[:, column])
             wanted = wanted[wanted != 0]
@@ -120,14 +129,50 @@ class KeyIndex:
             lost = (now > limit) & (before <= limit)
             rows = np.flatnonzero(hit)
             position = np.searchsorted(wanted, self.keys[rows, column])
-            neighbours[rows[usable[position]]] = True
+            ok = usable[position]
+            neighbours[rows[ok]] = True
             newly_common[rows[lost[position]]] = True
+            sharing.append(pd.DataFrame({"key": position[ok] + offset, "row": rows[ok]}))
+            offset += wanted.size
         neighbours[self.kept :] = False
         newly_common[self.kept :] = False
         return Affected(
             candidates=sorted(self.uids[neighbours].tolist()),
             linked_before=sorted(self.uids[newly_common].tolist()),
+            pairs=self._pairs(sharing),
         )
+
+    def _pairs(self, sharing: list[pd.DataFrame]) -> np.ndarray:
+        """The unique uid pairs of records sharing a usable key, one of them pending."""
+        if not sharing:
+            return np.empty((0, 2), dtype=object)
+        rows = pd.concat(sharing, ignore_index=True)
+        joined = rows[rows["row"] >= self.kept].merge(rows, on="key")
+        a, b = joined["row_x"].to_numpy(), joined["row_y"].to_numpy()
+        a, b = a[a != b], b[a != b]
+        ua, ub = self.uids[a], self.uids[b]
+        first = ua < ub
+        pairs = np.stack([np.where(first, ua, ub), np.where(first, ub, ua)], axis=1)
+        if not len(pairs):
+            return np.empty((0, 2), dtype=object)
+        unique = pd.DataFrame(pairs, columns=["a", "b"]).drop_duplicates()
+        return unique.sort_values(["a", "b"]).to_numpy(dtype=object)
+
+    def overshared(self, f: RecordFeatures) -> dict[str, set[str]]:
+        """Per identifier field, the values of these records that too many records share
+        in the whole store (they count as missing when records are compared)."""
+        out: dict[str, set[str]] = {}
+        for name in IDENTIFIER_FIELDS:
+            if name not in self.layout:
+                continue
+            column = self.layout.index(name)
+            values: np.ndarray = getattr(f, name)
+            hashed = hash_column(values, name)
+            present = np.unique(hashed[hashed != 0])
+            common = present[_lookup(self.keys[:, column], present)[0] > self.limits[column]]
+            if common.size:
+                out[name] = set(values[np.isin(hashed, common)].tolist())
+        return out
 
     def too_common(self, keys: np.ndarray) -> dict[str, set[int]]:
         """Per column, which of these keys too many records share in the whole store."""
@@ -145,6 +190,7 @@ def matched_candidates(
     records: pd.DataFrame,
     pending: set[str],
     *,
+    pairs: np.ndarray,
     index: KeyIndex,
     model: FSModel,
     params: IdentityParams,
@@ -152,19 +198,18 @@ def matched_candidates(
     """The candidates (``records`` not in ``pending``) that a pending record would match.
 
     Only accepted pairs join records, so a person whose records no pending record matches
-    keeps its records, whatever keys they share: scoring the pending records against their
-    candidates with the stored model narrows the affected components to the persons a new
-    record can join.
+    keeps its records, whatever keys they share: scoring the pending records' candidate
+    ``pairs`` (uids, from :meth:`KeyIndex.affected`) with the stored model narrows the
+    affected components to the persons a new record can join.
     """
-    f = record_features(records.reset_index(drop=True))
-    raw = raw_keys(f)
-    keys = record_keys(f, raw)
-    pairs, _, blocked, _ = block_records(f, keys, params, index.too_common(keys), [], raw=raw)
-    is_pending = _isin(f.uid, pending)
-    pairs = pairs[is_pending[pairs[:, 0]] | is_pending[pairs[:, 1]]]
     if not len(pairs):
         return set()
-    levels = compare(f, pairs, blocked)
+    f = record_features(records.reset_index(drop=True))
+    position = pd.Index(f.uid)
+    at = np.stack(
+        [position.get_indexer(pairs[:, 0]), position.get_indexer(pairs[:, 1])], axis=1
+    ).astype(np.int64)
+    levels = compare(f, at, index.overshared(f))
     probs = match_probability(model, levels)
     accepted = (probs >= params.threshold) & personal_evidence(levels)
-    return set(f.uid[pairs[accepted].ravel()].tolist()) - pending
+    return set(f.uid[at[accepted].ravel()].tolist()) - pending

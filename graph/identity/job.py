@@ -248,6 +248,7 @@ def _incremental(
         hits = matched_candidates(
             scored,
             set(pending.tolist()),
+            pairs=affected.pairs,
             index=keys,
             model=model,
             params=params,

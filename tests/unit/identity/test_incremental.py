@@ -8,10 +8,15 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graph.identity import IdentityParams
+from graph.identity.blocking import candidate_pairs
+from graph.identity.features import record_features
+from graph.identity.incremental import KeyIndex
 from graph.identity.job import run_identity
+from graph.identity.keys import key_limits, record_keys
 from graph.store import SqliteStore, Store
 from loaders import load_files
 from loaders.synthetic import GenerateParams, generate_dataset
@@ -230,3 +235,34 @@ def test_an_erasure_between_runs_is_respected(sqlite_store: SqliteStore, tmp_pat
     after = persons(sqlite_store)
     assert "shop:9" not in after
     assert after["crm:1"] == after["app:5"] == after["store:4"] == ann
+
+
+def test_the_key_index_pairs_pending_records_exactly_as_full_blocking_does(
+    sqlite_store: SqliteStore, tmp_path: Path
+) -> None:
+    """The pairs an incremental run scores come from the stored keys, not from blocking
+    again: they must be the pairs that blocking all records makes and that hold a pending
+    record, with the same keys left out for being too common (small limits, so some are)."""
+    generate_dataset(tmp_path / "data", GenerateParams(customers=400, seed=5))
+    load_files(sqlite_store, [tmp_path / "data" / "customers.csv"], rejects_dir=tmp_path / "r")
+    records = sqlite_store.frame("identity/records").sort_values("uid").reset_index(drop=True)
+    f = record_features(records)
+    keys = record_keys(f)
+    max_block, max_share = 3, 2
+    full, _, blocked = candidate_pairs(f, max_block=max_block, max_identifier_share=max_share)
+    assert any(blocked.values())  # some identifier is too common at these limits
+    is_pending = np.arange(len(f)) % 7 == 3
+    want = {(f.uid[a], f.uid[b]) for a, b in full.tolist() if is_pending[a] or is_pending[b]}
+
+    index = KeyIndex(
+        index_uids=f.uid[~is_pending],
+        index_keys=keys[~is_pending],
+        pending_uids=f.uid[is_pending],
+        pending_keys=keys[is_pending],
+        limits=key_limits(max_block, max_share),
+    )
+    got = index.affected().pairs
+    assert want
+    assert {(a, b) for a, b in got.tolist()} == want
+    assert all(a < b for a, b in got.tolist())
+    assert index.overshared(f) == {k: v for k, v in blocked.items() if v}
