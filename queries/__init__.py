@@ -4,6 +4,11 @@ A query named ``load/merge_customers`` is the file ``cypher/load/merge_customers
 (for Neo4j) and ``sql/load/merge_customers.sql`` (for the embedded store). Each file opens
 with a header of comment lines: what it does, its ``$params``, what it returns.
 
+A query may also carry Browser-style ``:param name => value;`` lines after its header: the
+defaults of its optional parameters, so the file runs as it is in Neo4j Browser or
+cypher-shell. They are read into :attr:`Query.defaults` (JSON literals only) and are not
+part of the text sent to a store.
+
 Values always travel as parameters. Only names from the graph model's enums, and bounded
 integers, may be spliced into a query's text, and only through :func:`render`.
 
@@ -14,12 +19,16 @@ Examples
 ('support/record_neighborhood', 'cypher')
 >>> "{{depth}}" in q.text
 True
+>>> q = load_query("cypher", "analyst/top_influencers_in_community")
+>>> q.defaults, ":param" in q.text
+({'limit': 10}, False)
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -31,6 +40,7 @@ Dialect = Literal["cypher", "sql"]
 _SUFFIX: dict[Dialect, str] = {"cypher": ".cypher", "sql": ".sql"}
 _COMMENT: dict[Dialect, str] = {"cypher": "//", "sql": "--"}
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
+_PARAM_LINE = re.compile(r"^:param\s+([a-z_][a-z0-9_]*)\s*=>\s*(.+?)\s*;?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,7 @@ class Query:
     dialect: Dialect
     text: str
     header: str
+    defaults: dict[str, object] = field(default_factory=dict)
 
     @property
     def autocommit(self) -> bool:
@@ -76,7 +87,31 @@ def load_query(dialect: Dialect, name: str) -> Query:
         if not stripped.startswith(marker):
             break
         header_lines.append(stripped[len(marker) :].strip())
-    return Query(name=name, dialect=dialect, text=text, header="\n".join(header_lines))
+    defaults, kept = _defaults(name, text)
+    return Query(
+        name=name, dialect=dialect, text=kept, header="\n".join(header_lines), defaults=defaults
+    )
+
+
+def _defaults(name: str, text: str) -> tuple[dict[str, object], str]:
+    """The ``:param name => value;`` lines of a query (JSON values), and the text without."""
+    defaults: dict[str, object] = {}
+    kept: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith(":param"):
+            kept.append(line)
+            continue
+        found = _PARAM_LINE.match(line.strip())
+        try:
+            if found is None:
+                raise ValueError(line.strip())
+            defaults[found.group(1)] = json.loads(found.group(2))
+        except ValueError as exc:
+            raise ValueError(
+                f"query {name!r}: a default reads ':param name => <JSON value>;', "
+                f"not {line.strip()!r}"
+            ) from exc
+    return defaults, "".join(kept)
 
 
 def list_queries(dialect: Dialect, prefix: str = "") -> list[str]:

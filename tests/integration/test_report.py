@@ -10,15 +10,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from neo4j.graph import Path as Path_
 
+import queries
 from api import create_app
 from cli.scheduling import run_pipeline, trigger
-from graph.analyst import analyst_queries, parameters, returns, run_analyst_query
+from graph.analyst import analyst_queries, parameters, required, returns, run_analyst_query
 from graph.errors import InputError, StoreUnavailableError
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
@@ -162,8 +165,21 @@ def test_the_browser_kit_is_served_and_lists_every_query(tmp_path: Path) -> None
     with TestClient(create_app(Settings(db_path=tmp_path / "k.db"))) as client:
         guide = client.get("/browser/guide")
         style = client.get("/browser/style.grass")
+        preflight = client.options(
+            "/browser/guide",
+            headers={
+                "Origin": "http://127.0.0.1:7474",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "x-requested-with, accept",
+            },
+        )
     assert guide.status_code == 200
     assert guide.headers["access-control-allow-origin"] == "*"
+    # Neo4j Browser asks before it fetches a guide from another origin
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-headers"] == "x-requested-with, accept"
     for name in analyst_queries():
         assert f"custgraph query {name}" in guide.text
     assert "node.Person" in style.text
@@ -176,6 +192,36 @@ def test_analyst_queries_need_neo4j_and_name_their_parameters(analysed: SqliteSt
         run_analyst_query(analysed, "top_influencers_in_community", {"bogus": "1"})
 
 
+#: The analyst queries that answer "who is connected to whom": they return paths (or nodes
+#: and relationships) for the Browser's graph view, in these columns.
+GRAPH_COLUMNS = {
+    "person_neighbourhood": "path",
+    "referral_tree": "path",
+    "shortest_path": "path",
+    "bridges_between_communities": "bridges",
+    "self_referral_rings": "rings",
+    "identity_cluster": "resolves",
+}
+ANALYST_FILES = Path(queries.__file__).parent / "cypher" / "analyst"
+
+
+def _browser_run(store: Store, text: str, values: dict[str, Any]) -> list[Any]:
+    """Run a query file the way Neo4j Browser's multi-statement editor does: each
+    ``:param name => expression;`` line is evaluated by the server (``RETURN expression``),
+    then the query runs with the parameters set so far. Returns the driver's records."""
+    params = dict(values)
+    body = []
+    for line in text.splitlines():
+        if line.startswith(":param"):
+            name, expression = line.removeprefix(":param").rstrip("; ").split("=>", 1)
+            records, _, _ = store._driver.execute_query(f"RETURN {expression} AS v")  # type: ignore[attr-defined]
+            params[name.strip()] = records[0]["v"]
+        else:
+            body.append(line)
+    records, _, _ = store._driver.execute_query("\n".join(body), params)  # type: ignore[attr-defined]
+    return list(records)
+
+
 @pytest.mark.neo4j
 def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
     neo4j_store: Store, dataset: Path, tmp_path: Path
@@ -183,8 +229,12 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
     analyse(neo4j_store, dataset, tmp_path / "rej")
     top = neo4j_store.read("lookup/influencers_page", after=0, limit=2, community=None)
     multi = neo4j_store.frame("identity/export")["person_id"].value_counts().index[0]
+    referrer = neo4j_store._driver.execute_query(  # type: ignore[attr-defined]
+        "MATCH (p:Person)-[:REFERRED]->(:Person)-[:REFERRED]->(:Person) "
+        "RETURN p.personId AS id ORDER BY id LIMIT 1"
+    ).records[0]["id"]
     values = {
-        "person": top[0]["person_id"],
+        "person": referrer,
         "from": top[0]["person_id"],
         "to": top[1]["person_id"],
         "community": top[0]["community_id"],
@@ -202,7 +252,31 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
             empty.append(name)
             continue
         assert list(rows[0]) == returns(name), name
+        if name in GRAPH_COLUMNS:  # printed as text that names nodes by their keys
+            shown = json.dumps([r[GRAPH_COLUMNS[name]] for r in rows])
+            assert "(:Person P" in shown, (name, shown[:200])
     assert len(empty) <= 2, empty
+    assert not set(empty) & set(GRAPH_COLUMNS), empty
+
+    # every file runs as it is, given only its required parameters; the graph queries
+    # return paths that the Browser draws
+    for name in sorted(analyst_queries()):
+        text = (ANALYST_FILES / f"{name}.cypher").read_text(encoding="utf-8")
+        header = "\n".join(line for line in text.splitlines() if line.startswith("//"))
+        for param, default in re.findall(r"\$([a-z_]+) \([^)]*default ([0-9.]+)\)", header):
+            assert f":param {param} => {default};" in text, (name, param)  # header is true
+        need = {p: values[p] for p in required(name)}
+        if name == "identity_cluster":
+            need["person"] = str(multi)
+        records = _browser_run(neo4j_store, text, need)
+        if name in GRAPH_COLUMNS:
+            assert records, name
+            found = records[0][GRAPH_COLUMNS[name]]
+            found = found[0] if isinstance(found, list) else found
+            assert isinstance(found, Path_), (name, type(found))
+    with pytest.raises(InputError, match="needs person"):
+        run_analyst_query(neo4j_store, "person_neighbourhood", {})
+
     result = custgraph("query", "--list")
     assert result.returncode == 0
     assert "top_influencers_in_community" in result.stdout

@@ -2,9 +2,10 @@
 // identity resolution does not link through them.
 // $params: $min_records (integer, default 10)
 // returns: identifier, kind, records, persons
+:param min_records => 10;
 MATCH (i:Identifier)<-[:HAS_IDENTIFIER]-(c:Customer)
 WITH i, count(c) AS records, collect(c) AS customers
-WHERE records >= coalesce($min_records, 10)
+WHERE records >= $min_records
 CALL (customers) {
   UNWIND customers AS c
   OPTIONAL MATCH (c)-[:RESOLVES_TO]->(p:Person)
