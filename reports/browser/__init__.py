@@ -17,25 +17,23 @@ True
 from __future__ import annotations
 
 import html
+import json
 from importlib import resources
 from pathlib import Path
 
-from graph.analyst import analyst_queries, parameters
+from graph.analyst import analyst_queries, defaults, parameters
 from queries import load_query
 
 __all__ = ["guide_html", "style_grass", "write_kit"]
 
-# Example parameter values for the guide's `:param` lines (the analyst fills in real ids).
+# Example values for the guide's `:param` lines of required parameters (the analyst fills in
+# real ids); optional parameters show the defaults their query files give them.
 _EXAMPLES = {
     "person": '"P…"',
     "from": '"P…"',
     "to": '"P…"',
     "community": '"C1"',
     "tag": '"vip"',
-    "limit": "10",
-    "depth": "3",
-    "min_risk": "0.6",
-    "min_records": "10",
 }
 
 _INTRO = [
@@ -74,11 +72,23 @@ def guide_html() -> str:
     for name, purpose in sorted(analyst_queries().items()):
         query = load_query("cypher", f"analyst/{name}")
         params = parameters(name)
+        optional = defaults(name)
         body = f"<p>{html.escape(purpose)}</p>"
+        needed = [p for p in params if p not in optional]
         if params:
-            lines = "\n".join(f":param {p} => {_EXAMPLES.get(p, 'null')};" for p in params)
+            lines = "\n".join(
+                f":param {p} => {json.dumps(optional[p]) if p in optional else _EXAMPLES[p]};"
+                for p in params
+            )
+            told = (
+                "replace the example "
+                + ", ".join(f"<code>{html.escape(p)}</code>" for p in needed)
+                + "; the others are the query's defaults"
+                if needed
+                else "these are the query's defaults"
+            )
             body += (
-                "<p>Set the parameters first (replace the examples):</p>"
+                f"<p>Set the parameters first ({told}):</p>"
                 f'<pre mode="cypher" class="pre-scrollable code runnable">{html.escape(lines)}'
                 "</pre>"
             )
