@@ -11,6 +11,7 @@ it with the reason: they never skip. Every such test carries the ``neo4j`` marke
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,20 +34,23 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
     store.close()
 
 
+def _script(command: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    """Run ``scripts/neo4j COMMAND`` (with this interpreter for its Bolt check)."""
+    return subprocess.run(
+        [str(ROOT / "scripts" / "neo4j"), command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        timeout=timeout,
+        check=False,
+    )
+
+
 def _start_neo4j() -> tuple[Settings, bool]:
     env_uri = os.environ.get("CUSTGRAPH_NEO4J_URI")
     if env_uri:
         return Settings.from_env(), False
-    port = os.environ.get("NEO4J_BOLT_PORT", "7687")
-    env = {**os.environ, "PYTHON": sys.executable}
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "neo4j"), "start"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-        check=False,
-    )
+    result = _script("start", timeout=900)
     if result.returncode != 0:
         pytest.fail(
             f"scripts/neo4j start failed (run `pytest -m 'not neo4j'` to leave Neo4j out):\n"
@@ -54,8 +58,13 @@ def _start_neo4j() -> tuple[Settings, bool]:
             pytrace=False,
         )
     already = "already running" in result.stderr
-    password = os.environ.get("CUSTGRAPH_NEO4J_PASSWORD", "custgraph-dev")
-    return Settings(neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_password=password), not already
+    # the address and password of the server the script runs (it remembers them)
+    exports = _script("env", timeout=60).stdout
+    found = dict(re.findall(r"export (CUSTGRAPH_NEO4J_\w+)=(\S+)", exports))
+    settings = Settings(
+        neo4j_uri=found["CUSTGRAPH_NEO4J_URI"], neo4j_password=found["CUSTGRAPH_NEO4J_PASSWORD"]
+    )
+    return settings, not already
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,9 @@ def _cli(store: Store, db: Path) -> tuple[list[str], dict[str, str]]:
         from graph.store import Neo4jStore
 
         assert isinstance(store, Neo4jStore)
-        addr = store._driver.get_server_info()  # noqa: F841 - make sure it answers
+        assert store.address  # the server the tests started, or CUSTGRAPH_NEO4J_URI
         env.update(
-            CUSTGRAPH_NEO4J_URI=os.environ.get("CUSTGRAPH_NEO4J_URI")
-            or f"bolt://127.0.0.1:{os.environ.get('NEO4J_BOLT_PORT', '7687')}",
+            CUSTGRAPH_NEO4J_URI=store.address,
             CUSTGRAPH_NEO4J_PASSWORD=os.environ.get("CUSTGRAPH_NEO4J_PASSWORD", "custgraph-dev"),
         )
     return args, env
