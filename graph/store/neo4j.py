@@ -45,15 +45,23 @@ class Neo4jStore:
         The database name (``neo4j`` on Community edition).
     batch_size
         Rows per ``UNWIND $rows`` transaction in :meth:`write` (default 5,000).
+    address
+        The URI the driver was opened with (what :meth:`describe` and errors show).
     """
 
     kind: Literal["neo4j", "sqlite"] = "neo4j"
 
     def __init__(
-        self, driver: Driver, *, database: str = "neo4j", batch_size: int | None = None
+        self,
+        driver: Driver,
+        *,
+        database: str = "neo4j",
+        batch_size: int | None = None,
+        address: str | None = None,
     ) -> None:
         self._driver = driver
         self.database = database
+        self.address = address
         self.batch_size = batch_size or DEFAULT_BATCH_SIZE
         self._statements: dict[tuple[str, str], list[str]] = {}
 
@@ -76,7 +84,12 @@ class Neo4jStore:
             raise ConfigError(
                 "CUSTGRAPH_NEO4J_URI is not a Neo4j URI; use bolt://HOST:7687 or neo4j://HOST:7687"
             ) from exc
-        return cls(driver, database=settings.neo4j_database, batch_size=settings.batch_size)
+        return cls(
+            driver,
+            database=settings.neo4j_database,
+            batch_size=settings.batch_size,
+            address=settings.neo4j_uri,
+        )
 
     def _compiled(self, name: str, slots: Slots | None) -> list[str]:
         key = (name, repr(sorted((slots or {}).items())))
@@ -219,9 +232,13 @@ class Neo4jStore:
             raise self._wrap(step.name, exc) from exc
 
     def ensure_schema(self) -> None:
-        """Create constraints and indexes (``IF NOT EXISTS``), each in its own transaction."""
+        """Create constraints and indexes (``IF NOT EXISTS``), each in its own transaction.
+
+        A server that does not answer is reported at once (:meth:`ping`), not after the
+        driver's 30 s of retries."""
         from neo4j.exceptions import DriverError, Neo4jError
 
+        self.ping()
         for statement in self._compiled("schema/create", None):
             try:
                 self._driver.execute_query(statement, database_=self.database)
@@ -244,9 +261,22 @@ class Neo4jStore:
         and its transaction logs are rotated by the server (docs/api.md, erasure)."""
 
     def describe(self) -> str:
-        """The server's address (no credentials)."""
-        address = getattr(self._driver, "initial_address", None) or "neo4j"
-        return f"neo4j://{address}/{self.database}"
+        """The server's address and database, without credentials.
+
+        >>> from neo4j import GraphDatabase
+        >>> uri = "neo4j://db.example:7690"
+        >>> Neo4jStore(GraphDatabase.driver(uri), address=uri).describe()
+        'neo4j://db.example:7690 (database neo4j)'
+        """
+        from urllib.parse import urlsplit
+
+        if not self.address:
+            return f"Neo4j (database {self.database})"
+        parts = urlsplit(self.address)
+        host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port} (database {self.database})"
 
     def close(self) -> None:
         """Close the driver."""
