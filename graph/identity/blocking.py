@@ -109,12 +109,20 @@ class BlockingReport:
     candidate_pairs: int = 0
 
 
-def pairs_within_blocks(keys: np.ndarray, *, max_block: int) -> np.ndarray:
-    """All pairs ``(i, j)``, ``i < j``, of records with equal keys, in blocks ≤ ``max_block``."""
+def _blocks(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each present key's record, block code and block size, and the blocks' keys (one
+    hashing pass over the column)."""
     present = np.flatnonzero(pd.notna(keys))
+    codes, uniques = pd.factorize(keys[present])
+    sizes = np.bincount(codes, minlength=len(uniques))
+    return present, codes, sizes, np.asarray(uniques, dtype=object)
+
+
+def _pairs(present: np.ndarray, codes: np.ndarray, *, max_block: int) -> np.ndarray:
+    """All pairs ``(i, j)``, ``i < j``, of records ``present`` with equal ``codes``, in blocks
+    of at most ``max_block``."""
     if present.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    codes, _ = pd.factorize(keys[present])
     order = np.argsort(codes, kind="stable")
     idx, codes = present[order], codes[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -131,13 +139,10 @@ def pairs_within_blocks(keys: np.ndarray, *, max_block: int) -> np.ndarray:
     return np.concatenate(chunks).astype(np.int64)
 
 
-def overshared_values(values: np.ndarray, limit: int) -> set[str]:
-    """Identifier values held by more than ``limit`` records."""
-    present = values[pd.notna(values)]
-    if present.size == 0:
-        return set()
-    counts = pd.Series(present).value_counts()
-    return set(counts[counts > limit].index.tolist())
+def pairs_within_blocks(keys: np.ndarray, *, max_block: int) -> np.ndarray:
+    """All pairs ``(i, j)``, ``i < j``, of records with equal keys, in blocks ≤ ``max_block``."""
+    present, codes, _, _ = _blocks(keys)
+    return _pairs(present, codes, max_block=max_block)
 
 
 def candidate_pairs(
@@ -161,14 +166,17 @@ def candidate_pairs(
     common = too_common or {}
     for name in IDENTIFIER_FIELDS:
         values = getattr(f, name)
-        bad = overshared_values(values, max_identifier_share)
+        present, codes, sizes, uniques = _blocks(values)
+        bad = set(uniques[sizes > max_identifier_share].tolist())
         if name in common:
             bad |= {v for v in values[common[name]].tolist() if v is not None}
         blocked[name] = bad
         if bad:
             report.overshared[name] = sorted(bad)[:20]
-            values = np.array([None if v in bad else v for v in values], dtype=object)
-        pairs = pairs_within_blocks(values, max_block=max_identifier_share)
+            usable = ~pd.Series(uniques, dtype=object).isin(bad).to_numpy()
+            keep = usable[codes]
+            present, codes = present[keep], codes[keep]
+        pairs = _pairs(present, codes, max_block=max_identifier_share)
         report.pairs_by_rule[name] = len(pairs)
         chunks.append(pairs)
     for name, rule in BLOCKING_RULES.items():
@@ -177,12 +185,11 @@ def candidate_pairs(
             report.oversized_blocks[name] = len(set(keys[common[name]].tolist()))
             keys = keys.copy()
             keys[common[name]] = None
-        present = keys[pd.notna(keys)]
-        sizes = pd.Series(present).value_counts() if present.size else pd.Series(dtype=int)
-        too_big = sizes[sizes > max_block]
-        if len(too_big):
-            report.oversized_blocks[name] = report.oversized_blocks.get(name, 0) + int(too_big.size)
-        pairs = pairs_within_blocks(keys, max_block=max_block)
+        present, codes, sizes, _ = _blocks(keys)
+        too_big = int((sizes > max_block).sum())
+        if too_big:
+            report.oversized_blocks[name] = report.oversized_blocks.get(name, 0) + too_big
+        pairs = _pairs(present, codes, max_block=max_block)
         report.pairs_by_rule[name] = len(pairs)
         chunks.append(pairs)
     pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)

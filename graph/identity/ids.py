@@ -45,6 +45,15 @@ def person_id_for(uid: str, attempt: int = 0) -> str:
     return "P" + digest[:12]
 
 
+def _overlap(members: Sequence[str], previous: Mapping[str, str]) -> Mapping[str, int]:
+    """How many of ``members`` each earlier person id held (most clusters hold one record:
+    no counter needed for them)."""
+    if len(members) == 1:
+        pid = previous.get(members[0])
+        return {pid: 1} if pid is not None else {}
+    return Counter(previous[u] for u in members if u in previous)
+
+
 def assign_ids(
     clusters: Sequence[Sequence[str]],
     *,
@@ -57,9 +66,7 @@ def assign_ids(
     ``previous`` maps record uid → its person id before this run; ``created`` maps person
     id → when it was created (older wins a merge); ``known`` holds every id ever issued.
     """
-    overlap: list[Counter[str]] = [
-        Counter(previous[u] for u in c if u in previous) for c in clusters
-    ]
+    overlap = [_overlap(c, previous) for c in clusters]
     best: dict[str, tuple[int, str, int]] = {}  # old id -> (overlap, smallest uid, cluster)
     for index, (members, counts) in enumerate(zip(clusters, overlap, strict=True)):
         smallest = min(members)

@@ -382,12 +382,12 @@ def _write(store: Store, result: IdentityResult, run_id: str) -> None:
 
 def _write_records(store: Store, result: IdentityResult, run_id: str) -> None:
     at = utc_now()
-    people = pd.Series(result.labels).value_counts()
+    sizes = np.bincount(result.labels, minlength=len(result.person_ids)).tolist()
     store.write(
         "identity/upsert_persons",
         rows=[
-            {"personId": pid, "size": int(people.get(label, 0)), "run": run_id, "at": at}
-            for label, pid in enumerate(result.person_ids)
+            {"personId": pid, "size": size, "run": run_id, "at": at}
+            for pid, size in zip(result.person_ids, sizes, strict=True)
         ],
     )
     store.write(
