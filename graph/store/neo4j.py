@@ -12,9 +12,11 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph.errors import ConfigError, QueryError, StoreUnavailableError
@@ -23,11 +25,24 @@ from queries import UnknownQueryError, load_query, render
 
 if TYPE_CHECKING:
     import pandas as pd
-    from neo4j import Driver, ManagedTransaction
+    from neo4j import Driver, Transaction
 
     from graph.settings import Settings
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Neo4jStore", "plain_value"]
+
+log = logging.getLogger(__name__)
+
+#: Neo4j's answer when a transaction's state outgrows ``db.memory.transaction.max`` or the
+#: pool of all transactions (``dbms.memory.transaction.total.max``, 70 % of the heap).
+MEMORY_POOL_FULL = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+#: How long transient errors (deadlocks, a leader switch) are retried, as the driver does.
+RETRY_SECONDS = 30.0
+
+
+class _TooLargeError(Exception):
+    """A transaction did not fit in the server's transaction memory."""
+
 
 #: Rows per transaction unless told: transaction state lives in the server's heap (20,000
 #: measured no faster).
@@ -120,14 +135,34 @@ class Neo4jStore:
             return QueryError(f"query {name!r} failed in Neo4j ({exc.code})")
         return QueryError(f"query {name!r} failed in Neo4j ({type(exc).__name__})")
 
-    def _run_write(self, name: str, fn: Any) -> Any:
+    def _run_write(self, name: str, fn: Callable[[Any], None]) -> None:
+        """Run ``fn(tx)`` in one transaction and commit it; transient errors are retried for
+        :data:`RETRY_SECONDS` (as a managed transaction is), except a full transaction memory
+        pool, which raises :class:`_TooLargeError` at once: the same transaction would not fit
+        the next time either."""
         from neo4j.exceptions import DriverError, Neo4jError
 
-        try:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(fn)
-        except (DriverError, Neo4jError, OSError) as exc:
-            raise self._wrap(name, exc) from exc
+        deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
+        while True:
+            try:
+                with (
+                    self._driver.session(database=self.database) as session,
+                    session.begin_transaction() as tx,
+                ):
+                    fn(tx)
+                    tx.commit()
+                return
+            except Neo4jError as exc:
+                if exc.code == MEMORY_POOL_FULL:
+                    raise _TooLargeError(name) from exc
+                if not exc.is_retryable() or time.monotonic() > deadline:
+                    raise self._wrap(name, exc) from exc
+            except (DriverError, OSError) as exc:
+                retryable = isinstance(exc, DriverError) and exc.is_retryable()
+                if not retryable or time.monotonic() > deadline:
+                    raise self._wrap(name, exc) from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
     def _read(self, name: str, statement: str, params: dict[str, Any], consume: Any) -> Any:
         """One read statement in an auto-commit transaction: one network round trip instead
@@ -194,29 +229,59 @@ class Neo4jStore:
         return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
 
     def write_tx(self, steps: Sequence[Step]) -> None:
-        """Run every step in one managed transaction (retried on transient errors).
+        """Run every step in one transaction (retried on transient errors).
 
         A query whose header says ``mode: autocommit`` runs alone in an implicit transaction.
+        When the server's transaction memory cannot hold the whole transaction, the steps
+        are written in batches of ``batch_size`` rows instead (a warning says so): the data
+        arrives, only not all at once.
         """
         if len(steps) == 1 and load_query("cypher", steps[0].name).autocommit:
             self._autocommit(steps[0])
             return
         compiled = [(step, self._compiled(step.name, step.slots)) for step in steps]
 
-        def work(tx: ManagedTransaction) -> None:
-            for step, statements in compiled:
-                if step.rows is None:
-                    for statement in statements:
-                        tx.run(statement, dict(step.params)).consume()
-                    continue
-                # many rows go in chunks (bounded parameters), all in this one transaction
-                for start in range(0, max(len(step.rows), 1), self.batch_size):
-                    params = dict(step.params)
-                    params["rows"] = [dict(r) for r in step.rows[start : start + self.batch_size]]
-                    for statement in statements:
-                        tx.run(statement, params).consume()
+        def run(tx: Transaction, statements: list[str], params: dict[str, Any]) -> None:
+            for statement in statements:
+                tx.run(statement, params).consume()
 
-        self._run_write(",".join(s.name for s in steps), work)
+        def chunks(step: Step) -> list[dict[str, Any]]:
+            """The step's parameters, with its rows in chunks (bounded parameters)."""
+            if step.rows is None:
+                return [dict(step.params)]
+            return [
+                {**step.params, "rows": [dict(r) for r in step.rows[i : i + self.batch_size]]}
+                for i in range(0, max(len(step.rows), 1), self.batch_size)
+            ]
+
+        def work(tx: Transaction) -> None:
+            for step, statements in compiled:
+                for params in chunks(step):
+                    run(tx, statements, params)
+
+        names = ",".join(s.name for s in steps)
+        try:
+            self._run_write(names, work)
+            return
+        except _TooLargeError:
+            log.warning(
+                "%s did not fit in one Neo4j transaction (the server's transaction memory, "
+                "dbms.memory.transaction.total.max, is full); writing it in batches of %d "
+                "rows instead: until it ends, readers may see old and new values side by "
+                "side. Give Neo4j more heap for one-transaction write-backs.",
+                names,
+                self.batch_size,
+            )
+        for step, statements in compiled:
+            for params in chunks(step):
+                try:
+                    self._run_write(step.name, partial(run, statements=statements, params=params))
+                except _TooLargeError as exc:
+                    raise QueryError(
+                        f"one batch of {step.name!r} ({self.batch_size} rows) does not fit in "
+                        "Neo4j's transaction memory; set CUSTGRAPH_BATCH_SIZE lower or give "
+                        "Neo4j more heap"
+                    ) from exc
 
     def _autocommit(self, step: Step) -> None:
         from neo4j.exceptions import DriverError, Neo4jError
