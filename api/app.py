@@ -31,9 +31,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit import AuditLog
-from api.auth import KeyRing
 from api.deps import BusyError, ForbiddenError, StoreDep, UnauthorizedError, started_in_time
 from api.middleware import InflightLimit, Metrics
+from graph.access import KeyRing
 from graph.errors import (
     ConfigError,
     CustgraphError,
@@ -86,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from graph.store.base import open_store
+        from graph.store import open_store
 
         if not len(keys):
             log.warning(

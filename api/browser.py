@@ -39,7 +39,7 @@ def browser_preflight(name: str, request: Request) -> Response:
 def browser_guide() -> Response:
     """The Neo4j Browser guide (`:play http://localhost:8000/browser/guide`): the graph
     and the analyst queries, ready to run. No customer data; readable by any origin."""
-    from reports.browser import guide_html
+    from graph.browser import guide_html
 
     return Response(guide_html(), media_type="text/html", headers=CORS_HEADERS)
 
@@ -47,6 +47,6 @@ def browser_guide() -> Response:
 @router.get("/browser/style.grass", tags=["browser kit"], response_class=Response)
 def browser_style() -> Response:
     """The Browser style file: drag it onto the Browser's style panel."""
-    from reports.browser import style_grass
+    from graph.browser import style_grass
 
     return Response(style_grass(), media_type="text/plain", headers=CORS_HEADERS)

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.audit import AuditLog
-from api.auth import KeyRing, Principal, Role
+from graph.access import KeyRing, Principal, Role
 from graph.errors import CustgraphError
 from graph.settings import Settings
 from graph.store import Store

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.audit import AuditLog
-from api.auth import Principal
 from api.deps import AuditDep, ForbiddenError, SettingsDep, StoreDep, require
 from api.examples import (
     COMMUNITY_EXAMPLE,
@@ -23,6 +22,7 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
+from graph.access import Principal
 from graph.errors import NotFoundError
 from graph.lookup import (
     MAX_NODES,

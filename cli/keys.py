@@ -28,7 +28,7 @@ def new(
 
     Example: custgraph keys new crm-sync --role reader --file /etc/custgraph/keys.txt
     """
-    from api.auth import ROLES, hash_key, new_key
+    from graph.access import ROLES, hash_key, new_key
 
     if role not in ROLES:
         raise InputError(f"--role must be one of {', '.join(ROLES)}")

@@ -41,7 +41,7 @@ def run_pipeline(settings: Settings, data: list[Path], out: Path, top: int) -> d
     """One run: load what is given, run every job, write the report. Returns the counts."""
     from graph.pipeline import JobsParams, run_jobs
     from graph.runs import recorded_run
-    from graph.store.base import open_store
+    from graph.store import open_store
     from loaders import load_files
     from reports import ReportParams, write_report
 

@@ -28,6 +28,7 @@ import networkx as nx
 
 from graph.errors import InputError, NotFoundError
 from graph.model import PERSON_RELATIONSHIPS, identifier_key, record_uid
+from graph.normalize import normalize_email, normalize_phone
 from graph.store.base import Store
 
 __all__ = [
@@ -57,7 +58,6 @@ def find_person(
     region: str = "US",
 ) -> str:
     """The person id for a record (``source`` + ``record_id``), an e-mail or a phone."""
-    from loaders.normalize import normalize_email, normalize_phone
 
     given = [
         k for k, v in (("source/id", source or record_id), ("email", email), ("phone", phone)) if v

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.model import SOCIAL_KINDS
-from loaders.normalize import BadValue, normalize_phone
+from graph.normalize import BadValue, normalize_phone
 from loaders.rows import Prepared, RowContext, identifiers_of
 
 __all__ = ["prepare_columns"]
@@ -85,12 +85,12 @@ def _clean(raw: Sequence[Any], *, collapse: bool) -> Column:
 
 
 def code(raw: Sequence[Any]) -> Column:
-    """Like :func:`~loaders.normalize.normalize_code`."""
+    """Like :func:`~graph.normalize.normalize_code`."""
     return _clean(raw, collapse=False)
 
 
 def name(raw: Sequence[Any]) -> Column:
-    """Like :func:`~loaders.normalize.normalize_name`."""
+    """Like :func:`~graph.normalize.normalize_name`."""
     return _clean(raw, collapse=True)
 
 
@@ -333,7 +333,7 @@ def _finish_customers(
     rows: list[dict[str, Any] | None], values: Values, ctx: RowContext
 ) -> list[Prepared | None]:
     """The per-row parts: full name, phone (phonenumbers), interests, identifiers."""
-    from loaders.normalize import normalize_name
+    from graph.normalize import normalize_name
 
     phones = values.get("phone") or [None] * len(rows)
     interests = values.get("interests") or [None] * len(rows)

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import SOCIAL_KINDS, customer_uid, identifier_key, to_graph
-from loaders.kinds import KINDS
-from loaders.normalize import (
+from graph.normalize import (
     BadValue,
     normalize_amount,
     normalize_bool,
@@ -37,6 +36,7 @@ from loaders.normalize import (
     normalize_number,
     normalize_phone,
 )
+from loaders.kinds import KINDS
 
 __all__ = [
     "MAX_FIELD_CHARS",

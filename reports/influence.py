@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph.browser import write_kit
 from graph.errors import JobError
 from graph.export import csv_safe
 from graph.influence.algorithms import InfluenceParams
 from graph.runs import utc_now
 from graph.store.base import Store
 from reports import charts
-from reports.browser import write_kit
 
 __all__ = ["Report", "ReportParams", "build_report", "write_report"]
 

@@ -1,22 +1,9 @@
-"""The :class:`Store` protocol every back end implements.
-
-Examples
---------
->>> import tempfile, pathlib
->>> from graph.settings import Settings
->>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.db"
->>> with open_store(Settings(db_path=path)) as store:
-...     store.ensure_schema()
-...     web = {"channelId": "web", "kind": "web", "name": "Web"}
-...     _ = store.write("load/merge_channels", rows=[web])
-...     store.read("load/channel_by_id", channelId="web")
-[{'channelId': 'web', 'kind': 'web', 'name': 'Web'}]
-"""
+"""The :class:`Store` protocol every back end implements (``graph.store.open_store`` opens
+one; the implementations import this module, never the other way round)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -24,14 +11,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from graph.settings import Settings
 
 __all__ = [
     "Row",
     "Slots",
     "Step",
     "Store",
-    "open_store",
     "split_statements",
     "write_in_batches",
 ]
@@ -147,21 +132,3 @@ def write_in_batches(
     for start in range(0, len(rows), batch_size):
         write_tx([Step(step.name, rows[start : start + batch_size], step.params, step.slots)])
     return len(rows)
-
-
-@contextmanager
-def open_store(settings: Settings) -> Iterator[Store]:
-    """Open the store the settings select and close it on exit."""
-    store: Store
-    if settings.store_kind == "neo4j":
-        from graph.store.neo4j import Neo4jStore
-
-        store = Neo4jStore.connect(settings)
-    else:
-        from graph.store.sqlite import SqliteStore
-
-        store = SqliteStore(settings.db_path, batch_size=settings.batch_size)
-    try:
-        yield store
-    finally:
-        store.close()

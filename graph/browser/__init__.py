@@ -105,7 +105,7 @@ def guide_html() -> str:
 
 def style_grass() -> str:
     """The Browser style file (GraSS)."""
-    return resources.files("reports.browser").joinpath("custgraph.grass").read_text("utf-8")
+    return resources.files("graph.browser").joinpath("custgraph.grass").read_text("utf-8")
 
 
 def write_kit(folder: Path) -> Path:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.normalize import (
+from graph.normalize import (
     BadValue,
     normalize_amount,
     normalize_bool,
