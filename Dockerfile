@@ -8,6 +8,7 @@ COPY queries queries
 COPY api api
 COPY reports reports
 COPY cli cli
+COPY synthetic synthetic
 RUN pip install --no-cache-dir .
 RUN useradd --create-home custgraph
 USER custgraph

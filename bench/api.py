@@ -48,7 +48,7 @@ def prepare(customers: int, db: Path, neo4j: str | None = None) -> None:
     from graph.settings import Settings
     from graph.store import Neo4jStore, SqliteStore, Store
     from loaders import load_files
-    from loaders.synthetic import GenerateParams, generate_dataset
+    from synthetic import GenerateParams, generate_dataset
 
     tmp = Path(tempfile.mkdtemp(prefix="cg-api-"))
     generate_dataset(tmp / "data", GenerateParams(customers=customers, seed=9))

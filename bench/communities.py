@@ -32,7 +32,7 @@ from graph.influence.algorithms import (  # noqa: E402
 from graph.influence.job import project  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
 from loaders import load_files  # noqa: E402
-from loaders.synthetic import (  # noqa: E402
+from synthetic import (  # noqa: E402
     GenerateParams,
     generate_dataset,
     planted_communities,

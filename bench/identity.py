@@ -31,7 +31,7 @@ from graph.identity import IdentityParams  # noqa: E402
 from graph.identity.job import run_identity  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
 from loaders import load_files  # noqa: E402
-from loaders.synthetic import GenerateParams, generate_dataset  # noqa: E402
+from synthetic import GenerateParams, generate_dataset  # noqa: E402
 
 
 def peak_rss_mib() -> int:

@@ -134,7 +134,7 @@ def _febrl(name: str) -> tuple[pd.DataFrame, str, dict[str, str]]:
 
 
 def _generated(customers: int, seed: int, out: Path) -> tuple[pd.DataFrame, None, dict[str, str]]:
-    from loaders.synthetic import GenerateParams, generate_dataset
+    from synthetic import GenerateParams, generate_dataset
 
     data = out / f"identity-{customers}-{seed}"
     if not (data / "customers.csv").exists():

@@ -36,7 +36,7 @@ from graph.influence.algorithms import (  # noqa: E402
 from graph.influence.job import project, run_communities, run_influence  # noqa: E402
 from graph.model import RelType  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
-from loaders.synthetic import planted_partition  # noqa: E402
+from synthetic import planted_partition  # noqa: E402
 
 
 def populate(

@@ -45,7 +45,7 @@ from graph.store.sqlite import DEFAULT_BATCH_SIZE as SQLITE_BATCH  # noqa: E402
 from loaders import load_files  # noqa: E402
 from loaders.readers import open_reader  # noqa: E402
 from loaders.rows import RowContext, prepare_row  # noqa: E402
-from loaders.synthetic import GenerateParams, generate_dataset  # noqa: E402
+from synthetic import GenerateParams, generate_dataset  # noqa: E402
 
 NODE_LABELS = ("Customer", "Identifier", "Channel", "Product", "Order")
 

@@ -46,7 +46,7 @@ from graph.influence import (  # noqa: E402
 from graph.profiles import ProfileParams, load_rules, run_profiles  # noqa: E402
 from graph.store import SqliteStore  # noqa: E402
 from loaders import load_files  # noqa: E402
-from loaders.synthetic import GenerateParams, generate_dataset  # noqa: E402
+from synthetic import GenerateParams, generate_dataset  # noqa: E402
 
 
 def main() -> None:

@@ -27,8 +27,8 @@ from graph.pipeline import JobsParams, run_jobs  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.store import Store, open_store  # noqa: E402
 from loaders import load_files  # noqa: E402
-from loaders.synthetic import GenerateParams, generate_dataset  # noqa: E402
 from reports import ReportParams, write_report  # noqa: E402
+from synthetic import GenerateParams, generate_dataset  # noqa: E402
 
 STEPS = ("load", "identity", "influence", "communities", "profiles", "report")
 

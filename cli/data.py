@@ -29,7 +29,7 @@ def generate(
     Example: custgraph generate data/ --customers 100000 --seed 7
     """
     from graph.errors import InputError
-    from loaders.synthetic import GenerateParams, generate_dataset
+    from synthetic import GenerateParams, generate_dataset
 
     if fmt not in ("csv", "jsonl", "parquet"):
         raise InputError("--format must be csv, jsonl or parquet")

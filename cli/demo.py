@@ -34,8 +34,8 @@ def demo(
     from graph.pipeline import JobsParams, run_jobs
     from graph.status import store_status
     from loaders import load_files
-    from loaders.synthetic import GenerateParams, generate_dataset
     from reports import ReportParams, write_report
+    from synthetic import GenerateParams, generate_dataset
 
     console = Console()
     settings = settings_of(ctx)

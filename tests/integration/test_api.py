@@ -21,7 +21,7 @@ from graph.lookup import neighbourhood
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests.pipeline import analyse
 from tests.serving import serving
 

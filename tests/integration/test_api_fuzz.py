@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from graph.store import SqliteStore
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests.integration.test_api import KEYS
 from tests.pipeline import analyse
 from tests.serving import serving

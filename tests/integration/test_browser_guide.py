@@ -16,7 +16,7 @@ import pytest
 from graph.analyst import analyst_queries
 from graph.settings import Settings
 from graph.store import Store
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests.pipeline import analyse
 from tests.serving import serving
 

@@ -10,7 +10,7 @@ from graph.identity import IdentityParams
 from graph.identity.job import run_identity
 from graph.store import Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 
 
 @pytest.mark.neo4j

@@ -19,7 +19,7 @@ from graph.errors import JobError
 from graph.profiles import ProfileParams, run_profiles
 from graph.profiles.document import profile_document
 from graph.store import SqliteStore, Store
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests import pipeline
 
 SUBSETS = {

@@ -15,7 +15,7 @@ import pytest
 
 from graph.profiles import ProfileParams, run_profiles
 from graph.store import Neo4jStore, SqliteStore, Store
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests import pipeline
 
 

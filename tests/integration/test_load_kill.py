@@ -13,7 +13,7 @@ import pytest
 
 from graph.store import Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests.snapshots import snapshot
 
 

@@ -17,7 +17,7 @@ from graph.errors import NotFoundError
 from graph.profiles import ProfileParams, load_rules, run_profiles
 from graph.profiles.document import export_profiles, profile_document
 from graph.store import SqliteStore, Store
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 from tests import pipeline
 
 AS_OF = date(2026, 3, 31)  # the generated data runs to 2026-06-30: a 90-day holdout follows

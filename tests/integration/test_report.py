@@ -25,8 +25,8 @@ from graph.analyst import analyst_queries, parameters, required, returns, run_an
 from graph.errors import InputError, StoreUnavailableError
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
-from loaders.synthetic import GenerateParams, generate_dataset
 from reports import ReportParams, write_report
+from synthetic import GenerateParams, generate_dataset
 from tests.pipeline import analyse, custgraph
 
 

@@ -1,6 +1,6 @@
 """The layering of docs/architecture.md, enforced: every import of a product package goes
-down the layers (``queries`` ← ``graph`` ← ``loaders`` ← ``reports``, ``api`` ← ``cli``),
-never up or sideways, at module level or inside a function."""
+down the layers (``queries`` ← ``graph`` ← ``loaders`` ← ``reports``, ``api``,
+``synthetic`` ← ``cli``), never up or sideways, at module level or inside a function."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ ALLOWED = {
     "loaders": {"graph", "queries"},
     "reports": {"graph", "queries", "loaders"},
     "api": {"graph", "queries", "loaders"},
-    # the command line is the entry point: it loads, reports and starts the API server
-    "cli": {"graph", "queries", "loaders", "reports", "api"},
+    # the generator writes the files of the loaders' contract (loaders.kinds)
+    "synthetic": {"graph", "queries", "loaders"},
+    # the command line is the entry point: it loads, reports, generates, starts the server
+    "cli": {"graph", "queries", "loaders", "reports", "api", "synthetic"},
 }
 
 

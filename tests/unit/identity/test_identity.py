@@ -20,7 +20,7 @@ from graph.identity import IdentityParams
 from graph.identity.job import load_overrides, run_identity
 from graph.store import SqliteStore
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 
 CUSTOMER_HEADER = (
     "source,source_customer_id,first_name,last_name,full_name,email,phone,birth_date,"

@@ -19,7 +19,7 @@ from graph.identity.job import run_identity
 from graph.identity.keys import key_limits, record_keys
 from graph.store import SqliteStore, Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 
 PARAMS = IdentityParams(random_pairs=20_000)
 

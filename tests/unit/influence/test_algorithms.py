@@ -22,7 +22,7 @@ from graph.influence.algorithms import (
     referral_tree,
     undirected,
 )
-from loaders.synthetic import planted_partition
+from synthetic import planted_partition
 
 KINDS = np.array(["FOLLOWS", "FRIENDS_WITH", "INTERACTS_WITH", "REFERRED"], dtype=object)
 

@@ -16,7 +16,7 @@ from graph.identity.job import run_identity
 from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
 from graph.store import SqliteStore, Store
 from loaders import load_files
-from loaders.synthetic import GenerateParams, generate_dataset, planted_communities
+from synthetic import GenerateParams, generate_dataset, planted_communities
 
 
 def prepare(store: Store, data: Path, rejects: Path) -> None:

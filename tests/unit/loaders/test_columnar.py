@@ -13,7 +13,7 @@ from loaders.columnar import prepare_columns
 from loaders.kinds import KINDS
 from loaders.readers import open_reader
 from loaders.rows import Prepared, RowContext, RowError, prepare_row
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 
 
 def reference(kind: str, values: dict[str, Any], ctx: RowContext) -> Prepared | None:

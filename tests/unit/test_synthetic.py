@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.synthetic import GenerateParams, generate_dataset
+from synthetic import GenerateParams, generate_dataset
 
 
 def digest(folder: Path) -> str:

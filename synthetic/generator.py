@@ -7,7 +7,7 @@ and the planted influencers. The same seed gives the same files, byte for byte.
 
 What it plants: people in 1-3 of four sources (crm, shop, app, store), each source with its
 own formats; typos, nicknames, swapped first/last names, missing fields, moved addresses,
-second e-mail addresses; the errors real exports carry (``loaders.synthetic_noise``):
+second e-mail addresses; the errors real exports carry (``synthetic.noise``):
 phonetic respellings, OCR and keyboard errors in names, one wrong or two swapped digits in
 national ids, phones, postcodes and house numbers, e-mail typos, birth dates that do not
 exist or have day and month swapped, missing cities; households sharing a phone and an
@@ -27,10 +27,7 @@ Examples
 
 from __future__ import annotations
 
-import collections
-import csv
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,17 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from loaders import synthetic_noise as noise
-from loaders import synthetic_vocab as vocab
 from loaders.kinds import KINDS
+from synthetic import noise, vocab
 
-__all__ = [
-    "DatasetSummary",
-    "GenerateParams",
-    "generate_dataset",
-    "planted_communities",
-    "planted_partition",
-]
+__all__ = ["SOURCES", "DatasetSummary", "GenerateParams", "assign_communities", "generate_dataset"]
 
 SOURCES = ("crm", "shop", "app", "store")
 _SOURCE_WEIGHT = np.array([0.35, 0.30, 0.20, 0.15])
@@ -141,7 +131,7 @@ def generate_dataset(out: Path, params: GenerateParams) -> DatasetSummary:
     writer.write("customers", records.columns)
     writer.write("touchpoints", _touchpoints(rng, people, records, params))
     writer.write("purchases", _purchases(rng, people, records, params))
-    community = _communities(rng, people.n)
+    community = assign_communities(rng, people.n)
     referrals, self_refs = _referrals(rng, people, records, params, community)
     writer.write("referrals", referrals)
     social, communities = _social(rng, people, records, params, community)
@@ -604,7 +594,7 @@ def _purchases(
     }
 
 
-def _communities(rng: np.random.Generator, n: int) -> np.ndarray:
+def assign_communities(rng: np.random.Generator, n: int) -> np.ndarray:
     """Planted communities: sizes from a Pareto tail between 20 and 1000 people."""
     sizes: list[int] = []
     while sum(sizes) < n:
@@ -820,53 +810,3 @@ def _write_truth(
         ),
         truth / "self_referrals.csv",
     )
-
-
-def planted_communities(data: Path, resolved: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Each resolved person's planted community, from a generated dataset's ``truth/``.
-
-    ``resolved`` pairs a record uid (``source:id``) with the person it resolved to; a person
-    takes the community of the true person most of its records belong to. For tests and
-    benchmarks only: no job reads ``truth/``.
-    """
-    with (data / "truth" / "records.csv").open(encoding="utf-8") as handle:
-        record = {
-            f"{r['source']}:{r['source_customer_id']}": r["person_id"]
-            for r in csv.DictReader(handle)
-        }
-    with (data / "truth" / "persons.csv").open(encoding="utf-8") as handle:
-        community = {r["person_id"]: r["community_id"] for r in csv.DictReader(handle)}
-    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for uid, person in resolved:
-        votes[person][record[uid]] += 1
-    return {p: community[v.most_common(1)[0][0]] for p, v in votes.items()}
-
-
-def planted_partition(
-    n: int, m: int, mixing: float, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A person graph with planted communities, as arrays: ``(src, dst, kind, community)``.
-
-    ``n`` persons in communities of 20-1000 (the generator's Pareto sizes), ``m`` links
-    drawn from a uniform random person, each leaving its community with probability
-    ``mixing``; duplicate and self links dropped; ``kind`` is 0-3 (referred, friends,
-    interacts, follows: 5/35/40/20 %). For benchmarks and tests that need a graph without a
-    dataset.
-
-    >>> src, dst, kind, community = planted_partition(1_000, 5_000, 0.3, seed=1)
-    >>> len(community), bool((src != dst).all()), int(kind.max()) <= 3
-    (1000, True, True)
-    """
-    rng = np.random.default_rng(seed)
-    community = _communities(rng, n)
-    sizes = np.bincount(community)
-    members = np.argsort(community, kind="stable")
-    start = np.r_[0, np.cumsum(sizes)[:-1]]
-    src = rng.integers(0, n, m)
-    c = community[src]
-    inside = members[start[c] + (rng.random(m) * sizes[c]).astype(np.int64)]
-    dst = np.where(rng.random(m) < mixing, rng.integers(0, n, m), inside)
-    keep = src != dst
-    pairs = np.unique(np.stack([src[keep], dst[keep]], axis=1), axis=0)
-    kind = rng.choice(4, size=len(pairs), p=[0.05, 0.35, 0.4, 0.2])
-    return pairs[:, 0], pairs[:, 1], kind, community
