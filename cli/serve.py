@@ -28,23 +28,24 @@ def serve(
 
     import uvicorn
 
-    from api import create_app
+    from graph.access import KeyRing
 
     settings = settings_of(ctx)
     workers = workers or min(os.cpu_count() or 1, 4)
-    options = {
-        "host": host,
-        "port": port,
-        "log_level": "info",
-        "access_log": False,  # query strings can carry e-mails and phones
-        "proxy_headers": True,
-    }
-    if workers == 1:
-        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
-        return
-    # Worker processes build the app themselves from the environment: pass the flags on.
+    # fail here, once, on a broken key file rather than in each worker
+    KeyRing.parse(settings.api_keys, settings.api_key_file)
+    # The app is served by name (the command line does not import the API): it builds its
+    # settings from the environment, so the flags go there.
     os.environ["CUSTGRAPH_DB"] = str(settings.db_path)
     if settings.neo4j_uri:
         os.environ["CUSTGRAPH_NEO4J_URI"] = settings.neo4j_uri
-    create_app(settings)  # fail here, once, on a broken key file rather than in each worker
-    uvicorn.run("api.app:app_from_env", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        workers=workers if workers > 1 else None,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,  # query strings can carry e-mails and phones
+        proxy_headers=True,
+    )
