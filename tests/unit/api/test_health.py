@@ -21,6 +21,14 @@ def test_health_and_readiness_on_the_embedded_store(tmp_path: Path) -> None:
         assert client.get("/readyz").json() == {"ready": True, "store": "sqlite"}
 
 
+def test_an_embedded_store_nobody_loaded_answers_with_empty_pages(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "new.db", api_keys="k:reader")
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/v1/influencers", headers={"X-API-Key": "k"})
+    assert page.status_code == 200, page.text
+    assert page.json()["items"] == []
+
+
 def test_readiness_is_a_503_problem_when_neo4j_is_down() -> None:
     settings = Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x")
     with TestClient(create_app(settings)) as client:
