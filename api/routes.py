@@ -22,6 +22,7 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
+from api.models import InfluencersPage
 from graph.access import Principal
 from graph.errors import NotFoundError
 from graph.lookup import (
@@ -209,10 +210,11 @@ def get_influencers(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     community: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Annotated[str | None, Query(max_length=256)] = None,
-) -> dict[str, Any]:
+) -> InfluencersPage:
     """A page of persons by rank with the parts of their score. Pass `nextCursor` back as
     `cursor` for the next page; it is null on the last one."""
-    return influencers_page(store, limit=limit, community=community, cursor=cursor)
+    page = influencers_page(store, limit=limit, community=community, cursor=cursor)
+    return InfluencersPage.model_validate(page)
 
 
 @router.get(

@@ -172,7 +172,7 @@ def run(db: Path, neo4j: str | None, clients: int, seconds: float, workers: int)
             page = httpx.get(
                 f"{base}/v1/influencers", params=params, headers={"X-API-Key": KEY}, timeout=30
             ).json()
-            persons += [p["person_id"] for p in page["items"]]
+            persons += [p["personId"] for p in page["items"]]
             cursor = page["nextCursor"]
             if not cursor:
                 break

@@ -64,7 +64,7 @@ def multi_record_person(client: TestClient) -> dict[str, object]:
     US phone (+1), a city and a country: every test that uses it can assert on each."""
     page = client.get("/v1/influencers?limit=1000", headers=READER).json()["items"]
     for item in page:
-        doc = client.get(f"/v1/profiles/{item['person_id']}", headers=PII).json()
+        doc = client.get(f"/v1/profiles/{item['personId']}", headers=PII).json()
         attrs = doc["demographics"]["attributes"]
         if (
             doc["identity"]["size"] >= 2
@@ -173,7 +173,7 @@ def test_a_reader_cannot_look_up_by_email_or_phone_and_every_lookup_is_audited(
 
 
 def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
-    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["person_id"]
+    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["personId"]
     first = client.get(f"/v1/profiles/{person}", headers=READER)
     etag = first.headers["etag"]
     again = client.get(f"/v1/profiles/{person}", headers={**READER, "If-None-Match": etag})
@@ -183,7 +183,7 @@ def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
 
 
 def test_neighbourhood_formats_and_the_cap(client: TestClient) -> None:
-    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["person_id"]
+    person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["personId"]
     url = f"/v1/profiles/{person}/neighborhood"
     one = client.get(url, params={"depth": 1}, headers=READER).json()
     assert one["nodes"][0]["id"] == person
@@ -219,13 +219,13 @@ def test_influencer_pages_walk_every_rank_once(client: TestClient) -> None:
             break
     assert ranks == list(range(1, len(ranks) + 1))
     community = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0][
-        "community_id"
+        "communityId"
     ]
     inside = client.get(
         "/v1/influencers", params={"community": community, "limit": 1000}, headers=READER
     ).json()["items"]
     assert inside
-    assert {i["community_id"] for i in inside} == {community}
+    assert {i["communityId"] for i in inside} == {community}
     broken = client.get("/v1/influencers", params={"cursor": "!!"}, headers=READER)
     assert broken.status_code == 422
 
@@ -246,7 +246,15 @@ def test_a_forged_cursor_is_a_422_not_a_500(client: TestClient, payload: bytes) 
 
 def test_community_and_identity(client: TestClient) -> None:
     top = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]
-    community = client.get(f"/v1/communities/{top['community_id']}", headers=READER).json()
+    # camelCase like every other route, exactly the documented fields (docs/api.md)
+    assert set(top) == {
+        "personId", "rank", "score", "pagerank", "inDegree", "outDegree", "referralReach",
+        "referralDepth", "referredRevenue", "coreness", "betweenness", "communityId",
+    }  # fmt: skip
+    assert isinstance(top["inDegree"], int)
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "personId" in schema["Influencer"]["properties"]
+    community = client.get(f"/v1/communities/{top['communityId']}", headers=READER).json()
     assert community["size"] >= 1
     assert isinstance(community["topInfluencers"], list)
     assert client.get("/v1/communities/C-none", headers=READER).status_code == 404
@@ -321,9 +329,9 @@ def test_erasure_end_to_end(client: TestClient, db: Path, dataset: Path, tmp_pat
 def test_erasing_a_persons_only_record_removes_the_person(client: TestClient) -> None:
     page = client.get("/v1/influencers?limit=1000", headers=READER).json()["items"]
     single = next(
-        p["person_id"]
+        p["personId"]
         for p in page
-        if client.get(f"/v1/profiles/{p['person_id']}", headers=READER).json()["identity"]["size"]
+        if client.get(f"/v1/profiles/{p['personId']}", headers=READER).json()["identity"]["size"]
         == 1
     )
     record = client.get(f"/v1/profiles/{single}/identity", headers=READER).json()["records"][0]
@@ -398,14 +406,14 @@ def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path)
     }
     with serving("--db", str(db), env=env) as base:
         top = httpx.get(f"{base}/v1/influencers?limit=1", headers=READER).json()["items"][0]
-        doc = httpx.get(f"{base}/v1/profiles/{top['person_id']}", headers=READER)
+        doc = httpx.get(f"{base}/v1/profiles/{top['personId']}", headers=READER)
         assert doc.status_code == 200
         assert doc.headers["etag"]
 
         async def burst() -> list[int]:
             limits = httpx.Limits(max_connections=200)
             async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as c:
-                url = f"/v1/profiles/{top['person_id']}/neighborhood?depth=3&limit=1000"
+                url = f"/v1/profiles/{top['personId']}/neighborhood?depth=3&limit=1000"
                 responses = await asyncio.gather(*(c.get(url, headers=READER) for _ in range(200)))
             return [r.status_code for r in responses]
 
@@ -450,11 +458,11 @@ def test_the_api_on_neo4j_over_a_socket(
     with serving("--neo4j", neo4j_settings.neo4j_uri, env=env) as base:
         page = httpx.get(f"{base}/v1/influencers?limit=200", headers=READER).json()
         person, email = next(  # a person with an e-mail, so its look-up is always tested
-            (item["person_id"], attrs["email"])
+            (item["personId"], attrs["email"])
             for item in page["items"]
             if "email"
             in (
-                attrs := httpx.get(f"{base}/v1/profiles/{item['person_id']}", headers=PII).json()[
+                attrs := httpx.get(f"{base}/v1/profiles/{item['personId']}", headers=PII).json()[
                     "demographics"
                 ]["attributes"]
             )
@@ -486,7 +494,7 @@ def test_the_api_on_neo4j_over_a_socket(
         )
         assert lookup.status_code == 404
         community = httpx.get(
-            f"{base}/v1/communities/{page['items'][0]['community_id']}", headers=READER
+            f"{base}/v1/communities/{page['items'][0]['communityId']}", headers=READER
         )
         assert community.status_code == 200
 
@@ -518,11 +526,11 @@ def test_health_answers_and_stale_requests_are_refused_while_every_worker_is_bus
         assert not release.is_set()  # all three answered while every worker was held
 
         threading.Timer(1.0, release.set).start()  # well past the 0.2 s start limit
-        late = client.get(f"/v1/profiles/{person['person_id']}", headers=READER)
+        late = client.get(f"/v1/profiles/{person['personId']}", headers=READER)
         assert late.status_code == 503
         assert late.headers["retry-after"] == "1"
         assert "could not start this request within 0.2 s" in late.json()["detail"]
         assert release.is_set()
-        again = client.get(f"/v1/profiles/{person['person_id']}", headers=READER)
+        again = client.get(f"/v1/profiles/{person['personId']}", headers=READER)
         assert again.status_code == 200  # workers free: served at once
         safety.cancel()

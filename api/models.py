@@ -1,0 +1,53 @@
+"""Response models: the shapes the API promises, in camelCase through one alias generator.
+
+A route that declares one of these returns exactly its fields (nothing else can reach the
+response by accident) and OpenAPI carries the schema with an example.
+
+>>> page = InfluencersPage.model_validate(
+...     {"items": [{"person_id": "P1", "rank": 1, "in_degree": 3}], "nextCursor": None}
+... )
+>>> page.model_dump(by_alias=True)["items"][0]["personId"], page.items[0].in_degree
+('P1', 3)
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from api.examples import INFLUENCERS_EXAMPLE
+
+__all__ = ["ApiModel", "Influencer", "InfluencersPage"]
+
+
+class ApiModel(BaseModel):
+    """The base of every response model: fields in snake_case in Python, camelCase on the
+    wire; built from either."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class Influencer(ApiModel):
+    """One person's influence rank and the parts of its score."""
+
+    person_id: str
+    rank: int
+    score: float | None = None
+    pagerank: float | None = None
+    in_degree: int | None = None
+    out_degree: int | None = None
+    referral_reach: int | None = None
+    referral_depth: int | None = None
+    referred_revenue: float | None = None
+    coreness: int | None = None
+    betweenness: float | None = None
+    community_id: str | None = None
+
+
+class InfluencersPage(ApiModel):
+    """A page of influencers by rank; ``nextCursor`` is null on the last page."""
+
+    model_config = ConfigDict(json_schema_extra={"example": INFLUENCERS_EXAMPLE})
+
+    items: list[Influencer] = Field(default_factory=list)
+    next_cursor: str | None = None
