@@ -15,9 +15,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from api.examples import INFLUENCERS_EXAMPLE
+from api.examples import COMMUNITY_EXAMPLE, INFLUENCERS_EXAMPLE
 
-__all__ = ["ApiModel", "Influencer", "InfluencersPage"]
+__all__ = ["ApiModel", "Community", "Influencer", "InfluencersPage"]
 
 
 class ApiModel(BaseModel):
@@ -51,3 +51,19 @@ class InfluencersPage(ApiModel):
 
     items: list[Influencer] = Field(default_factory=list)
     next_cursor: str | None = None
+
+
+class Community(ApiModel):
+    """One community's summary, with its top influencers (person ids) as a list."""
+
+    model_config = ConfigDict(json_schema_extra={"example": COMMUNITY_EXAMPLE})
+
+    community_id: str
+    size: int
+    density: float | None = None
+    modularity_share: float | None = None
+    revenue: float | None = None
+    churn_rate: float | None = None
+    dominant_channel: str | None = None
+    top_influencers: list[str] = Field(default_factory=list)
+    run: str | None = None

@@ -22,7 +22,7 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
-from api.models import InfluencersPage
+from api.models import Community, InfluencersPage
 from graph.access import Principal
 from graph.errors import NotFoundError
 from graph.lookup import (
@@ -227,10 +227,10 @@ def get_community(
     store: StoreDep,
     who: Reader,
     community_id: Annotated[str, Path(alias="communityId", min_length=1, max_length=64)],
-) -> dict[str, Any]:
+) -> Community:
     """Size, density, share of modularity, revenue, churn rate, dominant channel and top
     influencers."""
-    return community_detail(store, community_id)
+    return Community.model_validate(community_detail(store, community_id))
 
 
 @router.delete(

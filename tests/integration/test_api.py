@@ -256,6 +256,10 @@ def test_community_and_identity(client: TestClient) -> None:
     assert "personId" in schema["Influencer"]["properties"]
     community = client.get(f"/v1/communities/{top['communityId']}", headers=READER).json()
     assert community["size"] >= 1
+    assert community["communityId"] == top["communityId"]
+    assert community["topInfluencers"]
+    assert all(p.startswith("P") for p in community["topInfluencers"])
+    assert "modularityShare" in schema["Community"]["properties"]
     assert isinstance(community["topInfluencers"], list)
     assert client.get("/v1/communities/C-none", headers=READER).status_code == 404
     doc = multi_record_person(client)
