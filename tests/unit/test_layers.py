@@ -25,26 +25,20 @@ ALLOWED = {
 }
 
 
-def _imports(path: Path) -> set[str]:
-    """The top-level names of every module ``path`` imports (relative imports aside)."""
+def _module_imports(path: Path) -> set[str]:
+    """The dotted names of every module ``path`` imports (relative imports aside)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.split(".")[0])
-    return found
-
-
-def _module_imports(path: Path) -> set[str]:
-    """The full dotted names ``path`` imports."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
     return found
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level names of every module ``path`` imports."""
+    return {name.split(".")[0] for name in _module_imports(path)}
 
 
 def test_no_package_imports_a_layer_above_or_beside_it() -> None:
