@@ -15,9 +15,24 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from api.examples import COMMUNITY_EXAMPLE, INFLUENCERS_EXAMPLE
+from api.examples import (
+    COMMUNITY_EXAMPLE,
+    ERASURE_EXAMPLE,
+    IDENTITY_EXAMPLE,
+    INFLUENCERS_EXAMPLE,
+)
 
-__all__ = ["ApiModel", "Community", "Influencer", "InfluencersPage"]
+__all__ = [
+    "ApiModel",
+    "Community",
+    "Erasure",
+    "FieldEvidence",
+    "IdentityDetail",
+    "IdentityRecord",
+    "Influencer",
+    "InfluencersPage",
+    "Match",
+]
 
 
 class ApiModel(BaseModel):
@@ -67,3 +82,55 @@ class Community(ApiModel):
     dominant_channel: str | None = None
     top_influencers: list[str] = Field(default_factory=list)
     run: str | None = None
+
+
+class IdentityRecord(ApiModel):
+    """One member record of a person and how confidently it belongs there."""
+
+    uid: str
+    source: str
+    source_customer_id: str
+    confidence: float | None = None
+    run: str | None = None
+
+
+class FieldEvidence(ApiModel):
+    """How one field compared in a match: the level's name and its weight in bits (never
+    the values)."""
+
+    level: str
+    bits: float
+
+
+class Match(ApiModel):
+    """A scored match between two records (``a`` and ``b`` are record uids)."""
+
+    a: str
+    b: str
+    score: float | None = None
+    rule: str | None = None
+    evidence: dict[str, FieldEvidence] = Field(default_factory=dict)
+
+
+class IdentityDetail(ApiModel):
+    """A person's records and the matches that merged them."""
+
+    model_config = ConfigDict(json_schema_extra={"example": IDENTITY_EXAMPLE})
+
+    person_id: str
+    records: list[IdentityRecord]
+    matches: list[Match] = Field(default_factory=list)
+
+
+class Erasure(ApiModel):
+    """What an erasure did: the record, whether it was erased before, its person and the
+    persons its other records belong to now."""
+
+    model_config = ConfigDict(json_schema_extra={"example": ERASURE_EXAMPLE})
+
+    record: str
+    erased: bool = True
+    already_erased: bool
+    person_id: str | None = None
+    person_removed: bool = False
+    persons_after: list[str] = Field(default_factory=list)

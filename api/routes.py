@@ -22,7 +22,7 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
-from api.models import Community, InfluencersPage
+from api.models import Community, Erasure, IdentityDetail, InfluencersPage
 from graph.access import Principal
 from graph.errors import NotFoundError
 from graph.lookup import (
@@ -192,10 +192,10 @@ def get_identity(
     store: StoreDep,
     who: Reader,
     person_id: Annotated[str, Path(alias="personId", min_length=1, max_length=64)],
-) -> dict[str, Any]:
+) -> IdentityDetail:
     """The member records (source, id, confidence) and the matches between them: rule, score
     and per-field evidence in bits (levels, never values)."""
-    return identity_detail(store, person_id)
+    return IdentityDetail.model_validate(identity_detail(store, person_id))
 
 
 @router.get(
@@ -245,7 +245,7 @@ def delete_customer(
     who: Admin,
     source: Annotated[str, Path(min_length=1, max_length=64)],
     id: Annotated[str, Path(min_length=1, max_length=128)],
-) -> dict[str, Any]:
+) -> Erasure:
     """Remove the record's PII, identifiers, orders and links; re-resolve its person from
     the remaining records; leave a tombstone so a later load of the record is suppressed and
     reported. Idempotent: erasing again answers `alreadyErased: true`. Needs `admin`. An id
@@ -253,11 +253,10 @@ def delete_customer(
     uid = record_uid(source, id)
     result = erase_record(store, uid, by=who.name)
     audit.write(who=who.name, role=who.role, action="erase", target=uid)
-    return {
-        "record": uid,
-        "erased": True,
-        "alreadyErased": result.already_erased,
-        "personId": result.person_id,
-        "personRemoved": result.person_removed,
-        "personsAfter": result.persons_after,
-    }
+    return Erasure(
+        record=uid,
+        already_erased=result.already_erased,
+        person_id=result.person_id,
+        person_removed=result.person_removed,
+        persons_after=result.persons_after,
+    )

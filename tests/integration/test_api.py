@@ -266,9 +266,13 @@ def test_community_and_identity(client: TestClient) -> None:
     identity = client.get(f"/v1/profiles/{doc['personId']}/identity", headers=READER).json()
     assert len(identity["records"]) == doc["identity"]["size"]  # type: ignore[index]
     assert identity["matches"]  # two records or more: at least one match joined them
+    assert set(identity["records"][0]) == {"uid", "source", "sourceCustomerId", "confidence", "run"}
     for match in identity["matches"]:
+        assert set(match) == {"a", "b", "score", "rule", "evidence"}
         assert match["evidence"]
-        assert all("bits" in v for v in match["evidence"].values())
+        assert all(set(v) == {"level", "bits"} for v in match["evidence"].values())
+    assert "sourceCustomerId" in schema["IdentityRecord"]["properties"]
+    assert "evidence" in schema["Match"]["properties"]
 
 
 def test_erasure_end_to_end(client: TestClient, db: Path, dataset: Path, tmp_path: Path) -> None:
@@ -278,6 +282,9 @@ def test_erasure_end_to_end(client: TestClient, db: Path, dataset: Path, tmp_pat
     gone = records[0]
     path = f"/v1/customers/{gone['source']}/{gone['sourceCustomerId']}"
     erased = client.delete(path, headers=ADMIN).json()
+    assert set(erased) == {
+        "record", "erased", "alreadyErased", "personId", "personRemoved", "personsAfter",
+    }  # fmt: skip
     assert erased["erased"] is True
     assert erased["alreadyErased"] is False
     assert erased["personId"] == person
