@@ -12,6 +12,8 @@ response by accident) and OpenAPI carries the schema with an example.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -20,11 +22,14 @@ from api.examples import (
     ERASURE_EXAMPLE,
     IDENTITY_EXAMPLE,
     INFLUENCERS_EXAMPLE,
+    NEIGHBORHOOD_EXAMPLE,
+    PROFILE_EXAMPLE,
 )
 
 __all__ = [
     "ApiModel",
     "Community",
+    "CytoscapeNeighbourhood",
     "Erasure",
     "FieldEvidence",
     "IdentityDetail",
@@ -32,6 +37,8 @@ __all__ = [
     "Influencer",
     "InfluencersPage",
     "Match",
+    "Neighbourhood",
+    "ProfileDocument",
 ]
 
 
@@ -134,3 +141,214 @@ class Erasure(ApiModel):
     person_id: str | None = None
     person_removed: bool = False
     persons_after: list[str] = Field(default_factory=list)
+
+
+class Stamped(ApiModel):
+    """A part of a profile document and the run that computed it (null: never computed)."""
+
+    run: str | None = None
+    computed_at: str | None = None
+
+
+class ProfileRecord(ApiModel):
+    """A member record as the profile document lists it."""
+
+    uid: str
+    source: str
+    source_customer_id: str
+    confidence: float | None = None
+
+
+class ProfileIdentity(Stamped):
+    """The person's records; ``confidence`` is the lowest of theirs."""
+
+    records: list[ProfileRecord] = Field(default_factory=list)
+    size: int
+    confidence: float | None = None
+
+
+class Attribute(ApiModel):
+    """A demographic attribute (masked unless the caller's role allows PII) and the record
+    it was taken from."""
+
+    value: str | int | float | bool | None = None
+    source: str | None = None
+
+
+class Demographics(Stamped):
+    """The attributes chosen from the person's records, by name."""
+
+    attributes: dict[str, Attribute] = Field(default_factory=dict)
+
+
+class Rfm(ApiModel):
+    """Recency, frequency and monetary scores (1-5), the three-digit score and its segment."""
+
+    recency: int | None = None
+    frequency: int | None = None
+    monetary: int | None = None
+    score: str | None = None
+    segment: str | None = None
+
+
+class ChurnFactor(ApiModel):
+    """One of the top reasons for a person's churn risk."""
+
+    factor: str
+    words: str
+    value: float
+    direction: str
+    effect: float
+
+
+class Obtained(ApiModel):
+    """How the run obtained value and churn, and the parts it left out for want of input."""
+
+    value: str | None = None
+    churn: str | None = None
+    churn_label_days: int | None = None
+    left_out: list[str] = Field(default_factory=list)
+
+
+class Value(Stamped):
+    """Purchases so far, RFM, expected purchases and value over the horizon, churn risk."""
+
+    as_of: str | None = None
+    horizon_days: int | None = None
+    currency: str | None = None
+    recency_days: int | None = None
+    frequency: int | None = None
+    monetary: float | None = None
+    first_purchase_at: str | None = None
+    last_purchase_at: str | None = None
+    tenure_days: int | None = None
+    rfm: Rfm
+    expected_purchases: float | None = None
+    p_alive: float | None = None
+    expected_spend: float | None = None
+    predicted_clv: float | None = None
+    churn_risk: float | None = None
+    churn_factors: list[ChurnFactor] = Field(default_factory=list)
+    obtained: Obtained
+
+
+class SegmentPart(Stamped):
+    """The person's segment (k-means over value and behaviour)."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+class Preferences(Stamped):
+    """Preferred channel, the share of each channel, and the top categories by spend."""
+
+    preferred_channel: str | None = None
+    channel_mix: dict[str, float] = Field(default_factory=dict)
+    top_categories: list[str] = Field(default_factory=list)
+
+
+class InfluencePart(Stamped):
+    """The person's influence rank and the parts of its score."""
+
+    rank: int | None = None
+    score: float | None = None
+    pagerank: float | None = None
+    in_degree: int | None = None
+    out_degree: int | None = None
+    referral_reach: int | None = None
+    referral_depth: int | None = None
+    referred_revenue: float | None = None
+    coreness: int | None = None
+    betweenness: float | None = None
+
+
+class CommunityPart(Stamped):
+    """The person's community, its size and the person's participation in it."""
+
+    community_id: str
+    size: int | None = None
+    participation: float | None = None
+
+
+class GraphPart(ApiModel):
+    """Influence and community (null until those jobs have run)."""
+
+    influence: InfluencePart | None = None
+    community: CommunityPart | None = None
+
+
+class ProfileDocument(ApiModel):
+    """Everything custgraph knows about one person; each part names its run."""
+
+    model_config = ConfigDict(json_schema_extra={"example": PROFILE_EXAMPLE})
+
+    person_id: str
+    identity: ProfileIdentity
+    demographics: Demographics
+    consent_marketing: bool | None = None
+    value: Value | None = None
+    segment: SegmentPart | None = None
+    preferences: Preferences | None = None
+    tags: list[str] = Field(default_factory=list)
+    graph: GraphPart
+
+
+class NeighbourNode(ApiModel):
+    """A person in a neighbourhood: hops from the centre, records, and a few labels (no PII)."""
+
+    id: str
+    label: str
+    hops: int
+    size: int | None = None
+    influence_rank: int | None = None
+    community_id: str | None = None
+    rfm_segment: str | None = None
+    segment: str | None = None
+    churn_risk: float | None = None
+
+
+class NeighbourEdge(ApiModel):
+    """A person-level link between two nodes of the neighbourhood."""
+
+    id: str
+    source: str
+    target: str
+    type: str
+    weight: float | None = None
+
+
+class Neighbourhood(ApiModel):
+    """Persons within ``depth`` hops, nearest first; ``truncated`` when ``limit`` was hit.
+    (The plain JSON format; ``cytoscape`` and ``graphml`` carry the same nodes and edges.)"""
+
+    model_config = ConfigDict(json_schema_extra={"example": NEIGHBORHOOD_EXAMPLE})
+
+    center: str
+    depth: int
+    limit: int
+    truncated: bool
+    nodes: list[NeighbourNode]
+    edges: list[NeighbourEdge]
+
+
+class CytoscapeElement(ApiModel):
+    """A Cytoscape.js element: its ``data`` holds the node's or edge's fields as in the
+    plain format (plus ``value``/``name`` for nodes and ``key`` for edges)."""
+
+    data: dict[str, Any]
+
+
+class CytoscapeElements(ApiModel):
+    nodes: list[CytoscapeElement]
+    edges: list[CytoscapeElement]
+
+
+class CytoscapeNeighbourhood(ApiModel):
+    """The neighbourhood as Cytoscape.js JSON (``format=cytoscape``), as networkx writes it
+    (graph ``data`` as ``[name, value]`` pairs), and whether the cap was hit."""
+
+    data: list[tuple[str, Any]]
+    directed: bool
+    multigraph: bool
+    elements: CytoscapeElements
+    truncated: bool

@@ -22,7 +22,15 @@ from api.examples import (
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
-from api.models import Community, Erasure, IdentityDetail, InfluencersPage
+from api.models import (
+    Community,
+    CytoscapeNeighbourhood,
+    Erasure,
+    IdentityDetail,
+    InfluencersPage,
+    Neighbourhood,
+    ProfileDocument,
+)
 from graph.access import Principal
 from graph.errors import NotFoundError
 from graph.lookup import (
@@ -54,7 +62,9 @@ def _profile_response(
         body = doc
     else:
         body = mask_document(doc)
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # through the model: only the documented fields can reach the response
+    typed = ProfileDocument.model_validate(body).model_dump(by_alias=True, mode="json")
+    text = json.dumps(typed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
     if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})
@@ -73,6 +83,7 @@ Admin = Annotated[Principal, Depends(require("admin"))]
     "/profiles/lookup",
     tags=["profiles"],
     responses=_json(PROFILE_EXAMPLE),
+    response_model=ProfileDocument,
     summary="Find a person by record, e-mail or phone",
 )
 def lookup_profile(
@@ -125,6 +136,7 @@ def lookup_profile(
     "/profiles/{personId}",
     tags=["profiles"],
     responses={**_json(PROFILE_EXAMPLE), 304: {"description": "not modified (ETag)"}},
+    response_model=ProfileDocument,
     summary="A person's profile document",
 )
 def get_profile(
@@ -154,6 +166,7 @@ def get_profile(
         },
     },
     summary="Persons around a person",
+    response_model=Neighbourhood | CytoscapeNeighbourhood,
 )
 def get_neighborhood(
     store: StoreDep,
@@ -176,10 +189,14 @@ def get_neighborhood(
     )
     if format == "graphml":
         return Response(result.as_graphml(), media_type="application/graphml+xml")
-    body = result.as_cytoscape() if format == "cytoscape" else result.as_json()
-    if format == "cytoscape":
-        body["truncated"] = result.truncated
-    return JSONResponse(body)
+    typed: Neighbourhood | CytoscapeNeighbourhood = (
+        CytoscapeNeighbourhood.model_validate(
+            {**result.as_cytoscape(), "truncated": result.truncated}
+        )
+        if format == "cytoscape"
+        else Neighbourhood.model_validate(result.as_json())
+    )
+    return JSONResponse(typed.model_dump(by_alias=True, mode="json"))
 
 
 @router.get(

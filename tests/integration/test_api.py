@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api import create_app
 from graph.lookup import neighbourhood
+from graph.profiles.document import profile_document
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from loaders import load_files
@@ -111,6 +112,22 @@ def test_pii_is_masked_for_readers_and_whole_for_pii_with_an_audit_line(
     assert whole["email"]["value"] not in text
 
 
+def test_the_typed_profile_document_is_the_document_the_library_builds(
+    client: TestClient, db: Path
+) -> None:
+    """The response model neither drops a part nor adds one: over HTTP (pii role) the body
+    is exactly ``profile_document``, for persons with and without influence or value."""
+    store = SqliteStore(db)
+    persons = [r["personId"] for r in store.read("profiles/members", personIds=None)][::37]
+    assert len(persons) > 20
+    kinds = set()
+    for person in persons:
+        expected = profile_document(store, person)
+        assert client.get(f"/v1/profiles/{person}", headers=PII).json() == expected
+        kinds.add((expected["value"] is None, expected["graph"]["influence"] is None))
+    assert (False, False) in kinds  # a fully computed document was among them
+
+
 def test_lookups_normalise_like_the_loaders(client: TestClient) -> None:
     doc = multi_record_person(client)
     person = doc["personId"]
@@ -182,10 +199,18 @@ def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
     assert other_role.status_code == 200  # the unmasked document is another representation
 
 
-def test_neighbourhood_formats_and_the_cap(client: TestClient) -> None:
+def test_neighbourhood_formats_and_the_cap(client: TestClient, db: Path) -> None:
     person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["personId"]
     url = f"/v1/profiles/{person}/neighborhood"
     one = client.get(url, params={"depth": 1}, headers=READER).json()
+    # the typed response is the library's answer, field for field
+    assert one == neighbourhood(SqliteStore(db), person, depth=1).as_json()
+    assert (
+        "churnRisk"
+        in client.get("/openapi.json").json()["components"]["schemas"]["NeighbourNode"][
+            "properties"
+        ]
+    )
     assert one["nodes"][0]["id"] == person
     assert one["nodes"][0]["hops"] == 0
     ids = {n["id"] for n in one["nodes"]}
@@ -478,6 +503,8 @@ def test_the_api_on_neo4j_over_a_socket(
                 ]["attributes"]
             )
         )
+        whole = httpx.get(f"{base}/v1/profiles/{person}", headers=PII).json()
+        assert whole == profile_document(neo4j_store, person)  # the model loses nothing
         doc = httpx.get(f"{base}/v1/profiles/{person}", headers=READER).json()
         assert doc["personId"] == person
         assert doc["value"]["rfm"] is not None

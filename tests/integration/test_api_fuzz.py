@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from graph.store import SqliteStore
 from synthetic import GenerateParams, generate_dataset
@@ -39,10 +40,12 @@ def test_no_request_makes_a_server_error(
     api_schema: schemathesis.BaseSchema, base_url: str
 ) -> None:
     """Every operation, with schemathesis-generated requests (valid and invalid) under each
-    role and without a key; any 5xx fails. (Driven through Hypothesis directly: the
+    role and without a key; any 5xx fails, and every answer must have the shape the schema
+    declares (the typed response models). (Driven through Hypothesis directly: the
     schemathesis pytest plugin does not load under this pytest.)"""
     checked = 0
     calls: list[int] = []
+    shaped: list[int] = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
@@ -61,11 +64,14 @@ def test_no_request_makes_a_server_error(
                 assert response.status_code < 500, (
                     f"{case.method} {case.formatted_path} -> {response.status_code}"
                 )
+                case.validate_response(response, checks=[response_schema_conformance])
+                shaped.append(response.status_code)
 
         run()
         checked += 1
     assert checked >= 10
     assert len(calls) >= 100, len(calls)
+    assert sum(code == 200 for code in shaped) >= 20  # shapes checked on real answers
 
 
 def test_the_schema_lists_every_operation(api_schema: schemathesis.BaseSchema) -> None:
