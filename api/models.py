@@ -39,6 +39,7 @@ __all__ = [
     "Match",
     "Neighbourhood",
     "ProfileDocument",
+    "ScoreParts",
 ]
 
 
@@ -49,11 +50,9 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
-class Influencer(ApiModel):
-    """One person's influence rank and the parts of its score."""
+class ScoreParts(ApiModel):
+    """The parts of an influence score (docs/influence.md)."""
 
-    person_id: str
-    rank: int
     score: float | None = None
     pagerank: float | None = None
     in_degree: int | None = None
@@ -63,6 +62,13 @@ class Influencer(ApiModel):
     referred_revenue: float | None = None
     coreness: int | None = None
     betweenness: float | None = None
+
+
+class Influencer(ScoreParts):
+    """One person's influence rank and the parts of its score."""
+
+    person_id: str
+    rank: int
     community_id: str | None = None
 
 
@@ -247,19 +253,10 @@ class Preferences(Stamped):
     top_categories: list[str] = Field(default_factory=list)
 
 
-class InfluencePart(Stamped):
+class InfluencePart(Stamped, ScoreParts):
     """The person's influence rank and the parts of its score."""
 
     rank: int | None = None
-    score: float | None = None
-    pagerank: float | None = None
-    in_degree: int | None = None
-    out_degree: int | None = None
-    referral_reach: int | None = None
-    referral_depth: int | None = None
-    referred_revenue: float | None = None
-    coreness: int | None = None
-    betweenness: float | None = None
 
 
 class CommunityPart(Stamped):
