@@ -108,7 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPIOffline(
         title="custgraph",
         version="0.1.0",
-        summary="Profiles, identities, neighbourhoods and influencers of your customers.",
+        summary="Profiles, identities, neighborhoods and influencers of your customers.",
         description=(
             "Authenticate with an API key in `X-API-Key` (or `Authorization: Bearer`). "
             "Roles: `reader` sees PII masked, `pii` sees it whole, `admin` may also erase. "

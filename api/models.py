@@ -29,7 +29,7 @@ from api.examples import (
 __all__ = [
     "ApiModel",
     "Community",
-    "CytoscapeNeighbourhood",
+    "CytoscapeNeighborhood",
     "Erasure",
     "FieldEvidence",
     "IdentityDetail",
@@ -37,7 +37,7 @@ __all__ = [
     "Influencer",
     "InfluencersPage",
     "Match",
-    "Neighbourhood",
+    "Neighborhood",
     "ProfileDocument",
     "ScoreParts",
 ]
@@ -291,7 +291,7 @@ class ProfileDocument(ApiModel):
 
 
 class NeighbourNode(ApiModel):
-    """A person in a neighbourhood: hops from the centre, records, and a few labels (no PII)."""
+    """A person in a neighborhood: hops from the centre, records, and a few labels (no PII)."""
 
     id: str
     label: str
@@ -305,7 +305,7 @@ class NeighbourNode(ApiModel):
 
 
 class NeighbourEdge(ApiModel):
-    """A person-level link between two nodes of the neighbourhood."""
+    """A person-level link between two nodes of the neighborhood."""
 
     id: str
     source: str
@@ -314,7 +314,7 @@ class NeighbourEdge(ApiModel):
     weight: float | None = None
 
 
-class Neighbourhood(ApiModel):
+class Neighborhood(ApiModel):
     """Persons within ``depth`` hops, nearest first; ``truncated`` when ``limit`` was hit.
     (The plain JSON format; ``cytoscape`` and ``graphml`` carry the same nodes and edges.)"""
 
@@ -340,8 +340,8 @@ class CytoscapeElements(ApiModel):
     edges: list[CytoscapeElement]
 
 
-class CytoscapeNeighbourhood(ApiModel):
-    """The neighbourhood as Cytoscape.js JSON (``format=cytoscape``), as networkx writes it
+class CytoscapeNeighborhood(ApiModel):
+    """The neighborhood as Cytoscape.js JSON (``format=cytoscape``), as networkx writes it
     (graph ``data`` as ``[name, value]`` pairs), and whether the cap was hit."""
 
     data: list[tuple[str, Any]]

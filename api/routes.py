@@ -24,11 +24,11 @@ from api.examples import (
 )
 from api.models import (
     Community,
-    CytoscapeNeighbourhood,
+    CytoscapeNeighborhood,
     Erasure,
     IdentityDetail,
     InfluencersPage,
-    Neighbourhood,
+    Neighborhood,
     ProfileDocument,
 )
 from graph.access import Principal
@@ -39,7 +39,7 @@ from graph.lookup import (
     find_person,
     identity_detail,
     influencers_page,
-    neighbourhood,
+    neighborhood,
 )
 from graph.model import record_uid
 from graph.privacy import erase_record, mask_document
@@ -166,7 +166,7 @@ def get_profile(
         },
     },
     summary="Persons around a person",
-    response_model=Neighbourhood | CytoscapeNeighbourhood,
+    response_model=Neighborhood | CytoscapeNeighborhood,
 )
 def get_neighborhood(
     store: StoreDep,
@@ -184,17 +184,17 @@ def get_neighborhood(
 ) -> Response:
     """Persons within `depth` hops over person-level referral and social links, nearest
     first, at most `limit` nodes (`truncated` says when the cap was hit). No PII."""
-    result = neighbourhood(
+    result = neighborhood(
         store, person_id, depth=depth, rels=list(rel) if rel else None, limit=limit
     )
     if format == "graphml":
         return Response(result.as_graphml(), media_type="application/graphml+xml")
-    typed: Neighbourhood | CytoscapeNeighbourhood = (
-        CytoscapeNeighbourhood.model_validate(
+    typed: Neighborhood | CytoscapeNeighborhood = (
+        CytoscapeNeighborhood.model_validate(
             {**result.as_cytoscape(), "truncated": result.truncated}
         )
         if format == "cytoscape"
-        else Neighbourhood.model_validate(result.as_json())
+        else Neighborhood.model_validate(result.as_json())
     )
     return JSONResponse(typed.model_dump(by_alias=True, mode="json"))
 

@@ -12,7 +12,7 @@ a request is due every 1/rate seconds whatever the previous ones did) from ``--c
 concurrent connections, and prints p50/p90/p99/max latency, achieved rate and status codes:
 
 - profile look-ups by person id at 300 requests/s;
-- depth-2 neighbourhoods (at most 200 nodes) at 100 requests/s;
+- depth-2 neighborhoods (at most 200 nodes) at 100 requests/s;
 - 500 concurrent connections at once (expect only 200s and 429s).
 
 The baseline in the same run is ``/healthz`` at the same rate: the cost of HTTP itself.
@@ -193,12 +193,12 @@ def run(db: Path, neo4j: str | None, clients: int, seconds: float, workers: int)
             *asyncio.run(_scenario(base, profiles, rate=300, seconds=seconds, clients=clients)),
         )
         h99 = _report(
-            "depth-2 neighbourhoods @100/s (target <= 60 ms)",
+            "depth-2 neighborhoods @100/s (target <= 60 ms)",
             *asyncio.run(_scenario(base, hoods, rate=100, seconds=seconds, clients=clients)),
         )
         print(
             f"ratios to the /healthz baseline p99: profiles {p99 / base_p99:.1f}x, "
-            f"neighbourhoods {h99 / base_p99:.1f}x"
+            f"neighborhoods {h99 / base_p99:.1f}x"
         )
         flood = asyncio.run(_flood(base, profiles[0], 500))
         print(

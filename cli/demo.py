@@ -1,4 +1,4 @@
-"""``custgraph demo``: generate, load, analyse what exists, and say what to open next."""
+"""``custgraph demo``: generate, load, analyze what exists, and say what to open next."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def demo(
         Path, typer.Option("--workdir", help="Where the demo writes its data and rejects")
     ] = Path("custgraph-demo"),
 ) -> None:
-    """Run the whole product on a generated dataset: generate, load, analyse, summarise.
+    """Run the whole product on a generated dataset: generate, load, analyze, summarise.
 
     Uses the embedded store (./custgraph.db) unless a Neo4j is configured.
 

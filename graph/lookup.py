@@ -1,5 +1,5 @@
 """Look-ups the API and the CLI share: a person by record, e-mail or phone; a person's
-neighbourhood; pages of influencers; a community; a person's identity with its evidence.
+neighborhood; pages of influencers; a community; a person's identity with its evidence.
 
 Inputs are normalised the way the loaders normalise them, so ``ANN@Example.com `` finds
 ``ann@example.com``.
@@ -33,17 +33,17 @@ from graph.store.base import Store
 
 __all__ = [
     "MAX_NODES",
-    "Neighbourhood",
+    "Neighborhood",
     "community_detail",
     "decode_cursor",
     "encode_cursor",
     "find_person",
     "identity_detail",
     "influencers_page",
-    "neighbourhood",
+    "neighborhood",
 ]
 
-#: The hard cap on nodes a neighbourhood returns, whatever ``limit`` asks for.
+#: The hard cap on nodes a neighborhood returns, whatever ``limit`` asks for.
 MAX_NODES = 1000
 PERSON_RELS = tuple(str(t) for t in PERSON_RELATIONSHIPS)
 
@@ -91,7 +91,7 @@ def find_person(
 
 
 @dataclass(slots=True)
-class Neighbourhood:
+class Neighborhood:
     """Persons within ``depth`` hops and the links among them (capped at ``limit`` nodes)."""
 
     center: str
@@ -113,7 +113,7 @@ class Neighbourhood:
         }
 
     def as_networkx(self) -> nx.MultiDiGraph:
-        """The neighbourhood as a networkx graph (for GraphML and Cytoscape)."""
+        """The neighborhood as a networkx graph (for GraphML and Cytoscape)."""
         graph = nx.MultiDiGraph(center=self.center, truncated=self.truncated)
         for node in self.nodes:
             graph.add_node(node["id"], **{k: v for k, v in node.items() if v is not None})
@@ -131,7 +131,7 @@ class Neighbourhood:
         return "\n".join(nx.generate_graphml(self.as_networkx()))
 
 
-def neighbourhood(
+def neighborhood(
     store: Store,
     person_id: str,
     *,
@@ -139,7 +139,7 @@ def neighbourhood(
     rels: list[str] | None = None,
     limit: int = 200,
     strategy: str | None = None,
-) -> Neighbourhood:
+) -> Neighborhood:
     """Breadth-first over person-level links: nearer persons first, then by id; stops at
     ``min(limit, MAX_NODES)`` nodes and says so.
 
@@ -167,13 +167,13 @@ def neighbourhood(
 
 def _one_query(
     store: Store, person_id: str, *, depth: int, rels: list[str], cap: int
-) -> Neighbourhood:
-    """The whole neighbourhood in one query (one round trip)."""
+) -> Neighborhood:
+    """The whole neighborhood in one query (one round trip)."""
     rows = store.read("lookup/neighborhood", personId=person_id, rels=rels, depth=depth, cap=cap)
     nodes = _decoded(rows[0]["nodes"]) if rows else []
     if not nodes:
         raise NotFoundError(f"no person {person_id!r}")
-    result = Neighbourhood(person_id, depth, cap, truncated=bool(rows[0]["truncated"]))
+    result = Neighborhood(person_id, depth, cap, truncated=bool(rows[0]["truncated"]))
     result.nodes = [
         {"id": n["id"], "label": "Person", **{k: v for k, v in n.items() if k != "id"}}
         for n in nodes
@@ -193,7 +193,7 @@ def _one_query(
 
 def _per_hop(
     store: Store, person_id: str, *, depth: int, rels: list[str], cap: int
-) -> Neighbourhood:
+) -> Neighborhood:
     """A query per hop that returns only the ids it needs, then the links among them and the
     persons' details."""
     wanted = rels
@@ -233,15 +233,15 @@ def _per_hop(
         (r["src"], r["dst"], r["type"]): float(r["weight"])
         for r in store.read("lookup/person_links", personIds=list(hops), rels=wanted)
     }
-    return _assemble(store, Neighbourhood(person_id, depth, cap, truncated=truncated), hops, links)
+    return _assemble(store, Neighborhood(person_id, depth, cap, truncated=truncated), hops, links)
 
 
 def _assemble(
     store: Store,
-    result: Neighbourhood,
+    result: Neighborhood,
     hops: dict[str, int],
     links: dict[tuple[str, str, str], float],
-) -> Neighbourhood:
+) -> Neighborhood:
     details = {r["personId"]: r for r in store.read("lookup/person_nodes", personIds=list(hops))}
     for node in sorted(hops, key=lambda n: (hops[n], n)):
         row = details.get(node, {})

@@ -13,7 +13,7 @@ from graph.store import Store
 from loaders import load_files
 
 
-def analyse(
+def analyze(
     store: Store, data: Path, rejects: Path, *, profiles: bool = True, pairs: int = 20_000
 ) -> None:
     """Load ``data`` and run every job with default parameters."""

@@ -1,4 +1,4 @@
-"""The /v1 API on generated data: roles and masking, look-ups, neighbourhoods, pages,
+"""The /v1 API on generated data: roles and masking, look-ups, neighborhoods, pages,
 communities, identity, ETags, errors, erasure end to end, the audit log, overload (429),
 and a schemathesis run; with the test client and over a real socket, on both stores."""
 
@@ -17,13 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from graph.lookup import neighbourhood
+from graph.lookup import neighborhood
 from graph.profiles.document import profile_document
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from loaders import load_files
 from synthetic import GenerateParams, generate_dataset
-from tests.pipeline import analyse
+from tests.pipeline import analyze
 from tests.serving import serving
 
 KEYS = "read-key:reader,pii-key:pii,admin-key:admin"
@@ -41,12 +41,12 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh analysed embedded store per test (erasure tests change it)."""
-    cache = dataset.parent / "analysed.db"
+    """A fresh analyzed embedded store per test (erasure tests change it)."""
+    cache = dataset.parent / "analyzed.db"
     if not cache.exists():
         store = SqliteStore(cache)
         store.ensure_schema()
-        analyse(store, dataset, dataset.parent / "rej")
+        analyze(store, dataset, dataset.parent / "rej")
         store.close()
     target = tmp_path_factory.mktemp("db") / "api.db"
     target.write_bytes(cache.read_bytes())
@@ -199,12 +199,12 @@ def test_etag_answers_304_when_unchanged(client: TestClient) -> None:
     assert other_role.status_code == 200  # the unmasked document is another representation
 
 
-def test_neighbourhood_formats_and_the_cap(client: TestClient, db: Path) -> None:
+def test_neighborhood_formats_and_the_cap(client: TestClient, db: Path) -> None:
     person = client.get("/v1/influencers?limit=1", headers=READER).json()["items"][0]["personId"]
     url = f"/v1/profiles/{person}/neighborhood"
     one = client.get(url, params={"depth": 1}, headers=READER).json()
     # the typed response is the library's answer, field for field
-    assert one == neighbourhood(SqliteStore(db), person, depth=1).as_json()
+    assert one == neighborhood(SqliteStore(db), person, depth=1).as_json()
     assert (
         "churnRisk"
         in client.get("/openapi.json").json()["components"]["schemas"]["NeighbourNode"][
@@ -465,20 +465,20 @@ def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path)
 def test_the_api_on_neo4j_over_a_socket(
     neo4j_store: Store, neo4j_settings: Settings, dataset: Path, db: Path, tmp_path: Path
 ) -> None:
-    analyse(neo4j_store, dataset, tmp_path / "rej")
+    analyze(neo4j_store, dataset, tmp_path / "rej")
     embedded = SqliteStore(db)
     for person in [
         r["person_id"]
         for r in embedded.read("lookup/influencers_page", after=0, limit=3, community=None)
     ]:
         for depth, cap in ((1, 200), (2, 40), (3, 1000)):
-            a = neighbourhood(embedded, person, depth=depth, limit=cap, strategy="per-hop")
+            a = neighborhood(embedded, person, depth=depth, limit=cap, strategy="per-hop")
             for store, strategy in (
                 (embedded, "one-query"),
                 (neo4j_store, "one-query"),
                 (neo4j_store, "per-hop"),
             ):
-                b = neighbourhood(store, person, depth=depth, limit=cap, strategy=strategy)
+                b = neighborhood(store, person, depth=depth, limit=cap, strategy=strategy)
                 assert [(n["id"], n["hops"]) for n in a.nodes] == [
                     (n["id"], n["hops"]) for n in b.nodes
                 ], (store.kind, strategy)

@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from graph.store import SqliteStore
 from synthetic import GenerateParams, generate_dataset
 from tests.integration.test_api import KEYS
-from tests.pipeline import analyse
+from tests.pipeline import analyze
 from tests.serving import serving
 
 
@@ -23,7 +23,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     generate_dataset(tmp / "data", GenerateParams(customers=400, seed=5))
     store = SqliteStore(tmp / "f.db")
     store.ensure_schema()
-    analyse(store, tmp / "data", tmp / "rej")
+    analyze(store, tmp / "data", tmp / "rej")
     store.close()
     env = {"CUSTGRAPH_API_KEYS": KEYS, "CUSTGRAPH_AUDIT_LOG": str(tmp / "audit.log")}
     with serving("--db", str(tmp / "f.db"), env=env) as base:

@@ -17,7 +17,7 @@ from graph.analyst import analyst_queries
 from graph.settings import Settings
 from graph.store import Store
 from synthetic import GenerateParams, generate_dataset
-from tests.pipeline import analyse
+from tests.pipeline import analyze
 from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,9 +58,9 @@ def _browser_url(settings: Settings) -> str:
 
 @pytest.fixture
 def guide_served(neo4j_store: Store, tmp_path: Path) -> Iterator[str]:
-    """Generated data analysed in Neo4j, and `custgraph serve` running: the guide's URL."""
+    """Generated data analyzed in Neo4j, and `custgraph serve` running: the guide's URL."""
     generate_dataset(tmp_path / "data", GenerateParams(customers=600, seed=3))
-    analyse(neo4j_store, tmp_path / "data", tmp_path / "rej", profiles=False)
+    analyze(neo4j_store, tmp_path / "data", tmp_path / "rej", profiles=False)
     with serving("--db", str(tmp_path / "api.db")) as base:
         # `localhost`, as the README says: the host Neo4j Browser's allow-list must accept
         yield base.replace("127.0.0.1", "localhost") + "/browser/guide"

@@ -63,7 +63,7 @@ def test_every_subset_of_inputs_runs_to_the_end_and_says_what_it_left_out(
     store: Store, generated: Path, tmp_path: Path, name: str
 ) -> None:
     kinds = SUBSETS[name]
-    pipeline.analyse(store, subset(generated, kinds, tmp_path / "in"), tmp_path / "rej")
+    pipeline.analyze(store, subset(generated, kinds, tmp_path / "in"), tmp_path / "rej")
     links = "referrals" in kinds
     touches = "touchpoints" in kinds
 
@@ -154,7 +154,7 @@ def test_a_short_history_learns_churn_on_the_longest_window_that_fits(
     folder, truth = short_log
     store = SqliteStore(tmp_path / "s.db")
     store.ensure_schema()
-    pipeline.analyse(store, folder, tmp_path / "rej", profiles=False)
+    pipeline.analyze(store, folder, tmp_path / "rej", profiles=False)
     profiles = run_profiles(store, ProfileParams(as_of=AS_OF, horizon_days=WEEKS_39))
     counts = profiles.counts
     assert counts["churn_label_days"] == WEEKS_39 // 2  # half the 39 weeks of history
@@ -196,7 +196,7 @@ def test_without_two_weeks_of_history_churn_falls_back_to_bgnbd_and_says_so(
     )
     store = SqliteStore(tmp_path / "s.db")
     store.ensure_schema()
-    pipeline.analyse(store, folder, tmp_path / "rej", profiles=False)
+    pipeline.analyze(store, folder, tmp_path / "rej", profiles=False)
     profiles = run_profiles(store, ProfileParams(as_of=AS_OF, horizon_days=90))
     assert profiles.counts["churn_label_days"] == 0
     assert str(profiles.counts["churn_method"]).startswith("BG/NBD probability of no purchase")

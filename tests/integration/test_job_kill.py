@@ -45,7 +45,7 @@ def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
 ) -> None:
     data = tmp_path / "data"
     generate_dataset(data, GenerateParams(customers=1500, seed=12))
-    pipeline.analyse(store, data, tmp_path / "rej", profiles=False)
+    pipeline.analyze(store, data, tmp_path / "rej", profiles=False)
     first = run_profiles(store, ProfileParams())
     (old,) = profile_runs(store)
     assert len(first.table) == len(store.frame("profiles/export"))

@@ -38,8 +38,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-def analyse(store: Store, data: Path, rejects: Path) -> None:
-    pipeline.analyse(store, data, rejects, profiles=False, pairs=30_000)
+def analyze(store: Store, data: Path, rejects: Path) -> None:
+    pipeline.analyze(store, data, rejects, profiles=False, pairs=30_000)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def profiled(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Sqlit
     tmp = tmp_path_factory.mktemp("profiled")
     store = SqliteStore(tmp / "p.db")
     store.ensure_schema()
-    analyse(store, generated, tmp / "rej")
+    analyze(store, generated, tmp / "rej")
     run_profiles(store, ProfileParams(as_of=AS_OF))
     return store
 
@@ -196,7 +196,7 @@ def test_a_rerun_gives_the_same_profiles(profiled: SqliteStore) -> None:
 def test_neo4j_stores_the_same_profiles(
     generated: Path, profiled: SqliteStore, neo4j_store: Store, tmp_path: Path
 ) -> None:
-    analyse(neo4j_store, generated, tmp_path / "rej")
+    analyze(neo4j_store, generated, tmp_path / "rej")
     run_profiles(neo4j_store, ProfileParams(as_of=AS_OF))
     a = export_profiles(profiled).drop(columns=["run"])
     b = export_profiles(neo4j_store).drop(columns=["run"])
@@ -224,7 +224,7 @@ def test_an_erasure_during_the_profile_job_stays_final(
     import graph.profiles.job as job
     from graph.privacy import erase_record
 
-    analyse(store, generated, tmp_path / "rej")
+    analyze(store, generated, tmp_path / "rej")
     members = store.frame("profiles/members", personIds=None)
     sizes = members.groupby("personId")["uid"].transform("size")
     with_email = members[members["email"].notna()] if "email" in members else members

@@ -27,7 +27,7 @@ from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from reports import ReportParams, write_report
 from synthetic import GenerateParams, generate_dataset
-from tests.pipeline import analyse, custgraph
+from tests.pipeline import analyze, custgraph
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +38,15 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def analysed(dataset: Path) -> SqliteStore:
+def analyzed(dataset: Path) -> SqliteStore:
     store = SqliteStore(dataset.parent / "r.db")
     store.ensure_schema()
-    analyse(store, dataset, dataset.parent / "rej")
+    analyze(store, dataset, dataset.parent / "rej")
     return store
 
 
-def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path: Path) -> None:
-    report = write_report(analysed, ReportParams(top=10), tmp_path)
+def test_the_report_files_exclusions_and_no_pii(analyzed: SqliteStore, tmp_path: Path) -> None:
+    report = write_report(analyzed, ReportParams(top=10), tmp_path)
     for name in (
         "index.html",
         "ranking.csv",
@@ -63,7 +63,7 @@ def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path:
     assert meta["influenceRun"].startswith("influence-")
     assert meta["seed"] == 7
     assert meta["dataAsOf"]
-    everyone = analysed.frame("reports/ranking")
+    everyone = analyzed.frame("reports/ranking")
     left = meta["left_out"]
     assert left["self_referral"] == int(everyone["self_referral"].astype(bool).sum())
     assert len(ranking) == len(everyone) - left["self_referral"] - left["no_consent"]
@@ -77,7 +77,7 @@ def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path:
     assert "@" not in html.replace("@neo4j", "")  # no e-mail, no PII
     assert f"{left['no_consent']:,}" in html
     everyone_kept = write_report(
-        analysed,
+        analyzed,
         ReportParams(exclude_self_referrals=False, exclude_without_consent=False),
         tmp_path / "all",
     )
@@ -85,17 +85,17 @@ def test_the_report_files_exclusions_and_no_pii(analysed: SqliteStore, tmp_path:
 
 
 def test_the_same_data_gives_the_same_ranking_and_movement_compares_with_the_last(
-    analysed: SqliteStore, tmp_path: Path
+    analyzed: SqliteStore, tmp_path: Path
 ) -> None:
-    first = write_report(analysed, ReportParams(top=10), tmp_path)
-    second = write_report(analysed, ReportParams(top=10), tmp_path)
+    first = write_report(analyzed, ReportParams(top=10), tmp_path)
+    second = write_report(analyzed, ReportParams(top=10), tmp_path)
     pd.testing.assert_frame_equal(first.ranking, second.ranking)
     assert "This is the first report" in first.html
     assert "This is the first report" not in second.html
     assert "Nobody new." in second.html
     assert len(list((tmp_path / "history").glob("*-ranking.json"))) == 2
     community = str(first.ranking["community_id"].iloc[0])
-    scoped = write_report(analysed, ReportParams(community=community), tmp_path / "c")
+    scoped = write_report(analyzed, ReportParams(community=community), tmp_path / "c")
     assert set(scoped.ranking["community_id"]) == {community}
 
 
@@ -108,7 +108,7 @@ def _chromium() -> str | None:
 
 
 def test_the_report_renders_with_its_charts_in_headless_chromium(
-    analysed: SqliteStore, tmp_path: Path
+    analyzed: SqliteStore, tmp_path: Path
 ) -> None:
     from PIL import Image
 
@@ -118,7 +118,7 @@ def test_the_report_renders_with_its_charts_in_headless_chromium(
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    write_report(analysed, ReportParams(top=15), tmp_path)
+    write_report(analyzed, ReportParams(top=15), tmp_path)
     shot = tmp_path / "report.png"
     subprocess.run(
         [
@@ -185,17 +185,17 @@ def test_the_browser_kit_is_served_and_lists_every_query(tmp_path: Path) -> None
     assert "node.Person" in style.text
 
 
-def test_analyst_queries_need_neo4j_and_name_their_parameters(analysed: SqliteStore) -> None:
+def test_analyst_queries_need_neo4j_and_name_their_parameters(analyzed: SqliteStore) -> None:
     with pytest.raises(StoreUnavailableError, match="CUSTGRAPH_NEO4J_URI"):
-        run_analyst_query(analysed, "rfm_segments", {})
+        run_analyst_query(analyzed, "rfm_segments", {})
     with pytest.raises(InputError, match="takes community, limit"):
-        run_analyst_query(analysed, "top_influencers_in_community", {"bogus": "1"})
+        run_analyst_query(analyzed, "top_influencers_in_community", {"bogus": "1"})
 
 
 #: The analyst queries that answer "who is connected to whom": they return paths (or nodes
 #: and relationships) for the Browser's graph view, in these columns.
 GRAPH_COLUMNS = {
-    "person_neighbourhood": "path",
+    "person_neighborhood": "path",
     "referral_tree": "path",
     "shortest_path": "path",
     "bridges_between_communities": "bridges",
@@ -226,7 +226,7 @@ def _browser_run(store: Store, text: str, values: dict[str, Any]) -> list[Any]:
 def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
     neo4j_store: Store, dataset: Path, tmp_path: Path
 ) -> None:
-    analyse(neo4j_store, dataset, tmp_path / "rej")
+    analyze(neo4j_store, dataset, tmp_path / "rej")
     top = neo4j_store.read("lookup/influencers_page", after=0, limit=2, community=None)
     multi = neo4j_store.frame("identity/export")["person_id"].value_counts().index[0]
     referrer = neo4j_store._driver.execute_query(  # type: ignore[attr-defined]
@@ -275,7 +275,7 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
             found = found[0] if isinstance(found, list) else found
             assert isinstance(found, Path_), (name, type(found))
     with pytest.raises(InputError, match="needs person"):
-        run_analyst_query(neo4j_store, "person_neighbourhood", {})
+        run_analyst_query(neo4j_store, "person_neighborhood", {})
 
     result = custgraph("query", "--list")
     assert result.returncode == 0

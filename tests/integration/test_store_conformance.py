@@ -142,9 +142,9 @@ def test_read_back_returns_what_was_written(store: Store) -> None:
     )
 
 
-def test_one_hop_neighbourhood(store: Store) -> None:
+def test_one_hop_neighborhood(store: Store) -> None:
     seed_small_graph(store)
-    rows = _neighbourhood(store, "crm:1", 1)
+    rows = _neighborhood(store, "crm:1", 1)
     assert rows == [
         {"label": "Customer", "key": "app:5", "hops": 1},
         {"label": "Identifier", "key": "email:ann@example.com", "hops": 1},
@@ -152,9 +152,9 @@ def test_one_hop_neighbourhood(store: Store) -> None:
     ]
 
 
-def test_two_hop_neighbourhood(store: Store) -> None:
+def test_two_hop_neighborhood(store: Store) -> None:
     seed_small_graph(store)
-    rows = _neighbourhood(store, "crm:1", 2)
+    rows = _neighborhood(store, "crm:1", 2)
     assert [(r["label"], r["key"], r["hops"]) for r in rows] == [
         ("Customer", "app:5", 1),
         ("Identifier", "email:ann@example.com", 1),
@@ -174,7 +174,7 @@ def test_delete_removes_the_record_and_its_relationships(store: Store) -> None:
     assert "REFERRED" not in after
     assert "PLACED" not in after
     assert after["Order"] == 1  # orders stay, unlinked
-    assert _neighbourhood(store, "crm:1", 1) == []
+    assert _neighborhood(store, "crm:1", 1) == []
 
 
 def test_values_travel_as_parameters_never_as_query_text(store: Store) -> None:
@@ -215,12 +215,12 @@ def test_both_stores_answer_alike(sqlite_store: Store, neo4j_store: Store) -> No
         seed_small_graph(s)
     assert sqlite_store.read("status/counts") == neo4j_store.read("status/counts")
     for depth in (1, 2, 3):
-        assert _neighbourhood(sqlite_store, "crm:1", depth) == _neighbourhood(
+        assert _neighborhood(sqlite_store, "crm:1", depth) == _neighborhood(
             neo4j_store, "crm:1", depth
         )
 
 
-def _neighbourhood(store: Store, uid: str, depth: int) -> list[dict[str, Any]]:
+def _neighborhood(store: Store, uid: str, depth: int) -> list[dict[str, Any]]:
     if store.kind == "neo4j":
         return store.read("support/record_neighborhood", slots={"depth": depth}, uid=uid)
     return store.read("support/record_neighborhood", uid=uid, depth=depth)

@@ -1,4 +1,4 @@
-// The persons linked to some persons (one hop of a neighbourhood), first by id, leaving out
+// The persons linked to some persons (one hop of a neighborhood), first by id, leaving out
 // those already seen.
 // $params: $personIds (a list), $rels (a list of REFERRED, FOLLOWS, FRIENDS_WITH,
 //          INTERACTS_WITH), $exclude (person ids to leave out), $limit

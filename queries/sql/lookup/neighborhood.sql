@@ -1,4 +1,4 @@
--- A person's neighbourhood in one query: persons within $depth hops over person-level links
+-- A person's neighborhood in one query: persons within $depth hops over person-level links
 -- of the wanted types, nearest first and then by id, at most $cap in all (the centre
 -- included); the links among them; and whether the cap cut anything off.
 -- $params: $personId, $rels (a list of REFERRED, FOLLOWS, FRIENDS_WITH, INTERACTS_WITH),

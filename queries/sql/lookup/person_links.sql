@@ -1,4 +1,4 @@
--- The person-level links among some persons, of some types (the edges of a neighbourhood).
+-- The person-level links among some persons, of some types (the edges of a neighborhood).
 -- $params: $personIds (a list), $rels (a list of REFERRED, FOLLOWS, FRIENDS_WITH, INTERACTS_WITH)
 -- returns: src, dst, type, weight (social: summed weight; referrals: count) — ordered.
 -- (`+e.dst` keeps SQLite walking each src range instead of probing every src × dst pair.)

@@ -1,4 +1,4 @@
--- What a neighbourhood shows of each person (no PII): size, influence, community, segments.
+-- What a neighborhood shows of each person (no PII): size, influence, community, segments.
 -- $params: $personIds (a list)
 -- returns: personId, size, influenceRank, influenceScore, communityId, rfmSegment, segment,
 --          churnRisk

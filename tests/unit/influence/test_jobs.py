@@ -25,7 +25,7 @@ def prepare(store: Store, data: Path, rejects: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, Path]:
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, Path]:
     tmp = tmp_path_factory.mktemp("influence")
     generate_dataset(tmp / "data", GenerateParams(customers=4000, seed=13, mixing=0.3))
     store = SqliteStore(tmp / "g.db")
@@ -50,8 +50,8 @@ def planted(data: Path, store: Store) -> dict[str, str]:
     )
 
 
-def test_communities_recover_the_planted_ones(analysed: tuple[SqliteStore, Path]) -> None:
-    store, data = analysed
+def test_communities_recover_the_planted_ones(analyzed: tuple[SqliteStore, Path]) -> None:
+    store, data = analyzed
     truth = planted(data, store)
     found = {r["person_id"]: r["community_id"] for r in store.read("influence/communities")}
     people = sorted(found)
@@ -61,8 +61,8 @@ def test_communities_recover_the_planted_ones(analysed: tuple[SqliteStore, Path]
     assert json.loads(run["counts"])["resolution"] == 1.0  # ~61k of link weight: below the scale
 
 
-def test_planted_influencers_rank_high(analysed: tuple[SqliteStore, Path]) -> None:
-    store, data = analysed
+def test_planted_influencers_rank_high(analyzed: tuple[SqliteStore, Path]) -> None:
+    store, data = analyzed
     with (data / "truth" / "influencers.csv").open(encoding="utf-8") as handle:
         planted_top = {r["person_id"] for r in csv.DictReader(handle)}
     truth_person = {}
@@ -82,9 +82,9 @@ def test_planted_influencers_rank_high(analysed: tuple[SqliteStore, Path]) -> No
 
 
 def test_same_data_and_seed_give_the_same_ranking_and_ids(
-    analysed: tuple[SqliteStore, Path],
+    analyzed: tuple[SqliteStore, Path],
 ) -> None:
-    store, _ = analysed
+    store, _ = analyzed
     before_rank = [r["person_id"] for r in store.read("influence/influencers")]
     before_comm = store.read("influence/communities")
     run_influence(store, InfluenceParams())
@@ -93,8 +93,8 @@ def test_same_data_and_seed_give_the_same_ranking_and_ids(
     assert store.read("influence/communities") == before_comm
 
 
-def test_community_summaries_add_up(analysed: tuple[SqliteStore, Path]) -> None:
-    store, _ = analysed
+def test_community_summaries_add_up(analyzed: tuple[SqliteStore, Path]) -> None:
+    store, _ = analyzed
     import sqlite3
 
     rows = (

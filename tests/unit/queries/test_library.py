@@ -46,7 +46,7 @@ def test_every_query_is_used_where_it_belongs() -> None:
     support = "\n".join(p.read_text(encoding="utf-8") for p in SUPPORT)
     assert [n for n in _product("cypher") if f'"{n}"' not in product] == []
     helpers = [n for n in _both("cypher") if n.startswith("support/")]
-    assert helpers  # wipe, record-level neighbourhoods, person-graph imports
+    assert helpers  # wipe, record-level neighborhoods, person-graph imports
     assert [n for n in helpers if f'"{n}"' not in support] == []
     assert [n for n in helpers if f'"{n}"' in product] == []  # support/ is not the product
 
