@@ -64,22 +64,34 @@ def main() -> None:
     parser.add_argument(
         "--history-days", type=int, default=None, help="keep only this many days of orders"
     )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the generated data and the store here; a second run with the same "
+        "directory (and the same other options) skips generating, loading and the other jobs",
+    )
     args = parser.parse_args()
     as_of = date.fromisoformat(args.as_of)
-    tmp = Path(tempfile.mkdtemp(prefix="cg-profiles-"))
+    tmp = args.workdir or Path(tempfile.mkdtemp(prefix="cg-profiles-"))
+    tmp.mkdir(parents=True, exist_ok=True)
     full = tmp / "generated"
-    generate_dataset(full, GenerateParams(customers=args.customers, seed=args.seed))
-    data = _inputs(full, tmp / "data", args.inputs, as_of, args.history_days)
     store = SqliteStore(tmp / "p.db")
-    store.ensure_schema()
-    load_files(store, [data], rejects_dir=tmp / "rej")
-    run_identity(store, IdentityParams())
-    run_influence(store, InfluenceParams())
-    run_communities(store, CommunityParams())
+    if not (tmp / "prepared").exists():
+        generate_dataset(full, GenerateParams(customers=args.customers, seed=args.seed))
+        data = _inputs(full, tmp / "data", args.inputs, as_of, args.history_days)
+        store.ensure_schema()
+        load_files(store, [data], rejects_dir=tmp / "rej")
+        run_identity(store, IdentityParams())
+        run_influence(store, InfluenceParams())
+        run_communities(store, CommunityParams())
+        (tmp / "prepared").write_text(" ".join(sys.argv[1:]) + "\n")
 
     started = time.perf_counter()
     profiles = run_profiles(store, ProfileParams(as_of=as_of, horizon_days=args.horizon_days))
     seconds = time.perf_counter() - started
+    # the peak so far: the job's own when the store was prepared by an earlier run
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     timings = json.loads(
         next(r for r in store.read("status/last_runs") if r["job"] == "profiles")["timings"]
     )
@@ -130,7 +142,6 @@ def main() -> None:
     y = ~on.isin(list(bought))
     auc_buyers = roc_auc_score(y, buyers["churn_risk"].fillna(1.0))
     auc_rfm = roc_auc_score(y, rfm_risk.reindex(on).fillna(rfm_risk.max()))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"persons {len(table):,} (buyers {len(buyers):,}); as of {as_of}; horizon "
         f"{args.horizon_days} days; inputs {args.inputs}; history "
@@ -156,7 +167,7 @@ def main() -> None:
     )
     print(
         f"profile job {seconds:.1f}s ({seconds / len(table) * 100_000:.1f}s per 100k persons); "
-        f"steps {timings}; peak RSS of the whole run {rss:,.0f} MiB"
+        f"steps {timings}; peak RSS up to the end of the job {rss:,.0f} MiB"
     )
 
 
