@@ -120,6 +120,52 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray)
     return np.asarray(a1 + a2 + np.logaddexp(a3, a4), dtype=float)
 
 
+def _bgnbd_ll_grad(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_bgnbd_ll` per row and its gradient with respect to the log-parameters
+    (rows by 4), in closed form: the optimiser needs one evaluation per step instead of
+    five for finite differences.
+
+    >>> rng = np.random.default_rng(3)
+    >>> x = rng.integers(0, 5, 40).astype(float); T = rng.uniform(5, 50, 40)
+    >>> t_x = np.where(x > 0, rng.uniform(0, 1, 40) * T, 0.0); p = np.log([0.3, 4.0, 0.8, 2.4])
+    >>> ll, grad = _bgnbd_ll_grad(p, x, t_x, T)
+    >>> def ll_at(q): return _bgnbd_ll(q, x, t_x, T)
+    >>> numeric = np.column_stack([(ll_at(p + h) - ll_at(p - h)) / 2e-6 for h in 1e-6 * np.eye(4)])
+    >>> bool(np.allclose(grad, numeric, atol=1e-5)), bool(np.allclose(ll, ll_at(p)))
+    (True, True)
+    """
+    r, alpha, a, b = np.exp(params)
+    repeat = x > 0
+    a3 = -(r + x) * np.log(alpha + T)
+    log_tx = np.log(alpha + t_x)
+    a4 = np.where(
+        repeat, np.log(a) - np.log(np.where(repeat, b + x - 1.0, 1.0)) - (r + x) * log_tx, -np.inf
+    )
+    total = np.logaddexp(a3, a4)
+    w3, w4 = np.exp(a3 - total), np.exp(a4 - total)  # shares of the two terms (w4 = 0: x = 0)
+    ll = (
+        special.gammaln(r + x)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.gammaln(a + b)
+        + special.gammaln(b + x)
+        - special.gammaln(b)
+        - special.gammaln(a + b + x)
+        + total
+    )
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x)
+    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha)
+    d_r -= w3 * np.log(alpha + T) + w4 * log_tx
+    d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x))
+    d_a = psi_ab - psi_abx + w4 / a
+    d_b = psi_ab + special.digamma(b + x) - special.digamma(b) - psi_abx
+    d_b -= w4 / np.where(repeat, b + x - 1.0, 1.0)
+    grad = np.column_stack([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
+    return np.asarray(ll, dtype=float), grad
+
+
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, penalty: float = 0.0) -> BgNbd:
     """Maximum-likelihood BG/NBD parameters (L-BFGS-B on log-parameters).
 
@@ -135,18 +181,21 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, penalty: float =
     unique, weights = np.unique(keys, axis=0, return_counts=True)
     ux, ut, uT = unique[:, 0], unique[:, 1], unique[:, 2]
 
-    def loss(p: np.ndarray) -> float:
-        ll = float(np.dot(weights, _bgnbd_ll(p, ux, ut, uT)))
-        return -ll / float(weights.sum()) + penalty * float(np.dot(p, p))
+    total = float(weights.sum())
+
+    def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
+        ll, grad = _bgnbd_ll_grad(p, ux, ut, uT)
+        value = -float(np.dot(weights, ll)) / total + penalty * float(np.dot(p, p))
+        return value, -(weights @ grad) / total + 2.0 * penalty * p
 
     best = None
     for start in (np.zeros(4), np.log([0.5, 10.0, 0.8, 2.5])):
-        res = optimize.minimize(loss, start, method="L-BFGS-B", bounds=[(-9.0, 9.0)] * 4)
+        res = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(-9.0, 9.0)] * 4)
         if best is None or res.fun < best.fun:
             best = res
     assert best is not None
     r, alpha, a, b = (float(v) for v in np.exp(best.x))
-    return BgNbd(r, alpha, a, b, log_likelihood=-float(best.fun) * float(weights.sum()))
+    return BgNbd(r, alpha, a, b, log_likelihood=-float(best.fun) * total)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -33,7 +34,7 @@ from graph.profiles.churn import churn_features, fit_churn
 from graph.profiles.preferences import (
     channel_preferences,
     consent,
-    demographics,
+    demographics_json,
     top_categories,
 )
 from graph.profiles.rules import ProfileRules, load_rules
@@ -47,7 +48,7 @@ from graph.profiles.value import (
     to_utc,
 )
 from graph.runs import recorded_run, utc_now
-from graph.store.base import Step, Store
+from graph.store.base import ColumnRows, Step, Store
 
 __all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
 
@@ -70,7 +71,11 @@ class ProfileParams:
 
 @dataclass(slots=True)
 class ProfileInputs:
-    """What the runner reads from the store (frames as the named queries return them)."""
+    """What the runner reads from the store (frames as the named queries return them).
+
+    ``referrals``: person-level referrals made by the as-of time (``src, dst``); ``social``:
+    whether any two persons are linked socially (the job needs no social link itself).
+    """
 
     as_of: pd.Timestamp
     members: pd.DataFrame
@@ -79,7 +84,8 @@ class ProfileInputs:
     touches: pd.DataFrame
     influence: pd.DataFrame
     memberships: pd.DataFrame
-    edges: pd.DataFrame
+    referrals: pd.DataFrame
+    social: bool = False
 
 
 @dataclass(slots=True)
@@ -128,41 +134,77 @@ def _as_of(store: Store, wanted: date | None) -> pd.Timestamp:
     return pd.Timestamp(wanted, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
-def project(store: Store, params: ProfileParams) -> ProfileInputs:
-    """Read what the job needs, never an order after the as-of time."""
+def project(
+    store: Store,
+    params: ProfileParams,
+    timed: Callable[[str], AbstractContextManager[None]] = lambda _step: nullcontext(),
+) -> ProfileInputs:
+    """Read what the job needs, never an order after the as-of time. ``timed(name)`` wraps
+    each read (the runner records ``project.<name>``)."""
     as_of = _as_of(store, params.as_of)
     until = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    members = store.frame("profiles/members", personIds=None)
+
+    def read(name: str, query: str, **values: Any) -> pd.DataFrame:
+        with timed(f"project.{name}"):
+            return store.frame(query, **values)
+
+    members = read("members", "profiles/members", personIds=None)
     if members.empty:
         raise JobError("no persons yet; run `custgraph analyze identity` first")
     return ProfileInputs(
         as_of=as_of,
         members=members,
-        orders=store.frame("profiles/orders", until=until),
-        categories=store.frame("profiles/categories", until=until),
-        touches=store.frame("profiles/touches", until=until),
-        influence=store.frame("influence/influencers"),
-        memberships=store.frame("influence/memberships"),
-        edges=_edges_until(store.frame("influence/person_edges"), as_of),
+        orders=read("orders", "profiles/orders", until=until),
+        categories=read("categories", "profiles/categories", until=until),
+        touches=read("touches", "profiles/touches", until=until),
+        influence=read("influence", "profiles/influence"),
+        memberships=read("memberships", "influence/memberships"),
+        # referrals as of the date, as influence and communities read them with --as-of
+        referrals=read("referrals", "influence/person_referrals_until", until=until),
+        social=bool(store.read("profiles/social_linked")[0]["linked"]),
     )
-
-
-def _edges_until(edges: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """The person edges that existed at ``as_of``: referrals made by then (social links
-    carry no time at the person level; influence and communities run with ``--as-of``
-    read them as of the date)."""
-    if edges.empty:
-        return edges
-    at = to_utc(edges["at"])
-    return edges[at.isna().to_numpy() | (at <= as_of).to_numpy()].reset_index(drop=True)
 
 
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
     """Every profile attribute for every person (pure)."""
+    names = pd.Index(sorted(data.members["personId"].unique()), name="personId")
+    profiles = _compute(_coded(data, names), params, rules)
+    profiles.table.index = names[profiles.table.index.to_numpy()]
+    return profiles
+
+
+def _coded(data: ProfileInputs, names: pd.Index) -> ProfileInputs:
+    """The inputs with each person id replaced by its position in ``names`` (rows of persons
+    not in ``names`` dropped): grouping and aligning on integers instead of text saves most
+    of the job's time at a million persons. Positions follow the sorted ids, so every tie
+    broken by person id is broken the same way."""
+
+    def coded(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        if frame.empty:
+            return frame.assign(**{c: pd.Series(dtype="int64") for c in columns})
+        codes = {c: names.get_indexer(pd.Index(frame[c])) for c in columns}
+        known = np.logical_and.reduce([v >= 0 for v in codes.values()])
+        return frame.assign(**codes)[known].reset_index(drop=True)
+
+    return ProfileInputs(
+        as_of=data.as_of,
+        members=coded(data.members, "personId"),
+        orders=coded(data.orders, "personId"),
+        categories=coded(data.categories, "personId"),
+        touches=coded(data.touches, "personId"),
+        influence=coded(data.influence, "person_id"),
+        memberships=coded(data.memberships, "personId"),
+        referrals=coded(data.referrals, "src", "dst"),
+        social=data.social,
+    )
+
+
+def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
+    """:func:`compute_profiles` on coded inputs (person ids are 0..n-1)."""
     as_of, horizon = data.as_of, params.horizon_days
-    persons = pd.Index(sorted(data.members["personId"].unique()), name="personId")
+    persons = pd.RangeIndex(data.members["personId"].max() + 1, name="personId")
     orders = data.orders.assign(
-        at=to_utc(data.orders["purchasedAt"]).to_numpy(),
+        at=to_utc(data.orders["purchasedAt"]).array,  # .array: to_numpy() makes Timestamps
         amount=pd.to_numeric(data.orders["amount"], errors="coerce").fillna(0.0)
         * conversion(data.orders["currency"], rules.rate),
     )
@@ -232,8 +274,8 @@ def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileR
         persons
     )
     table["consent_marketing"] = consent(data.members).reindex(persons, fill_value=False)
-    chosen = demographics(data.members, rules.source_priority)
-    table["demographics"] = pd.Series(chosen, dtype=object).reindex(persons)
+    # JSON text already (a dict per attribute and person costs a gigabyte at a million)
+    table["demographics"] = demographics_json(data.members, rules.source_priority).reindex(persons)
     table["tags"], tag_rows = _tags(table, rules)
     segments = [
         {
@@ -264,7 +306,7 @@ def _left_out(data: ProfileInputs) -> list[str]:
     parts = []
     if data.touches.empty:
         parts.append("channel mix and touchpoint features (no touchpoints)")
-    if data.edges.empty:
+    if data.referrals.empty and not data.social:
         parts.append("influence, community and referral features (no links between persons)")
     else:
         if data.influence.empty:
@@ -293,10 +335,10 @@ def _graph_inputs(data: ProfileInputs) -> _Graph:
         if not data.influence.empty
         else pd.Series(dtype=float)
     )
-    referrals = data.edges[data.edges["kind"] == "REFERRED"] if not data.edges.empty else None
+    referrals = data.referrals
     referrer = (
         referrals.sort_values(["dst", "src"]).drop_duplicates("dst").set_index("dst")["src"]
-        if referrals is not None and not referrals.empty
+        if not referrals.empty
         else pd.Series(dtype=object)
     )
     return _Graph(community, influence_pct, referrer)
@@ -403,7 +445,7 @@ def _churn_feature_maker(
     """``features(at, window, lifetime, lookback)``: the churn feature frame as of ``at``."""
     records = data.members.groupby("personId").size().reindex(persons, fill_value=0)
     signup = to_utc(data.members["signupAt"]).groupby(data.members["personId"].to_numpy()).min()
-    touches = data.touches.assign(firstAt=to_utc(data.touches["firstAt"]).to_numpy())
+    touches = data.touches.assign(firstAt=to_utc(data.touches["firstAt"]).array)
     first_touch = touches.groupby("personId")["firstAt"].min()
     first_buy = orders.groupby("personId")["at"].min()
     first_seen = pd.concat(
@@ -569,9 +611,10 @@ def check_tag_rules(rules: ProfileRules) -> None:
 
 def profile_rows(
     profiles: Profiles, *, as_of: pd.Timestamp, params: ProfileParams, run: str, currency: str
-) -> list[dict[str, Any]]:
+) -> ColumnRows:
     """The store's rows (graph names; lists and maps as JSON text; no NaN), built column by
-    column (a loop per row costs minutes at a million persons)."""
+    column (a loop per row costs minutes at a million persons) and kept as columns (a dict
+    per person is made only as the store writes it)."""
     t = profiles.table
     n = len(t)
     columns: dict[str, list[Any]] = {
@@ -605,8 +648,7 @@ def profile_rows(
         "lastPurchaseAt": _stamps(t["last"]),
         "run": [run] * n,
     }
-    keys = list(columns)
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return ColumnRows(columns)
 
 
 def run_profiles(
@@ -619,18 +661,21 @@ def run_profiles(
     since = utc_now()  # erasures from now on are final for this run's write-back
     with recorded_run(store, "profiles", recorded, seed=params.seed) as run:
         with run.timed("project"):
-            data = project(store, params)
+            data = project(store, params, run.timed)
         with run.timed("compute"):
             profiles = compute_profiles(data, params, rules)
         with run.timed("write"):
-            rows = profile_rows(
-                profiles,
-                as_of=data.as_of,
-                params=params,
-                run=run.run_id,
-                currency=rules.currency.reporting,
-            )
-            members = data.members.groupby("personId")["uid"].agg(list).to_dict()
+            with run.timed("write.rows"):
+                tags = profiles.table["tags"].tolist()
+                rows = profile_rows(
+                    profiles,
+                    as_of=data.as_of,
+                    params=params,
+                    run=run.run_id,
+                    currency=rules.currency.reporting,
+                )
+                members = _member_lists(data.members)
+                persons = rows.column("personId")
             store.write("profiles/clear_labels")
             # one transaction: a kill leaves the previous profiles or these, never a mix
             store.write_tx(
@@ -642,25 +687,32 @@ def run_profiles(
                     Step("profiles/write_tags", [{**t, "run": run.run_id} for t in profiles.tags]),
                     Step(
                         "profiles/write_profiles",
-                        [{**r, "members": members.get(r["personId"], [])} for r in rows],
+                        rows.with_column("members", [members.get(p, []) for p in persons]),
                         {"since": since},
                     ),
                     Step(
                         "profiles/write_memberships",
-                        [
+                        ColumnRows(
                             {
-                                "personId": r["personId"],
-                                "segment": r["segment"],
-                                "tags": json.loads(r["tags"]),
+                                "personId": persons,
+                                "segment": rows.column("segment"),
+                                "tags": [t if isinstance(t, list) else [] for t in tags],
                             }
-                            for r in rows
-                        ],
+                        ),
                     ),
                 ]
             )
         run.counts.update(profiles.counts)
         run.counts["as_of_epoch_day"] = int(data.as_of.normalize().value // 86_400_000_000_000)
     return profiles
+
+
+def _member_lists(members: pd.DataFrame) -> dict[str, list[str]]:
+    """Each person's record uids, in one pass over the rows (not a list per group)."""
+    out: dict[str, list[str]] = {}
+    for person, uid in zip(members["personId"].tolist(), members["uid"].tolist(), strict=True):
+        out.setdefault(person, []).append(uid)
+    return out
 
 
 def _floats(column: pd.Series) -> list[float | None]:
@@ -704,6 +756,8 @@ def _stamp(value: Any) -> str | None:
 
 
 def _json(value: Any, empty: Any) -> str:
+    if isinstance(value, str):  # JSON text already
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         value = empty
     if not value and isinstance(value, list | dict):  # most persons: no factors, no tags

@@ -68,8 +68,9 @@ def summarise(
     columns = ["frequency", "monetary", "first", "last", "recency_days", "x", "t_x", "T", "m_x"]
     if orders.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="personId"))
-    # an ``at`` column (UTC, parsed already by the caller) saves parsing the text again
-    at = (orders["at"] if "at" in orders else to_utc(orders["purchasedAt"])).to_numpy()
+    # an ``at`` column (UTC, parsed already by the caller) saves parsing the text again;
+    # ``.array`` keeps it a datetime array (``to_numpy()`` makes a Timestamp per order)
+    at = (orders["at"] if "at" in orders else to_utc(orders["purchasedAt"])).array
     frame = pd.DataFrame(
         {
             "personId": orders["personId"].to_numpy(),

@@ -3,16 +3,17 @@ one; the implementations import this module, never the other way round)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 __all__ = [
+    "ColumnRows",
     "Row",
     "Slots",
     "Step",
@@ -23,6 +24,55 @@ __all__ = [
 
 Row = dict[str, Any]
 Slots = Mapping[str, StrEnum | int]
+
+
+class ColumnRows(Sequence[Row]):
+    """Rows kept as columns: each row (a dict) is built only when it is read, so writing a
+    million rows costs their values, not a million dicts held at once.
+
+    >>> rows = ColumnRows({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+    >>> len(rows), rows[1], [r["a"] for r in rows[1:]]
+    (3, {'a': 2, 'b': 'y'}, [2, 3])
+    >>> rows.with_column("c", [True, False, True])[0]
+    {'a': 1, 'b': 'x', 'c': True}
+    """
+
+    __slots__ = ("_columns", "_keys", "_n")
+
+    def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
+        self._keys = list(columns)
+        self._columns = [columns[k] for k in self._keys]
+        lengths = {len(c) for c in self._columns}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+        self._n = lengths.pop() if lengths else 0
+
+    def column(self, name: str) -> Sequence[Any]:
+        """One column's values."""
+        return self._columns[self._keys.index(name)]
+
+    def with_column(self, name: str, values: Sequence[Any]) -> ColumnRows:
+        """These rows with one more column (the others are shared, not copied)."""
+        return ColumnRows({**dict(zip(self._keys, self._columns, strict=True)), name: values})
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ColumnRows: ...
+
+    def __getitem__(self, index: int | slice) -> Row | ColumnRows:
+        if isinstance(index, slice):
+            return ColumnRows({k: c[index] for k, c in zip(self._keys, self._columns, strict=True)})
+        return dict(zip(self._keys, (c[index] for c in self._columns), strict=True))
+
+    def __iter__(self) -> Iterator[Row]:
+        keys = self._keys
+        for values in zip(*self._columns, strict=True):
+            yield dict(zip(keys, values, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
