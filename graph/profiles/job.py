@@ -148,7 +148,7 @@ def project(
         with timed(f"project.{name}"):
             return store.frame(query, **values)
 
-    members = read("members", "profiles/members", personIds=None)
+    members = read("members", "profiles/all_members")
     if members.empty:
         raise JobError("no persons yet; run `custgraph analyze identity` first")
     return ProfileInputs(

@@ -225,7 +225,7 @@ def test_an_erasure_during_the_profile_job_stays_final(
     from graph.privacy import erase_record
 
     analyze(store, generated, tmp_path / "rej")
-    members = store.frame("profiles/members", personIds=None)
+    members = store.frame("profiles/all_members")
     sizes = members.groupby("personId")["uid"].transform("size")
     with_email = members[members["email"].notna()] if "email" in members else members
     shared = with_email[sizes.loc[with_email.index] >= 2].iloc[0]
