@@ -290,7 +290,7 @@ class ProfileDocument(ApiModel):
     graph: GraphPart
 
 
-class NeighbourNode(ApiModel):
+class NeighborNode(ApiModel):
     """A person in a neighborhood: hops from the centre, records, and a few labels (no PII)."""
 
     id: str
@@ -304,7 +304,7 @@ class NeighbourNode(ApiModel):
     churn_risk: float | None = None
 
 
-class NeighbourEdge(ApiModel):
+class NeighborEdge(ApiModel):
     """A person-level link between two nodes of the neighborhood."""
 
     id: str
@@ -324,8 +324,8 @@ class Neighborhood(ApiModel):
     depth: int
     limit: int
     truncated: bool
-    nodes: list[NeighbourNode]
-    edges: list[NeighbourEdge]
+    nodes: list[NeighborNode]
+    edges: list[NeighborEdge]
 
 
 class CytoscapeElement(ApiModel):

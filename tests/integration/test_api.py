@@ -207,9 +207,7 @@ def test_neighborhood_formats_and_the_cap(client: TestClient, db: Path) -> None:
     assert one == neighborhood(SqliteStore(db), person, depth=1).as_json()
     assert (
         "churnRisk"
-        in client.get("/openapi.json").json()["components"]["schemas"]["NeighbourNode"][
-            "properties"
-        ]
+        in client.get("/openapi.json").json()["components"]["schemas"]["NeighborNode"]["properties"]
     )
     assert one["nodes"][0]["id"] == person
     assert one["nodes"][0]["hops"] == 0
