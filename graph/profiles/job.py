@@ -208,6 +208,8 @@ def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) ->
         amount=pd.to_numeric(data.orders["amount"], errors="coerce").fillna(0.0)
         * conversion(data.orders["currency"], rules.rate),
     )
+    # the store returns orders in no particular order; sums must not depend on it
+    orders = orders.sort_values(["personId", "at", "orderId"], kind="stable", ignore_index=True)
     orders = orders[orders["at"] <= as_of]
     summary = summarise(orders.assign(currency=None), as_of, lambda _c: 1.0)
     if summary.empty:
