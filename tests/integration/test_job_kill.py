@@ -62,7 +62,15 @@ def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
             break
     proc.wait(timeout=60)
     assert len(seen) > 3  # the store was watched while the job ran
-    assert all(len(runs) == 1 for runs in seen), [r for r in seen if len(r) > 1][:1]
+    mixed = [r for r in seen if len(r) > 1]
+    if store.kind == "sqlite":  # each read is a snapshot: a commit is seen whole or not at all
+        assert not mixed, mixed[:1]
+    else:
+        # Neo4j reads are read-committed (its operations manual, "Concurrent data access"):
+        # a read that scans persons while the one write-back transaction commits can see
+        # part of it. What must hold: such a view holds the old run and one new run only,
+        # and the store itself is never left mixed (asserted below, after the kill).
+        assert all(len(r) == 2 and old in r for r in mixed), mixed[:1]
     after = profile_runs(store)
     assert len(after) == 1
 
