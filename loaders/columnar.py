@@ -178,10 +178,10 @@ def _touchpoints(values: Values, ctx: RowContext, n: int) -> list[Prepared | Non
     at, ok3 = required(when(_col(values, "occurred_at", n), "occurred_at", ctx))
     count, ok4 = number(_col(values, "count", n), minimum=1, whole=True)
     count = pc.cast(pc.fill_null(count, 1.0), pa.int64())
-    ok = ok1 & ok2 & ok3 & ok4
-    rows = _rows(
-        {"uid": uid, "channelId": channel, "count": count, "firstAt": at, "lastAt": at}, ok
-    )
+    event, ok5 = name(_col(values, "event", n))
+    ok = ok1 & ok2 & ok3 & ok4 & ok5
+    columns = {"uid": uid, "channelId": channel, "count": count, "firstAt": at, "lastAt": at}
+    rows = _rows({**columns, "event": pc.utf8_lower(event)}, ok)
     return [Prepared(row=r, uids=(r["uid"],), channel=r["channelId"]) if r else None for r in rows]
 
 

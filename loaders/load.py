@@ -652,7 +652,10 @@ def _customer_steps(prepared: list[Prepared]) -> list[Step]:
 _STEPS: dict[str, Callable[[list[Prepared]], list[Step]]] = {
     "customers": _customer_steps,
     "channels": lambda ps: [Step("load/merge_channels", [p.row for p in ps])],
-    "touchpoints": lambda ps: [Step("load/add_touches", _aggregate_touches([p.row for p in ps]))],
+    "touchpoints": lambda ps: [
+        Step("load/add_touch_events", _touch_events([p.row for p in ps])),
+        Step("load/add_touches", _aggregate_touches([p.row for p in ps])),
+    ],
     "purchases": _purchase_steps,
     "referrals": lambda ps: [Step("load/merge_referrals", [p.row for p in ps])],
     "social_links": _social_steps,
@@ -664,13 +667,29 @@ def _steps(kind: str, prepared: list[Prepared]) -> list[Step]:
     return _STEPS[kind](prepared) if prepared else []
 
 
+def _touch_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each touchpoint row as an event of its record, in file order (appended: a batch is
+    written exactly once, with its manifest entry)."""
+    return [
+        {
+            "uid": r["uid"],
+            "channelId": r["channelId"],
+            "at": r["firstAt"],
+            "event": r.get("event"),
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+
+
 def _aggregate_touches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows summed per (record, channel) for ``TOUCHED``."""
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         key = (row["uid"], row["channelId"])
         seen = merged.get(key)
         if seen is None:
-            merged[key] = dict(row)
+            merged[key] = {k: v for k, v in row.items() if k != "event"}
         else:
             seen["count"] += row["count"]
             seen["firstAt"] = min(seen["firstAt"], row["firstAt"])

@@ -258,7 +258,8 @@ def prepare_channels(values: dict[str, Any], ctx: RowContext) -> Prepared:
 
 
 def prepare_touchpoints(values: dict[str, Any], ctx: RowContext) -> Prepared:
-    """One touchpoint event (aggregated per record and channel when written)."""
+    """One touchpoint event (kept as an event of its record, and aggregated per record and
+    channel into ``TOUCHED``)."""
     uid = _uid(values, "source", "source_customer_id")
     channel = normalize_code(_required(values, "channel_id"))
     at = _when(values, "occurred_at", ctx)
@@ -267,12 +268,26 @@ def prepare_touchpoints(values: dict[str, Any], ctx: RowContext) -> Prepared:
     dropped = _Dropped()
     count_text = _text(values, "count")
     count = dropped.optional("count", lambda: _whole(count_text), 1) if count_text else 1
+    event = dropped.optional("event", lambda: _event(values))
     return Prepared(
-        row={"uid": uid, "channelId": channel, "count": count, "firstAt": at, "lastAt": at},
+        row={
+            "uid": uid,
+            "channelId": channel,
+            "count": count,
+            "firstAt": at,
+            "lastAt": at,
+            "event": event,
+        },
         uids=(uid,),
         channel=channel,
         dropped=tuple(dropped),
     )
+
+
+def _event(values: dict[str, Any]) -> str | None:
+    """What happened at a touchpoint (``visit``, ``Click`` …), lower case; None if absent."""
+    text = _text(values, "event")
+    return normalize_name(text).lower() if text else None
 
 
 def _whole(text: str) -> int:

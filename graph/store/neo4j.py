@@ -339,6 +339,7 @@ class Neo4jStore:
                 self._driver.execute_query(statement, database_=self.database)
             except (DriverError, Neo4jError, OSError) as exc:
                 raise self._wrap("schema/create", exc) from exc
+        self.write("schema/migrate_4")  # touchpoint events: once per database (it marks itself)
 
     def ping(self) -> None:
         """Check that Neo4j answers a query (once: no retries, so a server that is down is

@@ -25,4 +25,10 @@ CREATE INDEX person_rfm_segment IF NOT EXISTS FOR (n:Person) ON (n.rfmSegment);
 CREATE INDEX job_run_job IF NOT EXISTS FOR (n:JobRun) ON (n.job, n.startedAt);
 CREATE INDEX identity_event_person IF NOT EXISTS FOR (n:IdentityEvent) ON (n.personId);
 CREATE INDEX identity_event_other IF NOT EXISTS FOR (n:IdentityEvent) ON (n.otherId);
-CREATE CONSTRAINT identity_state_name IF NOT EXISTS FOR (n:IdentityState) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT identity_state_name IF NOT EXISTS FOR (n:IdentityState) REQUIRE n.name IS UNIQUE;;
+CREATE INDEX touchpoint_at IF NOT EXISTS FOR (n:Touchpoint) ON (n.at);
+CREATE CONSTRAINT journey_path_path IF NOT EXISTS FOR (n:JourneyPath) REQUIRE n.path IS UNIQUE;
+CREATE INDEX channel_credit IF NOT EXISTS FOR (n:ChannelCredit) ON (n.model, n.channelId);
+CREATE INDEX channel_transition IF NOT EXISTS FOR (n:ChannelTransition) ON (n.from, n.to);
+CREATE INDEX tombstone_person IF NOT EXISTS FOR (n:Tombstone) ON (n.personId);
+CREATE CONSTRAINT schema_state_name IF NOT EXISTS FOR (n:SchemaState) REQUIRE n.name IS UNIQUE

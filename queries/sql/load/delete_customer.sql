@@ -5,6 +5,7 @@ DELETE FROM has_identifier WHERE src = :uid;
 DELETE FROM resolves_to WHERE src = :uid;
 DELETE FROM matches WHERE src = :uid OR dst = :uid;
 DELETE FROM touched WHERE src = :uid;
+DELETE FROM touch_event WHERE src = :uid;
 DELETE FROM placed WHERE src = :uid;
 DELETE FROM referred WHERE src = :uid OR dst = :uid;
 DELETE FROM follows WHERE src = :uid OR dst = :uid;

@@ -1,5 +1,5 @@
 -- Remove a person that has no records left (after an erasure), with everything derived from
--- it: profile, person-level links, community, segment and tag memberships.
+-- it: profile, behaviour, person-level links, community, segment and tag memberships.
 -- $params: $personId
 -- returns: nothing
 DELETE FROM person_referred WHERE src = :personId OR dst = :personId;
@@ -11,5 +11,6 @@ DELETE FROM has_tag WHERE src = :personId;
 DELETE FROM in_segment WHERE src = :personId;
 DELETE FROM person_profile WHERE personId = :personId;
 DELETE FROM person_influence WHERE personId = :personId;
+DELETE FROM person_behaviour WHERE personId = :personId;
 DELETE FROM person WHERE personId = :personId
   AND NOT EXISTS (SELECT 1 FROM resolves_to WHERE dst = :personId)

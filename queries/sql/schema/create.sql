@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS tag (
 CREATE TABLE IF NOT EXISTS segment (
   name TEXT PRIMARY KEY, description TEXT, size INTEGER, centroid TEXT, run TEXT
 );
-CREATE TABLE IF NOT EXISTS tombstone (uid TEXT PRIMARY KEY, erasedAt TEXT, by TEXT);
+CREATE TABLE IF NOT EXISTS tombstone (uid TEXT PRIMARY KEY, erasedAt TEXT, by TEXT, personId TEXT);
+CREATE INDEX IF NOT EXISTS tombstone_person ON tombstone (personId, erasedAt);
 CREATE TABLE IF NOT EXISTS person_profile (
   personId TEXT PRIMARY KEY, asOf TEXT, horizonDays INTEGER, recencyDays INTEGER,
   frequency INTEGER, monetary REAL, currency TEXT, rfmRecency INTEGER, rfmFrequency INTEGER,
@@ -69,6 +70,12 @@ CREATE TABLE IF NOT EXISTS matches (src TEXT NOT NULL, dst TEXT NOT NULL, score 
 CREATE INDEX IF NOT EXISTS matches_dst ON matches (dst);
 CREATE TABLE IF NOT EXISTS touched (src TEXT NOT NULL, dst TEXT NOT NULL, count INTEGER NOT NULL, firstAt TEXT, lastAt TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS touched_dst ON touched (dst);
+CREATE TABLE IF NOT EXISTS touch_event (src TEXT NOT NULL, channelId TEXT NOT NULL, at TEXT NOT NULL, event TEXT, count INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS touch_event_src ON touch_event (src, at);
+CREATE TABLE IF NOT EXISTS journey_path (path TEXT PRIMARY KEY, journeys INTEGER NOT NULL, conversions INTEGER NOT NULL, conversionRate REAL, medianDaysToConvert REAL, revenue REAL, run TEXT);
+CREATE TABLE IF NOT EXISTS attribution (model TEXT NOT NULL, channelId TEXT NOT NULL, conversions REAL, revenue REAL, share REAL, run TEXT, PRIMARY KEY (model, channelId)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS channel_transition (src TEXT NOT NULL, dst TEXT NOT NULL, journeys INTEGER, probability REAL, run TEXT, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_behaviour (personId TEXT PRIMARY KEY, journeys INTEGER, conversions INTEGER, touchesBeforeFirstPurchase INTEGER, daysBeforeFirstPurchase REAL, lastChannelBeforeConversion TEXT, topChannelBeforeConversion TEXT, stage TEXT, run TEXT);
 CREATE TABLE IF NOT EXISTS placed (src TEXT NOT NULL, dst TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS placed_src ON placed (src);
 CREATE TABLE IF NOT EXISTS contains (src TEXT NOT NULL, dst TEXT NOT NULL, quantity REAL, amount REAL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
@@ -128,4 +135,4 @@ CREATE TRIGGER IF NOT EXISTS customer_identity_changed AFTER UPDATE ON customer 
 -- (Triggers take no OR IGNORE: the statement that fires them overrides it, so they test first.)
 CREATE TRIGGER IF NOT EXISTS customer_identity_new AFTER INSERT ON customer BEGIN INSERT INTO identity_pending (uid) SELECT NEW.uid WHERE NOT EXISTS (SELECT 1 FROM identity_pending WHERE uid = NEW.uid); END;
 CREATE TRIGGER IF NOT EXISTS customer_identity_gone AFTER DELETE ON customer BEGIN DELETE FROM identity_pending WHERE uid = OLD.uid; END;
-PRAGMA user_version = 4
+PRAGMA user_version = 5

@@ -31,8 +31,13 @@ def test_a_file_of_another_schema_is_refused_with_the_next_step(tmp_path: Path) 
     assert "CUSTGRAPH_DB" in str(caught.value)
 
 
+# What version 4 added (touchpoint events, the tombstone's person), taken away again.
+_BEFORE_V5 = (
+    "DROP TABLE touch_event; DROP TABLE tombstone;"
+    "CREATE TABLE tombstone (uid TEXT PRIMARY KEY, erasedAt TEXT, by TEXT);"
+)
 # What version 3 added (incremental identity), taken away again to fake an older file.
-_BEFORE_V4 = (
+_BEFORE_V4 = _BEFORE_V5 + (
     "DROP TABLE load_file;"
     "CREATE TABLE load_file (fileKey TEXT PRIMARY KEY, path TEXT, kind TEXT, checksum TEXT,"
     " batchSize INTEGER, batchesDone INTEGER, rowsRead INTEGER, rowsLoaded INTEGER,"
@@ -65,7 +70,7 @@ def test_a_version_3_file_gains_the_warned_rows_count_and_keeps_its_manifest(
     upgraded = SqliteStore(tmp_path / "v3.db")
     upgraded.ensure_schema()
     conn = sqlite3.connect(tmp_path / "v3.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert conn.execute("SELECT fileKey, rowsRead, rowsWarned FROM load_file").fetchall() == [
         ("f1", 3, None)
     ]
@@ -108,8 +113,32 @@ def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path
     upgraded = SqliteStore(tmp_path / "v1.db")
     upgraded.ensure_schema()
     conn = sqlite3.connect(tmp_path / "v1.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     columns = {r[1] for r in conn.execute("PRAGMA table_info(tag)")}
     assert {"rule", "marketing", "size", "run"} <= columns
     assert conn.execute("SELECT count(*) FROM person_profile").fetchone()[0] == 0
     assert upgraded.read("load/channel_by_id", channelId="web")[0]["name"] == "Web"
+
+
+def test_a_version_4_file_gets_touch_events_from_its_aggregates(tmp_path: Path) -> None:
+    _current_file_with_a_channel(tmp_path / "v4.db")
+    conn = sqlite3.connect(tmp_path / "v4.db")
+    conn.executescript(
+        _BEFORE_V5 + "INSERT INTO touched VALUES ('crm:1', 'web', 3, '2026-01-01T00:00:00Z',"
+        " '2026-02-01T00:00:00Z');"
+        "INSERT INTO touched VALUES ('crm:2', 'web', 1, '2026-01-05T00:00:00Z',"
+        " '2026-01-05T00:00:00Z');"
+        "PRAGMA user_version = 4;"
+    )
+    conn.close()
+    SqliteStore(tmp_path / "v4.db").ensure_schema()
+    conn = sqlite3.connect(tmp_path / "v4.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    # the first touch at firstAt, the others at lastAt (their own times were never kept)
+    events = conn.execute("SELECT src, channelId, at, count FROM touch_event ORDER BY src, at")
+    assert events.fetchall() == [
+        ("crm:1", "web", "2026-01-01T00:00:00Z", 1),
+        ("crm:1", "web", "2026-02-01T00:00:00Z", 2),
+        ("crm:2", "web", "2026-01-05T00:00:00Z", 1),
+    ]
+    assert "personId" in {r[1] for r in conn.execute("PRAGMA table_info(tombstone)")}
