@@ -17,23 +17,27 @@ from graph.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
     from graph.identity.resolve import IdentityResult
+    from graph.journeys.job import JourneyResult
     from graph.pipeline import JobsResult
 
 __all__ = ["analyze", "erase", "explain", "export", "profile", "query"]
 
-JOBS = ("identity", "influence", "communities", "profiles", "all")
+JOBS = ("identity", "influence", "communities", "journeys", "profiles", "all")
 EXPORTS = {
     "identities": "identity/export",
     "communities": "influence/communities",
     "influencers": "influence/influencers",
     "profiles": "profiles/export",
+    "paths": "journeys/paths",
+    "attribution": "journeys/attribution",
 }
 
 
 def analyze(
     ctx: typer.Context,
     job: Annotated[
-        str, typer.Argument(help="identity, influence, communities, profiles or all")
+        str,
+        typer.Argument(help="identity, influence, communities, journeys, profiles or all"),
     ] = "all",
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to accept")
@@ -72,10 +76,22 @@ def analyze(
             "--as-of",
             formats=["%Y-%m-%d"],
             help="Read only the orders, referrals, links and touchpoints up to the end of "
-            "this day (influence, communities, profiles; default: everything, profiles as "
-            "of the last sale)",
+            "this day (influence, communities, journeys, profiles; default: everything, "
+            "profiles as of the last sale, journeys as of the last event)",
         ),
     ] = None,
+    lookback_days: Annotated[
+        int,
+        typer.Option(
+            "--lookback-days",
+            min=1,
+            help="Journeys: how long before an order a touchpoint still counts towards it",
+        ),
+    ] = 30,
+    markov_order: Annotated[
+        int,
+        typer.Option("--markov-order", min=1, max=4, help="Journeys: order of the Markov chain"),
+    ] = 1,
     horizon_days: Annotated[
         int, typer.Option("--horizon-days", min=1, help="Horizon of CLV and churn (profiles)")
     ] = 90,
@@ -94,8 +110,11 @@ def analyze(
     run only the components new or changed records touch (--full: every record).
     influence: PageRank, degrees, referral reach and revenue, k-core; a combined score and rank.
     communities: Leiden communities, participation, per-community summaries.
+    journeys: each person's journeys to a purchase; conversion paths, channel transitions,
+    attribution by seven models (first/last touch, linear, position-based, time decay, Markov
+    removal effect, Shapley), and per-person behaviour.
     profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
-    all: the four, in that order.
+    all: the five, in that order.
 
     Example: custgraph analyze all --seed 7
     """
@@ -103,6 +122,7 @@ def analyze(
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
+    from graph.journeys.job import JourneyParams
     from graph.pipeline import JOBS as ORDER
     from graph.pipeline import JobsParams, run_jobs
     from graph.profiles import ProfileParams, load_rules
@@ -116,6 +136,7 @@ def analyze(
         communities=CommunityParams(
             objective=objective, resolution=resolution, seed=seed, as_of=day
         ),
+        journeys=JourneyParams(as_of=day, lookback_days=lookback_days, markov_order=markov_order),
         profiles=ProfileParams(as_of=day, horizon_days=horizon_days, seed=seed, segments=segments),
         rules=load_rules(rules) if job in ("profiles", "all") else None,
     )
@@ -137,6 +158,7 @@ _WORKING = {
     "identity": "resolving identities…",
     "influence": "ranking influence…",
     "communities": "detecting communities…",
+    "journeys": "tracing journeys and attributing conversions…",
     "profiles": "building profiles (RFM, lifetime value, churn, segments)…",
 }
 
@@ -163,10 +185,32 @@ def _report(console: Console, job: str, result: JobsResult) -> None:
                 f"communities: {len(summary):,} communities; largest "
                 f"{int(summary['size'].max()):,} persons"
             )
+    elif job == "journeys" and result.journeys is not None:
+        _journeys(console, result.journeys)
     elif job == "profiles" and result.profiles is not None:
         console.print(result.profiles.summary_line())
         for line in result.profiles.method_lines():
             console.print(f"  {escape(line)}")
+
+
+def _journeys(console: Console, result: JourneyResult) -> None:
+    if result.skipped:
+        console.print(f"journeys: skipped, {escape(result.skipped)}")
+        return
+    c = result.counts
+    console.print(
+        f"journeys: {c['journeys']:,} journeys of {c['persons']:,} persons; "
+        f"{c['conversions']:,} converted ({c['direct_conversions']:,} with no touchpoint "
+        f"in the window), {c['paths']:,} paths"
+    )
+    credits = result.attribution
+    for model in ("last_touch", "markov", "shapley"):
+        top = credits[credits["model"] == model].nlargest(3, "share")
+        if len(top):
+            shares = ", ".join(
+                f"{escape(str(r.channel_id))} {r.share:.0%}" for r in top.itertuples()
+            )
+            console.print(f"  {model}: {shares}")
 
 
 def _no_links() -> str:
@@ -289,7 +333,10 @@ def _explain_pair(ctx: typer.Context, a: str, b: str) -> None:
 
 def export(
     ctx: typer.Context,
-    what: Annotated[str, typer.Argument(help="identities, communities, influencers or profiles")],
+    what: Annotated[
+        str,
+        typer.Argument(help="identities, communities, influencers, profiles, paths or attribution"),
+    ],
     out: Annotated[Path, typer.Argument(help="Output file: .csv, .parquet or .jsonl")],
 ) -> None:
     """Export results as CSV, Parquet or JSONL (by the file's extension).
@@ -300,6 +347,8 @@ def export(
     referred revenue, coreness, betweenness, community_id.
     profiles: person_id, recency_days, frequency, monetary, rfm_score, rfm_segment,
     expected_purchases, predicted_clv, churn_risk, segment, community_id, influence_rank, tags.
+    paths: path, journeys, conversions, conversion_rate, median_days_to_convert.
+    attribution: model, channel_id, conversions, revenue, share.
 
     Example: custgraph export influencers top.parquet
     """
@@ -312,10 +361,14 @@ def export(
             from graph.profiles.document import export_profiles
 
             frame = export_profiles(store)
+        elif what in ("paths", "attribution"):
+            frame = store.frame(EXPORTS[what], **({"model": None} if what == "attribution" else {}))
+            frame = frame.drop(columns=["run", "revenue"] if what == "paths" else ["run"])
         else:
             frame = store.frame(EXPORTS[what])
     if frame.empty:
-        raise NotFoundError(f"no {what} yet; run `custgraph analyze all` first")
+        job = "journeys" if what in ("paths", "attribution") else "all"
+        raise NotFoundError(f"no {what} yet; run `custgraph analyze {job}` first")
     rows = write_frame(frame, out)
     Console().print(f"wrote {rows:,} rows to {out}")
 

@@ -60,7 +60,8 @@ def demo(
             )
         print_load_report(console, report)
         with console.status(
-            "3/3 resolving identities, ranking influence, finding communities, building profiles…"
+            "3/3 resolving identities, ranking influence, finding communities, tracing journeys, "
+            "building profiles…"
         ):
             ran = run_jobs(store, JobsParams())
         result, ranked, communities, profiles = (
@@ -75,6 +76,11 @@ def demo(
             f"3/3 identity: {result.counts['records']:,} records → "
             f"{result.counts['persons']:,} persons; influence ranked; "
             f"{len(communities):,} communities; "
+            + (
+                f"{ran.journeys.counts['conversions']:,} conversions traced; "
+                if ran.journeys and not ran.journeys.skipped
+                else ""
+            )
             + profiles.summary_line().replace("profiles: ", "profiles built: ", 1)
         )
         top = ranked.table.sort_values("rank").iloc[0]["personId"] if len(ranked.table) else ""
@@ -105,6 +111,7 @@ def demo(
         ("custgraph export identities identities.csv", "record → person for every record"),
         (f"custgraph profile {example}", "the combined profile of that record's person"),
         ("custgraph export profiles profiles.csv", "RFM, value, churn, segment, tags per person"),
+        ("custgraph export attribution credit.csv", "each channel's credit, by seven models"),
         (f"ls {data}/truth", "the ground truth the generator planted"),
         (
             'CUSTGRAPH_API_KEYS="dev:reader" custgraph serve',

@@ -1,5 +1,6 @@
-"""The scheduled pipeline: load → analyze (identity, influence, communities, profiles) →
-report, each run recorded in the store (job ``schedule``) and logged with its outcome.
+"""The scheduled pipeline: load → analyze (identity, influence, communities, journeys,
+profiles) → report, each run recorded in the store (job ``schedule``) and logged with its
+outcome.
 
 Examples
 --------

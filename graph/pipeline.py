@@ -1,6 +1,6 @@
-"""The analysis pipeline: identity → influence → communities → profiles, or any of them in
-that order. Communities reuse the person graph the influence job projected; a bad tag rule
-fails before the first job runs. `custgraph analyze`, `custgraph demo`, the scheduler and
+"""The analysis pipeline: identity → influence → communities → journeys → profiles, or any
+of them in that order. Communities reuse the person graph the influence job projected; a bad
+tag rule fails before the first job runs. `custgraph analyze`, `custgraph demo`, the scheduler and
 the tests all run the jobs through :func:`run_jobs`.
 
 Examples
@@ -32,6 +32,7 @@ from graph.identity import IdentityParams
 from graph.identity.resolve import IdentityResult
 from graph.influence import CommunityParams, InfluenceParams
 from graph.influence.job import InfluenceResult
+from graph.journeys.job import JourneyParams, JourneyResult
 from graph.profiles.job import ProfileParams, Profiles
 from graph.profiles.rules import ProfileRules
 from graph.store.base import Store
@@ -39,7 +40,7 @@ from graph.store.base import Store
 __all__ = ["JOBS", "JobsParams", "JobsResult", "run_jobs"]
 
 #: The jobs, in the order they run.
-JOBS = ("identity", "influence", "communities", "profiles")
+JOBS = ("identity", "influence", "communities", "journeys", "profiles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class JobsParams:
     full_identity: bool = False
     influence: InfluenceParams = field(default_factory=InfluenceParams)
     communities: CommunityParams = field(default_factory=CommunityParams)
+    journeys: JourneyParams = field(default_factory=JourneyParams)
     profiles: ProfileParams = field(default_factory=ProfileParams)
     rules: ProfileRules | None = None
 
@@ -63,6 +65,7 @@ class JobsResult:
     identity: IdentityResult | None = None
     influence: InfluenceResult | None = None
     communities: pd.DataFrame | None = None
+    journeys: JourneyResult | None = None
     profiles: Profiles | None = None
 
 
@@ -77,6 +80,7 @@ def run_jobs(
     display), ``done(job, result)`` is told when each has finished."""
     from graph.identity.job import run_identity
     from graph.influence import run_communities, run_influence
+    from graph.journeys.job import run_journeys
     from graph.profiles import load_rules, run_profiles
     from graph.profiles.job import check_tag_rules
 
@@ -97,6 +101,8 @@ def run_jobs(
             elif job == "communities":
                 shared = result.influence.projection if result.influence else None
                 result.communities = run_communities(store, params.communities, projection=shared)
+            elif job == "journeys":
+                result.journeys = run_journeys(store, params.journeys)
             else:
                 result.profiles = run_profiles(store, params.profiles, rules)
         if done:

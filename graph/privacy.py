@@ -132,12 +132,15 @@ def erase_record(store: Store, uid: str, *, by: str, rules: ProfileRules | None 
             return Erasure(uid, already_erased=True)
         raise NotFoundError(f"no record {uid}; check the source and id (custgraph status)")
     person = live[0]["personId"]
+    erased = {"uid": uid, "erasedAt": utc_now(), "by": by, "personId": person}
     steps = [
-        Step("privacy/erase_record", params={"uid": uid, "erasedAt": utc_now(), "by": by}),
+        Step("privacy/erase_record", params=erased),
         Step("load/delete_customer", params={"uid": uid}),
     ]
     result = Erasure(uid, person_id=person)
     if person is not None:
+        # behaviour was derived from the record's touchpoints: gone until journeys run again
+        steps.append(Step("journeys/forget_persons", params={"personIds": [person]}))
         steps += _re_resolve(store, uid, person, result, rules or load_rules())
     store.write_tx(steps)
     store.purge()

@@ -31,3 +31,15 @@ def custgraph(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def touched_persons(store: Store) -> list[str]:
+    """Persons with touchpoint events, the most touched first (ties by id)."""
+    import pandas as pd
+
+    touches = store.frame("journeys/touches", until="9999-12-31T23:59:59Z")
+    records = store.frame("journeys/records").set_index("uid")["personId"]
+    persons = pd.Series(records.reindex(touches["uid"]).dropna().to_numpy(dtype=object))
+    counts = persons.value_counts()
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [str(p) for p, _ in ordered]
