@@ -91,6 +91,17 @@ PROFILE_EXAMPLE: dict[str, Any] = {
         **_RUN,
     },
     "tags": ["vip"],
+    "behaviour": {
+        "journeys": 4,
+        "conversions": 2,
+        "touchesBeforeFirstPurchase": 3,
+        "daysBeforeFirstPurchase": 6.5,
+        "lastChannelBeforeConversion": "email",
+        "topChannelBeforeConversion": "web",
+        "stage": "converted",
+        "run": "journeys-20261123T022001-5e6f7a8b",
+        "computedAt": "2026-11-23T02:20:04Z",
+    },
     "graph": {
         "influence": {
             "rank": 12,
@@ -249,4 +260,58 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     ),
     429: _problem(429, "too many requests", "the server is at capacity; retry after a second"),
     503: _problem(503, "StoreUnavailableError", "the store does not answer"),
+}
+
+JOURNEY_EXAMPLE: dict[str, Any] = {
+    "personId": "P3f9c2a7b1d04",
+    "lookbackDays": 30,
+    "journeys": [
+        {
+            "orderId": "O000001234",
+            "converted": True,
+            "revenue": 84.5,
+            "open": False,
+            "path": "web > email",
+            "startAt": "2026-05-02T09:12:00Z",
+            "endAt": "2026-05-09T18:40:00Z",
+            "touchpoints": [
+                {
+                    "uid": "shop:S-00000042",
+                    "channelId": "web",
+                    "at": "2026-05-02T09:12:00Z",
+                    "event": "visit",
+                    "count": 2,
+                },
+                {
+                    "uid": "crm:C00001234",
+                    "channelId": "email",
+                    "at": "2026-05-09T08:00:00Z",
+                    "event": "open",
+                    "count": 1,
+                },
+            ],
+        }
+    ],
+    "behaviour": PROFILE_EXAMPLE["behaviour"],
+}
+
+ATTRIBUTION_EXAMPLE: dict[str, Any] = {
+    "model": "markov",
+    "run": "journeys-20261123T022001-5e6f7a8b",
+    "credits": [
+        {
+            "model": "markov",
+            "channelId": "web",
+            "conversions": 812.4,
+            "revenue": 40120.55,
+            "share": 0.291,
+        },
+        {
+            "model": "markov",
+            "channelId": "email",
+            "conversions": 301.0,
+            "revenue": 15020.1,
+            "share": 0.108,
+        },
+    ],
 }

@@ -18,16 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from api.examples import (
+    ATTRIBUTION_EXAMPLE,
     COMMUNITY_EXAMPLE,
     ERASURE_EXAMPLE,
     IDENTITY_EXAMPLE,
     INFLUENCERS_EXAMPLE,
+    JOURNEY_EXAMPLE,
     NEIGHBORHOOD_EXAMPLE,
     PROFILE_EXAMPLE,
 )
 
 __all__ = [
     "ApiModel",
+    "AttributionCredit",
+    "AttributionPage",
+    "Behaviour",
     "Community",
     "CytoscapeNeighborhood",
     "Erasure",
@@ -36,8 +41,11 @@ __all__ = [
     "IdentityRecord",
     "Influencer",
     "InfluencersPage",
+    "Journey",
+    "JourneyTouch",
     "Match",
     "Neighborhood",
+    "PersonJourneys",
     "ProfileDocument",
     "ScoreParts",
 ]
@@ -274,6 +282,20 @@ class GraphPart(ApiModel):
     community: CommunityPart | None = None
 
 
+class Behaviour(Stamped):
+    """The person's journeys: how many converted, touches and days before the first
+    purchase, channels before converting, and the journey stage (in_journey, converted,
+    lapsed, dropped_out)."""
+
+    journeys: int | None = None
+    conversions: int | None = None
+    touches_before_first_purchase: int | None = None
+    days_before_first_purchase: float | None = None
+    last_channel_before_conversion: str | None = None
+    top_channel_before_conversion: str | None = None
+    stage: str | None = None
+
+
 class ProfileDocument(ApiModel):
     """Everything custgraph knows about one person; each part names its run."""
 
@@ -287,6 +309,7 @@ class ProfileDocument(ApiModel):
     segment: SegmentPart | None = None
     preferences: Preferences | None = None
     tags: list[str] = Field(default_factory=list)
+    behaviour: Behaviour | None = None
     graph: GraphPart
 
 
@@ -349,3 +372,58 @@ class CytoscapeNeighborhood(ApiModel):
     multigraph: bool
     elements: CytoscapeElements
     truncated: bool
+
+
+class JourneyTouch(ApiModel):
+    """One touchpoint event of a journey: the record it came from, channel, time, event."""
+
+    uid: str
+    channel_id: str
+    at: str
+    event: str | None = None
+    count: int
+
+
+class Journey(ApiModel):
+    """A journey: the order it led to (null: it did not convert), whether it is still open,
+    its path, and its touchpoints in time order."""
+
+    order_id: str | None = None
+    converted: bool
+    revenue: float | None = None
+    open: bool
+    path: str
+    start_at: str
+    end_at: str
+    touchpoints: list[JourneyTouch] = Field(default_factory=list)
+
+
+class PersonJourneys(ApiModel):
+    """A person's journeys across all of their records, and the stored behaviour part."""
+
+    model_config = ConfigDict(json_schema_extra={"example": JOURNEY_EXAMPLE})
+
+    person_id: str
+    lookback_days: int
+    journeys: list[Journey] = Field(default_factory=list)
+    behaviour: Behaviour | None = None
+
+
+class AttributionCredit(ApiModel):
+    """The conversions and revenue one model credits to one channel, and its share."""
+
+    model: str
+    channel_id: str
+    conversions: float
+    revenue: float
+    share: float
+
+
+class AttributionPage(ApiModel):
+    """The last journeys run's credits for one model (or every model)."""
+
+    model_config = ConfigDict(json_schema_extra={"example": ATTRIBUTION_EXAMPLE})
+
+    model: str | None = None
+    run: str | None = None
+    credits: list[AttributionCredit] = Field(default_factory=list)

@@ -14,25 +14,31 @@ from fastapi.responses import JSONResponse
 from api.audit import AuditLog
 from api.deps import AuditDep, ForbiddenError, SettingsDep, StoreDep, require
 from api.examples import (
+    ATTRIBUTION_EXAMPLE,
     COMMUNITY_EXAMPLE,
     ERASURE_EXAMPLE,
     IDENTITY_EXAMPLE,
     INFLUENCERS_EXAMPLE,
+    JOURNEY_EXAMPLE,
     NEIGHBORHOOD_EXAMPLE,
     PROBLEMS,
     PROFILE_EXAMPLE,
 )
 from api.models import (
+    AttributionPage,
     Community,
     CytoscapeNeighborhood,
     Erasure,
     IdentityDetail,
     InfluencersPage,
     Neighborhood,
+    PersonJourneys,
     ProfileDocument,
 )
 from graph.access import Principal
 from graph.errors import NotFoundError
+from graph.journeys.attribution import Model
+from graph.journeys.job import JourneyParams, attribution_page, person_journey
 from graph.lookup import (
     MAX_NODES,
     community_detail,
@@ -213,6 +219,43 @@ def get_identity(
     """The member records (source, id, confidence) and the matches between them: rule, score
     and per-field evidence in bits (levels, never values)."""
     return IdentityDetail.model_validate(identity_detail(store, person_id))
+
+
+@router.get(
+    "/profiles/{personId}/journey",
+    tags=["journeys"],
+    responses=_json(JOURNEY_EXAMPLE),
+    summary="A person's journeys to purchase",
+)
+def get_journey(
+    store: StoreDep,
+    who: Reader,
+    person_id: Annotated[str, Path(alias="personId", min_length=1, max_length=64)],
+    lookback_days: Annotated[int, Query(alias="lookbackDays", ge=1, le=365)] = 30,
+) -> PersonJourneys:
+    """The person's journeys across all of their records, now: each with its touchpoints in
+    time order (record, channel, time, event — no PII), the order it led to or whether it
+    is still open; and the behaviour part the last journeys run stored."""
+    params = JourneyParams(lookback_days=lookback_days)
+    return PersonJourneys.model_validate(person_journey(store, person_id, params))
+
+
+@router.get(
+    "/attribution",
+    tags=["journeys"],
+    responses=_json(ATTRIBUTION_EXAMPLE),
+    summary="Conversions and revenue credited to channels",
+)
+def get_attribution(
+    store: StoreDep,
+    who: Reader,
+    model: Annotated[
+        Model | None, Query(description="one model; every model when left out")
+    ] = None,
+) -> AttributionPage:
+    """The last journeys run's credits per channel: conversions, revenue and share, for one
+    attribution model or all seven side by side."""
+    return AttributionPage.model_validate(attribution_page(store, model))
 
 
 @router.get(

@@ -1,7 +1,8 @@
 """The profile document: one person's identity, demographics, value, graph position,
-segment and tags in one JSON-ready dict, each part stamped with the run that computed it
-and when. The CLI and the API both build it here, from the same stored values that Cypher
-reads (``Person`` properties in Neo4j, ``person_profile`` in the embedded store).
+segment, tags and behaviour (journeys) in one JSON-ready dict, each part stamped with the
+run that computed it and when. The CLI and the API both build it here, from the same stored
+values that Cypher reads (``Person`` properties in Neo4j, ``person_profile`` and
+``person_behaviour`` in the embedded store).
 
 Examples
 --------
@@ -95,6 +96,7 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
         "segment": None,
         "preferences": None,
         "tags": p["tags"] or [],
+        "behaviour": None,
         "graph": {
             "influence": None,
             "community": None,
@@ -137,6 +139,13 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
             "channelMix": p["channelMix"] or {},
             "topCategories": p["topCategories"] or [],
             **_stamp(p["profileRun"], p["profileAt"]),
+        }
+    behaviour = store.read("journeys/behaviour", personId=person_id)
+    if behaviour:
+        b = dict(behaviour[0])
+        doc["behaviour"] = {
+            **{k: v for k, v in b.items() if k not in ("run", "computedAt")},
+            **_stamp(b["run"], b["computedAt"]),
         }
     if p["influenceRun"] is not None:
         doc["graph"]["influence"] = {

@@ -17,13 +17,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
+from graph.journeys.attribution import MODELS
+from graph.journeys.job import person_journey
 from graph.lookup import neighborhood
 from graph.profiles.document import profile_document
 from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from loaders import load_files
 from synthetic import GenerateParams, generate_dataset
-from tests.pipeline import analyze
+from tests.pipeline import analyze, touched_persons
 from tests.serving import serving
 
 KEYS = "read-key:reader,pii-key:pii,admin-key:admin"
@@ -426,10 +428,48 @@ def test_metrics_and_openapi(client: TestClient) -> None:
         "/v1/influencers",
         "/v1/communities/{communityId}",
         "/v1/customers/{source}/{id}",
+        "/v1/profiles/{personId}/journey",
+        "/v1/attribution",
     ):
         assert path in spec["paths"], path
     profile = spec["paths"]["/v1/profiles/{personId}"]["get"]["responses"]["200"]
     assert "example" in profile["content"]["application/json"]
+
+
+def _most_touched(db: Path) -> str:
+    return touched_persons(SqliteStore(db))[0]
+
+
+def test_journeys_and_attribution(client: TestClient, db: Path) -> None:
+    person = _most_touched(db)
+    got = client.get(f"/v1/profiles/{person}/journey", headers=READER)
+    assert got.status_code == 200
+    body = got.json()
+    assert body["personId"] == person
+    assert body["lookbackDays"] == 30
+    assert body["journeys"]
+    assert body["behaviour"]["journeys"] >= 1
+    first = body["journeys"][0]
+    assert first["touchpoints"][0]["channelId"] == first["path"].split(" > ")[0]
+    # a shorter window can only split journeys, never join them
+    short = client.get(f"/v1/profiles/{person}/journey?lookbackDays=1", headers=READER).json()
+    assert len(short["journeys"]) >= len(body["journeys"])
+    assert client.get("/v1/profiles/nobody/journey", headers=READER).status_code == 404
+    assert client.get(f"/v1/profiles/{person}/journey").status_code == 401
+    # the profile document carries the same behaviour part
+    doc = client.get(f"/v1/profiles/{person}", headers=READER).json()
+    assert doc["behaviour"] == body["behaviour"]
+
+    every = client.get("/v1/attribution", headers=READER).json()
+    models = {c["model"] for c in every["credits"]}
+    assert models == set(MODELS)
+    assert len(models) == 7
+    markov = client.get("/v1/attribution?model=markov", headers=READER).json()
+    assert markov["model"] == "markov"
+    assert {c["model"] for c in markov["credits"]} == {"markov"}
+    assert sum(c["share"] for c in markov["credits"]) == pytest.approx(1.0, abs=1e-4)
+    assert markov["run"].startswith("journeys-")
+    assert client.get("/v1/attribution?model=magic", headers=READER).status_code == 422
 
 
 def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path) -> None:
@@ -443,6 +483,10 @@ def test_over_a_real_socket_with_overload_answered_429(db: Path, tmp_path: Path)
         doc = httpx.get(f"{base}/v1/profiles/{top['personId']}", headers=READER)
         assert doc.status_code == 200
         assert doc.headers["etag"]
+        shapley = httpx.get(f"{base}/v1/attribution?model=shapley", headers=READER).json()
+        assert shapley["credits"]
+        journey = httpx.get(f"{base}/v1/profiles/{_most_touched(db)}/journey", headers=READER)
+        assert journey.json()["journeys"]
 
         async def burst() -> list[int]:
             limits = httpx.Limits(max_connections=200)
@@ -503,6 +547,18 @@ def test_the_api_on_neo4j_over_a_socket(
         )
         whole = httpx.get(f"{base}/v1/profiles/{person}", headers=PII).json()
         assert whole == profile_document(neo4j_store, person)  # the model loses nothing
+        touched = _most_touched(db)
+        journeys = httpx.get(f"{base}/v1/profiles/{touched}/journey", headers=READER).json()
+        embedded_journeys = person_journey(embedded, touched)
+        assert journeys["journeys"] == [
+            {**j, "touchpoints": [dict(t) for t in j["touchpoints"]]}
+            for j in embedded_journeys["journeys"]
+        ]
+        markov = httpx.get(f"{base}/v1/attribution?model=markov", headers=READER).json()
+        assert [(c["channelId"], c["share"]) for c in markov["credits"]] == [
+            (r["channel_id"], r["share"])
+            for r in embedded.read("journeys/attribution", model="markov")
+        ]
         doc = httpx.get(f"{base}/v1/profiles/{person}", headers=READER).json()
         assert doc["personId"] == person
         assert doc["value"]["rfm"] is not None
