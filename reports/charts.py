@@ -22,8 +22,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = [
+    "attribution_svg",
     "communities_svg",
     "histogram_svg",
+    "journeys_svg",
     "movement_svg",
     "score_parts_svg",
     "tree_svg",
@@ -140,4 +142,103 @@ def tree_svg(edges: Sequence[tuple[str, str]], root: str, *, title: str) -> str:
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)
     ax.set_title(title, loc="left", fontweight="bold")
     ax.axis("off")
+    return _svg(fig)
+
+
+def attribution_svg(
+    channels: Sequence[str], shares: dict[str, Sequence[float]], *, title: str
+) -> str:
+    """Grouped horizontal bars: each channel's share of conversions under each model."""
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(channels) * max(len(shares), 1) / 3 + 1.4))
+    y = np.arange(len(channels))[::-1].astype(float)
+    height = 0.8 / max(len(shares), 1)
+    colours = PALETTE * 2
+    for i, (model, values) in enumerate(shares.items()):
+        ax.barh(
+            y + 0.4 - (i + 0.5) * height,
+            values,
+            height=height,
+            color=colours[i],
+            label=model.replace("_", " "),
+        )
+    ax.set_yticks(y, channels)
+    ax.set_xlabel("share of the conversions")
+    ax.set_title(title, loc="left", fontweight="bold")
+    ax.legend(ncols=4, loc="lower right", frameon=False, fontsize=7)
+    return _svg(fig)
+
+
+def journeys_svg(paths: Sequence[tuple[Sequence[str], int, int]], *, title: str) -> str:
+    """The top paths as an alluvial (Sankey) diagram: step 1, 2, 3 … then converted or not;
+    band widths are journeys. ``paths``: (channels, journeys, conversions)."""
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+
+    depth = max((len(p) for p, _, _ in paths), default=0) + 1
+    # the flow of each path through its columns; the outcome is the last column
+    columns: list[dict[str, float]] = [{} for _ in range(depth)]
+    links: dict[tuple[int, str, str], float] = {}
+    for channels, n, conv in paths:
+        for outcome, weight in (("converted", conv), ("did not convert", n - conv)):
+            if not weight:
+                continue
+            steps = [*channels, outcome]
+            for i, node in enumerate(steps):
+                col = i if i < len(channels) else depth - 1
+                columns[col][node] = columns[col].get(node, 0.0) + weight
+                if i:
+                    prev = i - 1
+                    key = (prev, steps[prev], node if col == i else f"@{node}")
+                    links[key] = links.get(key, 0.0) + weight
+    total = max((sum(c.values()) for c in columns), default=1.0) or 1.0
+    gap = 0.02
+    spots: list[dict[str, list[float]]] = []
+    for c in columns:
+        y, place = 1.0, {}
+        for node, w in sorted(c.items(), key=lambda kv: -kv[1]):
+            h = w / total * 0.9
+            place[node] = [y - h, y, y - h, y - h]  # bottom, top, out cursor, in cursor
+            y -= h + gap
+        spots.append(place)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    names = sorted({n for c in columns for n in c})
+    colour = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    colour.update({"converted": "#10b981", "did not convert": "#cbd5e1"})
+    width = 0.08
+    for (col, a, to), w in sorted(links.items(), key=lambda kv: -kv[1]):
+        target_col = depth - 1 if to.startswith("@") else col + 1
+        b = to.removeprefix("@")
+        h = w / total * 0.9
+        src, dst = spots[col][a], spots[target_col][b]
+        x0, x1 = col + width, target_col - 0.0
+        y0, y1 = src[2], dst[3]
+        src[2] += h
+        dst[3] += h
+        verts = [
+            (x0, y0),
+            ((x0 + x1) / 2, y0),
+            ((x0 + x1) / 2, y1),
+            (x1, y1),
+            (x1, y1 + h),
+            ((x0 + x1) / 2, y1 + h),
+            ((x0 + x1) / 2, y0 + h),
+            (x0, y0 + h),
+            (x0, y0),
+        ]
+        codes = [MplPath.MOVETO, *[MplPath.CURVE4] * 3, MplPath.LINETO]
+        codes += [*[MplPath.CURVE4] * 3, MplPath.CLOSEPOLY]
+        ax.add_patch(PathPatch(MplPath(verts, codes), color=colour[a], alpha=0.35, lw=0))
+    for col, place in enumerate(spots):
+        for node, (bottom, top, _, _) in place.items():
+            ax.add_patch(Rectangle((col, bottom), width, top - bottom, color=colour[node], lw=0))
+            if top - bottom > 0.02:
+                ax.text(col + width + 0.02, (bottom + top) / 2, node, va="center", fontsize=7)
+    ax.set_xlim(-0.1, depth - 0.4)
+    ax.set_ylim(min((p[0] for c in spots for p in c.values()), default=0) - 0.02, 1.02)
+    ax.set_xticks(
+        range(depth), [*(f"step {i + 1}" for i in range(depth - 1)), "outcome"], fontsize=8
+    )
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_title(title, loc="left", fontweight="bold")
     return _svg(fig)

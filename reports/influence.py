@@ -32,11 +32,12 @@ from graph.browser import write_kit
 from graph.errors import JobError
 from graph.export import csv_safe
 from graph.influence.algorithms import InfluenceParams
+from graph.journeys.attribution import MODELS
 from graph.runs import utc_now
 from graph.store.base import Store
 from reports import charts
 
-__all__ = ["Report", "ReportParams", "build_report", "write_report"]
+__all__ = ["JourneyFrames", "Report", "ReportParams", "build_report", "write_report"]
 
 RANKING_COLUMNS = [
     "rank",
@@ -124,6 +125,55 @@ def _trees(edges: pd.DataFrame, roots: list[str], depth: int = 3, cap: int = 60)
     return trees
 
 
+@dataclass(slots=True)
+class JourneyFrames:
+    """The journeys job's results for the report, and the previous report's attribution."""
+
+    paths: pd.DataFrame
+    attribution: pd.DataFrame
+    transitions: pd.DataFrame
+    previous: pd.DataFrame | None = None
+
+
+def _journeys_section(j: JourneyFrames | None) -> dict[str, Any] | None:
+    """Figures and tables of the journeys section (None: no journeys run yet)."""
+    if j is None or j.paths.empty:
+        return None
+    top = j.paths.head(12)
+    flows = [
+        (str(p).split(" > "), int(n), int(c))
+        for p, n, c in zip(top["path"], top["journeys"], top["conversions"], strict=True)
+    ]
+    credits = j.attribution
+    shares = credits.pivot_table(index="channel_id", columns="model", values="share").fillna(0)
+    order = shares.get("shapley", shares.iloc[:, 0]).sort_values(ascending=False).index[:8]
+    models = [m for m in MODELS if m in shares.columns]
+    moves: list[dict[str, Any]] = []
+    if j.previous is not None and not j.previous.empty:
+        before = j.previous.pivot_table(index="channel_id", columns="model", values="share")
+        for channel in order:
+            row: dict[str, Any] = {"channel": channel}
+            now = shares.reindex(index=[channel], columns=list(MODELS)).fillna(0.0)
+            then = before.reindex(index=[channel], columns=list(MODELS)).fillna(0.0)
+            for model in ("last_touch", "markov", "shapley"):
+                row[model] = float(now[model].iloc[0]) - float(then[model].iloc[0])
+            moves.append(row)
+    into = j.transitions[j.transitions["to"] == "(conversion)"]
+    return {
+        "journeys": int(j.paths["journeys"].sum()),
+        "conversions": int(j.paths["conversions"].sum()),
+        "paths": top.to_dict("records"),
+        "sankey": charts.journeys_svg(flows, title=f"The {len(top)} most common paths"),
+        "bars": charts.attribution_svg(
+            list(order),
+            {m: shares.loc[order, m].tolist() for m in models},
+            title="Credit per channel, by attribution model",
+        ),
+        "moves": moves,
+        "closers": into.sort_values("probability", ascending=False).head(8).to_dict("records"),
+    }
+
+
 def build_report(
     ranking: pd.DataFrame,
     communities: pd.DataFrame,
@@ -133,8 +183,10 @@ def build_report(
     weights: dict[str, float],
     previous: pd.DataFrame | None,
     metadata: dict[str, Any],
+    journeys: JourneyFrames | None = None,
 ) -> Report:
-    """The report from store frames (pure): the marketing list, charts and HTML."""
+    """The report from store frames (pure): the marketing list, charts and HTML (with a
+    journeys section when ``journeys`` holds a journeys run's results)."""
     from jinja2 import Environment, select_autoescape
 
     ranked = ranking.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -205,6 +257,7 @@ def build_report(
         figures=figures,
         communities=communities.head(15).to_dict("records"),
         weights=weights,
+        journeys=_journeys_section(journeys),
     )
     out = marketing[RANKING_COLUMNS].reset_index(drop=True)
     metadata = {**metadata, "left_out": left_out, "ranked": len(ranked), "listed": len(out)}
@@ -238,8 +291,15 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     history = out / "history"
     previous = None
     earlier = sorted(history.glob("*-ranking.json")) if history.exists() else []
+    journeys = JourneyFrames(
+        store.frame("journeys/paths"),
+        store.frame("journeys/attribution", model=None),
+        store.frame("journeys/transitions"),
+    )
     if earlier:
-        previous = pd.DataFrame(json.loads(earlier[-1].read_text(encoding="utf-8"))["ranking"])
+        kept = json.loads(earlier[-1].read_text(encoding="utf-8"))
+        previous = pd.DataFrame(kept["ranking"])
+        journeys.previous = pd.DataFrame(kept.get("attribution", []))
         metadata["previousReport"] = earlier[-1].name
     report = build_report(
         ranking,
@@ -249,13 +309,21 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
         weights=weights,
         previous=previous,
         metadata=metadata,
+        journeys=journeys,
     )
     out.mkdir(parents=True, exist_ok=True)
     history.mkdir(exist_ok=True)
     (out / "index.html").write_text(report.html, encoding="utf-8")
     write_kit(out / "browser")
     csv_safe(report.ranking).to_csv(out / "ranking.csv", index=False)
-    document = {"metadata": report.metadata, "ranking": report.ranking.to_dict("records")}
+    document = {
+        "metadata": report.metadata,
+        "ranking": report.ranking.to_dict("records"),
+        # what the next report's journeys movement compares with
+        "attribution": journeys.attribution.drop(columns=["run"], errors="ignore").to_dict(
+            "records"
+        ),
+    }
     text = json.dumps(document, indent=1, default=_plain)
     (out / "ranking.json").write_text(text, encoding="utf-8")
     (out / "metadata.json").write_text(

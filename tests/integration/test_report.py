@@ -27,7 +27,7 @@ from graph.settings import Settings
 from graph.store import SqliteStore, Store
 from reports import ReportParams, write_report
 from synthetic import GenerateParams, generate_dataset
-from tests.pipeline import analyze, custgraph
+from tests.pipeline import analyze, custgraph, touched_persons
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +201,7 @@ GRAPH_COLUMNS = {
     "bridges_between_communities": "bridges",
     "self_referral_rings": "rings",
     "identity_cluster": "resolves",
+    "converting_journeys": "paths",
 }
 ANALYST_FILES = Path(queries.__file__).parent / "cypher" / "analyst"
 
@@ -233,6 +234,11 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
         "MATCH (p:Person)-[:REFERRED]->(:Person)-[:REFERRED]->(:Person) "
         "RETURN p.personId AS id ORDER BY id LIMIT 1"
     ).records[0]["id"]
+    buyer = next(  # a person whose converting journey has touchpoints
+        p
+        for p in touched_persons(neo4j_store)
+        if neo4j_store.read("journeys/behaviour", personId=p)[0]["conversions"]
+    )
     values = {
         "person": referrer,
         "from": top[0]["person_id"],
@@ -247,6 +253,8 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
         given = {p: str(values[p]) for p in parameters(name) if p in values}
         if name == "identity_cluster":
             given["person"] = str(multi)
+        if name == "converting_journeys":
+            given["person"] = buyer
         rows = run_analyst_query(neo4j_store, name, given)
         if not rows:
             empty.append(name)
@@ -268,6 +276,8 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
         need = {p: values[p] for p in required(name)}
         if name == "identity_cluster":
             need["person"] = str(multi)
+        if name == "converting_journeys":
+            need["person"] = buyer
         records = _browser_run(neo4j_store, text, need)
         if name in GRAPH_COLUMNS:
             assert records, name
