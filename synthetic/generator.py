@@ -37,6 +37,7 @@ import numpy as np
 
 from loaders.kinds import KINDS
 from synthetic import noise, vocab
+from synthetic.journeys import plant_journeys
 
 __all__ = ["SOURCES", "DatasetSummary", "GenerateParams", "assign_communities", "generate_dataset"]
 
@@ -129,14 +130,17 @@ def generate_dataset(out: Path, params: GenerateParams) -> DatasetSummary:
         },
     )
     writer.write("customers", records.columns)
-    writer.write("touchpoints", _touchpoints(rng, people, records, params))
-    writer.write("purchases", _purchases(rng, people, records, params))
+    purchases, o_person, o_sec = _purchases(rng, people, records, params)
+    writer.write("purchases", purchases)
+    planted = _touchpoints(people, records, params, o_person, o_sec)
+    writer.write("touchpoints", planted[0])
     community = assign_communities(rng, people.n)
     referrals, self_refs = _referrals(rng, people, records, params, community)
     writer.write("referrals", referrals)
     social, communities = _social(rng, people, records, params, community)
     writer.write("social_links", social)
     _write_truth(out, people, records, communities, self_refs)
+    _write_effects(out, planted[1])
     summary.persons = people.n
     summary.communities = int(communities.max()) + 1 if people.n else 0
     summary.seconds = time.perf_counter() - started
@@ -515,45 +519,46 @@ def _stamp(start: date, days: np.ndarray, seconds: np.ndarray) -> list[str]:
 
 
 def _touchpoints(
-    rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
-) -> dict[str, list[Any]]:
-    m = records.person.size
-    per = rng.poisson(2.5, m)
-    rec = np.repeat(np.arange(m), per)
-    p = records.person[rec]
-    end = min((params.end - params.start).days, 10**9)
-    last = np.minimum(people.churn[p], end)
-    span = np.maximum(last - people.signup[p], 1)
-    day = people.signup[p] + (rng.random(rec.size) * span).astype(np.int64)
-    affinity = {
-        "crm": ("email", "call-center"),
-        "shop": ("web", "email"),
-        "app": ("app", "social-ig"),
-        "store": ("store-01", "store-02"),
-    }
-    pick = rng.random(rec.size)
-    channel = []
-    for i, r in enumerate(rec):
-        src = records.source[r]
-        a, b = affinity[src]
-        if src == "store":
-            a = f"store-{1 + (int(records.person[r]) % 10):02d}"
-        channel.append(a if pick[i] < 0.7 else (b if pick[i] < 0.9 else "social-wechat"))
-    events = ("visit", "open", "click", "call", "scan")
-    ev = rng.integers(0, len(events), rec.size)
+    people: _People,
+    records: _Records,
+    params: GenerateParams,
+    o_person: np.ndarray,
+    o_sec: np.ndarray,
+) -> tuple[dict[str, list[Any]], dict[str, dict[str, float]]]:
+    """Planted journeys (``synthetic.journeys``) as touchpoint rows, each touch from a random
+    record of its person (so only identity-resolved persons show whole journeys), and each
+    channel's planted effect. Their own random stream: the other files do not change."""
+    rng = np.random.default_rng([params.seed, 19])
+    horizon = (params.end - params.start).days
+    start = people.signup.astype(np.int64) * 86_400
+    stop = np.minimum(people.churn, horizon).astype(np.int64) * 86_400
+    store_of = 1 + np.arange(people.n) % 10
+    planted = plant_journeys(
+        rng,
+        order_person=o_person,
+        order_sec=o_sec,
+        start_sec=start,
+        stop_sec=np.maximum(stop, start),
+        store_of=store_of,
+    )
+    rec = _record_of(rng, people, records, planted.person)
+    base = np.datetime64(params.start.isoformat(), "s")
+    stamps = (base + planted.seconds.astype("timedelta64[s]")).astype(str)
+    order = np.argsort(planted.seconds, kind="stable")  # files come in time order
     return {
-        "source": [records.source[r] for r in rec],
-        "source_customer_id": [records.sid[r] for r in rec],
-        "channel_id": channel,
-        "occurred_at": _stamp(params.start, day, rng.integers(0, 86_400, rec.size)),
-        "event": [events[e] for e in ev],
-        "count": rng.integers(1, 4, rec.size).tolist(),
-    }
+        "source": [records.source[r] for r in rec[order]],
+        "source_customer_id": [records.sid[r] for r in rec[order]],
+        "channel_id": [planted.channel[i] for i in order],
+        "occurred_at": [f"{stamps[i]}Z" for i in order],
+        "event": [planted.event[i] for i in order],
+        "count": planted.count[order].tolist(),
+    }, planted.effects
 
 
 def _purchases(
     rng: np.random.Generator, people: _People, records: _Records, params: GenerateParams
-) -> dict[str, list[Any]]:
+) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray]:
+    """Order lines, and each order's person and time (seconds since the start)."""
     horizon = (params.end - params.start).days
     active = np.maximum(np.minimum(people.churn, horizon) - people.signup, 0)
     orders = rng.poisson(people.rate * active)
@@ -572,26 +577,31 @@ def _purchases(
     price = np.round(base_price[product] * scale + 0.5, 2)
     amount = np.round(price * qty, 2)
     channel_of = {"crm": "call-center", "shop": "web", "app": "app", "store": None}
-    stamps = _stamp(params.start, o_day, rng.integers(0, 86_400, o_person.size))
+    o_seconds = rng.integers(0, 86_400, o_person.size)
+    stamps = _stamp(params.start, o_day, o_seconds)
     recs = o_rec[line_order]
     currency = ["CNY" if people.cn[o_person[o]] else "USD" for o in line_order]
     channels: list[str] = []
     for r in recs:
         ch = channel_of[records.source[r]]
         channels.append(ch if ch else f"store-{1 + (int(records.person[r]) % 10):02d}")
-    return {
-        "order_id": [f"O{o + 1:09d}" for o in line_order],
-        "source": [records.source[r] for r in recs],
-        "source_customer_id": [records.sid[r] for r in recs],
-        "purchased_at": [stamps[o] for o in line_order],
-        "amount": amount.tolist(),
-        "channel_id": channels,
-        "product_id": [f"P{x:04d}" for x in product],
-        "category": [CATEGORIES[x % len(CATEGORIES)] for x in product],
-        "quantity": qty.tolist(),
-        "unit_price": price.tolist(),
-        "currency": currency,
-    }
+    return (
+        {
+            "order_id": [f"O{o + 1:09d}" for o in line_order],
+            "source": [records.source[r] for r in recs],
+            "source_customer_id": [records.sid[r] for r in recs],
+            "purchased_at": [stamps[o] for o in line_order],
+            "amount": amount.tolist(),
+            "channel_id": channels,
+            "product_id": [f"P{x:04d}" for x in product],
+            "category": [CATEGORIES[x % len(CATEGORIES)] for x in product],
+            "quantity": qty.tolist(),
+            "unit_price": price.tolist(),
+            "currency": currency,
+        },
+        o_person,
+        o_day.astype(np.int64) * 86_400 + o_seconds,
+    )
 
 
 def assign_communities(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -750,6 +760,25 @@ class _Writer:
             table.to_pandas().to_json(target, orient="records", lines=True, force_ascii=False)
         if folder is None:
             self.summary.rows[name] = table.num_rows
+
+
+def _write_effects(out: Path, effects: dict[str, dict[str, float]]) -> None:
+    """truth/channel_effects.csv: each channel's planted lift, presence and share."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = sorted(effects)
+    pacsv.write_csv(
+        pa.table(
+            {
+                "channel_id": names,
+                "lift": [effects[c]["lift"] for c in names],
+                "presence": [effects[c]["presence"] for c in names],
+                "planted_share": [round(effects[c]["planted_share"], 6) for c in names],
+            }
+        ),
+        out / "truth" / "channel_effects.csv",
+    )
 
 
 def _write_truth(
