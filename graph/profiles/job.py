@@ -394,6 +394,9 @@ def _churn(
     # Orders and spend count over the history the training date has, at both dates.
     lookback = window and int((as_of - pd.Timedelta(days=window) - orders["at"].min()).days)
     life_now = now.life.table if now.life else None
+    if now.life is not None and window and window != horizon:
+        # the model learns on window-day features: it is scored on window-day features too
+        life_now = _expected_over(now, window)
     X_now = features(as_of, window or horizon, life_now, lookback or None)
     counts: dict[str, int | float | str] = {"churn_label_days": window}
     risk: np.ndarray | None = None
@@ -477,6 +480,17 @@ def _churn_feature_maker(
         )
 
     return features
+
+
+def _expected_over(now: _Now, days: int) -> pd.DataFrame:
+    """The lifetime table with expected purchases over ``days`` instead of the horizon
+    (same BG/NBD fit)."""
+    assert now.life is not None
+    s = now.summary
+    x, t_x, T = (s[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
+    expected = pd.Series(np.round(now.life.bgnbd.expected(x, t_x, T, days / 7.0), 4), s.index)
+    table = now.life.table
+    return table.assign(expected_purchases=expected.reindex(table.index).to_numpy())
 
 
 def _carry(
