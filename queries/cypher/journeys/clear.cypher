@@ -3,7 +3,7 @@
 // $params: none
 // returns: nothing
 MATCH (n) WHERE n:JourneyPath OR n:ChannelCredit OR n:ChannelTransition
-DELETE n;
+DETACH DELETE n;
 MATCH (p:Person) WHERE p.journeyRun IS NOT NULL
 REMOVE p.journeyRun, p.journeys, p.conversions, p.touchesBeforeFirstPurchase,
        p.daysBeforeFirstPurchase, p.lastChannelBeforeConversion,
