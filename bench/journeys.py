@@ -16,8 +16,9 @@ and about TOUCHES touchpoint events (the generator's planted journeys, scaled), 
 SQLite, then times ``custgraph analyze journeys`` in its own process (wall time and peak
 RSS from the kernel's accounting of that process).
 
-Load (``--load``): touchpoint rows per second into the embedded store, kept as events (and
-summed into TOUCHED) against the aggregate alone, best of two each, in the same run.
+Load (``--load``): touchpoint rows per second into the embedded store, kept as events and
+summed into TOUCHED (what custgraph does), against the aggregate alone (before events) and
+the events alone, best of two each, in the same run.
 """
 
 from __future__ import annotations
@@ -224,10 +225,20 @@ def load_rate(customers: int, seed: int) -> None:
                 "load/add_touches", load_module._aggregate_touches([p.row for p in ps])
             )
         ]
-        results = {}
-        for label, fn in (("aggregate only", aggregate_only), ("events", steps)) * 2:
+        events_only = lambda ps: [  # noqa: E731
+            load_module.Step(
+                "load/add_touch_events", load_module._touch_events([p.row for p in ps])
+            )
+        ]
+        results: dict[str, float] = {}
+        variants = (
+            ("aggregate only", aggregate_only),
+            ("events + aggregate", steps),
+            ("events only", events_only),
+        )
+        for label, fn in variants * 2:
             load_module._STEPS["touchpoints"] = fn
-            store = SqliteStore(Path(tmp) / f"l{len(results)}-{label[0]}.db")
+            store = SqliteStore(Path(tmp) / f"l-{time.perf_counter_ns()}.db")
             store.ensure_schema()
             load_files(
                 store,
@@ -242,8 +253,9 @@ def load_rate(customers: int, seed: int) -> None:
         load_module._STEPS["touchpoints"] = steps
         for label, seconds in results.items():
             print(f"  {label:<15} {rows / seconds:>10,.0f} touchpoint rows/s ({seconds:.1f} s)")
-        ratio = results["events"] / results["aggregate only"]
-        print(f"events / aggregate-only time per row: {ratio:.2f}")
+        for label in ("events + aggregate", "events only"):
+            ratio = results[label] / results["aggregate only"]
+            print(f"{label} / aggregate-only time per row: {ratio:.2f}")
 
 
 def main() -> None:
