@@ -362,7 +362,7 @@ def person_journey(
     if orders.empty:
         orders = pd.DataFrame(columns=["personId", "orderId", "at", "revenue"])
     stored = store.read("journeys/behaviour", personId=person_id)
-    behaviour = dict(stored[0]) if stored else None
+    behaviour = {k: _plain(v) for k, v in stored[0].items()} if stored else None
     journeys: list[dict[str, Any]] = []
     if len(touches) or len(orders):
         touches = touches.assign(personId=person_id)
@@ -400,7 +400,7 @@ def _journey_list(j: Journeys, touches: pd.DataFrame) -> list[dict[str, Any]]:
         inside = t[(t["ns"] >= row["startAt"]) & (t["ns"] <= row["endAt"])]
         out.append(
             {
-                "orderId": row["orderId"],
+                "orderId": _plain(row["orderId"]),
                 "converted": bool(row["converted"]),
                 "revenue": float(row["revenue"]) if row["converted"] else None,
                 "open": bool(row["open"]),
@@ -412,7 +412,7 @@ def _journey_list(j: Journeys, touches: pd.DataFrame) -> list[dict[str, Any]]:
                         "uid": r["uid"],
                         "channelId": r["channelId"],
                         "at": r["at"],
-                        "event": r["event"],
+                        "event": _plain(r["event"]),
                         "count": int(r["count"]),
                     }
                     for r in inside.to_dict("records")

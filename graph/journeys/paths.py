@@ -224,7 +224,7 @@ def build_journeys(
         {
             "person": t.person[ends],
             "personId": t.persons[t.person[ends]],
-            "orderId": j_order,
+            "orderId": pd.Series(j_order, dtype=object),  # None, not NaN, on pandas 3 too
             "converted": converted,
             "revenue": j_revenue,
             "startAt": t.at[first_row],
