@@ -209,7 +209,91 @@ def referral_tree(
     referred revenue is the descendants' revenue, discounted by ``decay`` per level below
     the first. Cycles (A referred B referred A) are broken at the later referral.
     Returns ``(reach, depth, referred_revenue, parent)`` (parent -1 for roots).
+
+    Array work: everyone's first referrer at once; only the persons whose first referrers
+    lead into a cycle are walked one referral at a time (the cycle is broken where a walk
+    of every referral in time order would break it: those persons' parents cannot lead back
+    to anyone else); then the sums level by level from the deepest.
     """
+    n = len(g)
+    parent, ordered = _first_referrers(g)
+    stuck = _in_cycles(parent)
+    if stuck.any():
+        parent[stuck] = -1
+        for k in ordered[stuck[g.dst[ordered]]].tolist():
+            child, par = int(g.dst[k]), int(g.src[k])
+            if parent[child] == -1 and not _is_ancestor(parent, child, par):
+                parent[child] = par
+    reach = np.zeros(n, dtype=np.int64)
+    depth = np.zeros(n, dtype=np.int64)
+    referred = np.zeros(n, dtype=float)
+    revenue = np.asarray(revenue, dtype=float)
+    level = _levels(parent)
+    nodes = np.flatnonzero(parent >= 0)
+    # deepest level first; within a level ascending, so each person's children are summed
+    # in the order of the person's children (the same floating-point result every time)
+    nodes = nodes[np.lexsort((nodes, -level[nodes]))]
+    for group in np.split(nodes, np.flatnonzero(np.diff(level[nodes])) + 1):
+        up = parent[group]
+        np.add.at(reach, up, 1 + reach[group])
+        np.maximum.at(depth, up, 1 + depth[group])
+        np.add.at(referred, up, revenue[group] + decay * referred[group])
+    return reach, depth, referred, parent
+
+
+def _first_referrers(g: PersonGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's first referrer (earliest referral, then the smallest referrer id, then
+    the projection's order; self-referrals left out), -1 for nobody, cycles kept; and the
+    referrals' edge positions in that order."""
+    import pandas as pd
+
+    parent = np.full(len(g), -1, dtype=np.int64)
+    ref = np.flatnonzero((g.kind == "REFERRED") & (g.src != g.dst))
+    if not ref.size:
+        return parent, ref
+    at = g.at[ref] if g.at is not None else np.full(ref.size, None, dtype=object)
+    keys = pd.DataFrame({"at": [str(a or "") for a in at], "by": g.persons[g.src[ref]]})
+    ordered = ref[keys.sort_values(["at", "by"], kind="stable").index.to_numpy()]
+    children, first = np.unique(g.dst[ordered], return_index=True)
+    parent[children] = g.src[ordered[first]]
+    return parent, ordered
+
+
+def _in_cycles(parent: np.ndarray) -> np.ndarray:
+    """Which persons' chains of parents never reach a root (they run into a cycle).
+
+    >>> _in_cycles(np.array([-1, 0, 3, 2, 2])).tolist()
+    [False, False, True, True, True]
+    """
+    ancestor = parent.copy()
+    for _ in range(max(len(parent), 1).bit_length() + 1):  # 2^rounds > any chain
+        has = np.flatnonzero(ancestor >= 0)
+        if not has.size:
+            break
+        ancestor[has] = ancestor[ancestor[has]]
+    return np.asarray(ancestor >= 0)
+
+
+def _levels(parent: np.ndarray) -> np.ndarray:
+    """Each person's distance from the root of its tree (``parent`` holds no cycle).
+
+    >>> _levels(np.array([-1, 0, 1, 0])).tolist()
+    [0, 1, 2, 1]
+    """
+    level = (parent >= 0).astype(np.int64)
+    ancestor = parent.copy()
+    while (has := np.flatnonzero(ancestor >= 0)).size:  # pointer doubling
+        up = ancestor[has]
+        level[has] = level[has] + level[up]
+        ancestor[has] = ancestor[up]
+    return level
+
+
+def _referral_walk(
+    g: PersonGraph, revenue: np.ndarray, decay: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`referral_tree` by walking every referral one at a time, in time order (the
+    definition, kept to test the array version against)."""
     n = len(g)
     parent = np.full(n, -1, dtype=np.int64)
     ref = np.flatnonzero(g.kind == "REFERRED")

@@ -13,13 +13,14 @@ graph.errors.JobError: no persons to rank; run `custgraph analyze identity` firs
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.errors import JobError
 from graph.influence.algorithms import (
@@ -40,7 +41,7 @@ from graph.influence.algorithms import (
 )
 from graph.model import PERSON_RELATIONSHIPS, RelType, until
 from graph.runs import recorded_run
-from graph.store.base import Step, Store
+from graph.store.base import ColumnRows, Step, Store
 
 __all__ = [
     "NO_LINKS",
@@ -104,40 +105,66 @@ def project(store: Store, as_of: date | None = None) -> Projection:
     if activity.empty:
         raise JobError("no persons to rank; run `custgraph analyze identity` first")
     persons = activity["personId"].to_numpy(dtype=object)
-    index = pd.Index(persons)
     # one query per kind: the store sends no kind or time for the millions of social links
     kinds = sorted(PERSON_RELATIONSHIPS, key=str)  # the tie order of the sort below
-    src_parts, dst_parts, code_parts, weight_parts, at_parts = [], [], [], [], []
+    ids: list[pa.ChunkedArray] = []
+    code_parts, weight_parts, at_parts = [], [], []
     for code, rel in enumerate(kinds):
         if rel is RelType.REFERRED:
             name = "influence/person_referrals" if as_of is None else _REFERRALS_UNTIL
         else:
             name = "influence/person_social" if as_of is None else _SOCIAL_UNTIL
         slots = None if rel is RelType.REFERRED else {"rel": rel}
-        part = store.frame(name, slots=slots, until=end)
-        if part.empty:
+        part = store.table(name, slots=slots, until=end)
+        if not part.num_rows:
             continue
-        src_parts.append(index.get_indexer(part["src"]))
-        dst_parts.append(index.get_indexer(part["dst"]))
-        code_parts.append(np.full(len(part), code, dtype=np.int8))
-        weight_parts.append(np.asarray(part["weight"], dtype=np.float64))
+        ids += [part.column("src"), part.column("dst")]
+        code_parts.append(np.full(part.num_rows, code, dtype=np.int8))
+        weight = part.column("weight").cast(pa.float64())
+        weight_parts.append(np.asarray(weight.to_numpy(), dtype=np.float64))
         at_parts.append(
-            part["at"].to_numpy(dtype=object) if "at" in part else np.full(len(part), None)
+            part.column("at").to_numpy(zero_copy_only=False).astype(object)
+            if "at" in part.column_names
+            else np.full(part.num_rows, None)
         )
         del part
-    if not src_parts:
+    if not ids:
         src = dst = np.zeros(0, dtype=np.int64)
         kind = at = np.zeros(0, dtype=object)
         weight = np.zeros(0, dtype=np.float64)
     else:
-        src, dst = np.concatenate(src_parts), np.concatenate(dst_parts)
+        # every id of every kind looked up at once (one hash table of the persons)
+        positions = _positions(ids, persons)
+        sizes = [len(c) for c in ids]
+        starts = np.cumsum([0, *sizes])
+        src = np.concatenate([positions[starts[i] : starts[i + 1]] for i in range(0, len(ids), 2)])
+        dst = np.concatenate([positions[starts[i] : starts[i + 1]] for i in range(1, len(ids), 2)])
+        del positions, ids
         codes = np.concatenate(code_parts)
-        order = np.lexsort((codes, dst, src))
+        # one int64 key sorts by source, target and kind (the persons' count bounds each)
+        n = max(len(persons), 1)
+        order = np.argsort((src * n + dst) * len(kinds) + codes, kind="stable")
         src, dst = src[order], dst[order]
         kind = np.array([str(k) for k in kinds], dtype=object)[codes[order]]
         weight = np.concatenate(weight_parts)[order]
         at = np.concatenate(at_parts)[order]
     return Projection(PersonGraph(persons, src, dst, kind, weight, at), activity, as_of)
+
+
+def _positions(ids: list[pa.ChunkedArray], persons: np.ndarray) -> np.ndarray:
+    """Each id's position in ``persons`` (-1 when absent), as int64, for the ids of every
+    column in ``ids`` one after the other: Arrow looks them up in C, so ten million links
+    never become twenty million Python strings a second time.
+
+    >>> import pyarrow as pa
+    >>> persons = np.array(["a", "b"], dtype=object)
+    >>> _positions([pa.chunked_array([["b", "x"]]), pa.chunked_array([["a"]])], persons).tolist()
+    [1, -1, 0]
+    """
+    lookup = pa.array(persons, type=pa.string())
+    values = pa.chunked_array([c for column in ids for c in column.cast(pa.string()).chunks])
+    found = pc.index_in(values, value_set=lookup).fill_null(-1)
+    return np.asarray(found.to_numpy(), dtype=np.int64)
 
 
 def _projection(store: Store, as_of: date | None, given: Projection | None) -> Projection:
@@ -214,9 +241,8 @@ def run_influence(
                 g, activity["revenue"].astype(float).to_numpy(), params, projection.undirected()
             )
         with run.timed("write"):
-            rows = table.assign(run=run.run_id).to_dict("records")
             # one transaction: a kill leaves the previous scores or these, never a mix
-            store.write_tx([Step("influence/write_scores", [_plain(r) for r in rows])])
+            store.write_tx([Step("influence/write_scores", _rows(table, run=run.run_id))])
     projection.ranks = dict(zip(table["personId"].tolist(), table["rank"].tolist(), strict=True))
     return InfluenceResult(g, table, projection)
 
@@ -274,18 +300,17 @@ def run_communities(
                     Step("influence/clear_communities"),
                     Step(
                         "influence/write_communities",
-                        [_plain(r) for r in summary.assign(run=run.run_id).to_dict("records")],
+                        _rows(summary, run=run.run_id),
                     ),
                     Step(
                         "influence/write_memberships",
-                        [
+                        ColumnRows(
                             {
-                                "personId": p,
-                                "communityId": ids[label],
-                                "participation": round(float(x), 6),
+                                "personId": g.persons.tolist(),
+                                "communityId": np.asarray(ids, dtype=object)[labels].tolist(),
+                                "participation": [round(x, 6) for x in part.tolist()],
                             }
-                            for p, label, x in zip(g.persons, labels, part, strict=True)
-                        ],
+                        ),
                     ),
                 ]
             )
@@ -354,6 +379,13 @@ def summarise(
     )
 
 
-def _plain(row: Mapping[Hashable, object]) -> dict[str, object]:
-    """numpy scalars as Python values (both drivers want plain types)."""
-    return {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+def _rows(table: pd.DataFrame, **constants: object) -> ColumnRows:
+    """A frame's rows for a write, column by column as plain Python values (both drivers
+    want them), with ``constants`` as columns of their own; no dict per row is held.
+
+    >>> _rows(pd.DataFrame({"a": np.array([1, 2])}), run="r")[1]
+    {'a': 2, 'run': 'r'}
+    """
+    columns: dict[str, list[Any]] = {str(k): table[k].tolist() for k in table.columns}
+    columns.update({k: [v] * len(table) for k, v in constants.items()})
+    return ColumnRows(columns)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_chec
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 
 __all__ = [
@@ -102,6 +103,11 @@ class Store(Protocol):
 
     def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
         """Run a read query; return its rows as a DataFrame (for projections)."""
+        ...
+
+    def table(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pa.Table:
+        """Run a read query; return its rows as an Arrow table (for the largest reads,
+        whose strings need not become Python objects twice)."""
         ...
 
     def write(

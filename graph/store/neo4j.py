@@ -25,6 +25,7 @@ from queries import UnknownQueryError, load_query, render
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
     from neo4j import Driver, Transaction
 
     from graph.settings import Settings
@@ -245,6 +246,12 @@ class Neo4jStore:
             cached = self._read(name, f"EXPLAIN {statement}", params, lambda r: list(r.keys()))
             self._statements[key] = cached
         return list(cached)
+
+    def table(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pa.Table:
+        """Run a read query into an Arrow table (the rows travel as for :meth:`frame`)."""
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.frame(name, slots=slots, **params), preserve_index=False)
 
     def write(
         self,

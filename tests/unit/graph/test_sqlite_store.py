@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreUnavailableError
+from graph.errors import QueryError, StoreUnavailableError
 from graph.store import SqliteStore
 from graph.store.sqlite import SCHEMA_VERSION
 
@@ -142,3 +142,18 @@ def test_a_version_4_file_gets_touch_events_from_its_aggregates(tmp_path: Path) 
         ("crm:2", "web", "2026-01-05T00:00:00Z", 1),
     ]
     assert "personId" in {r[1] for r in conn.execute("PRAGMA table_info(tombstone)")}
+
+
+def test_table_holds_what_frame_holds_even_when_a_column_mixes_types(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "t.db")
+    store.ensure_schema()
+    plain = [{"name": f"k{i}", "value": f"v{i}"} for i in range(3)]
+    store.write("identity/save_state", rows=plain)
+    table = store.table("identity/state")
+    assert table.column_names == ["name", "value"]
+    assert table.to_pylist() == store.frame("identity/state").to_dict("records") == plain
+    # a text column keeps bytes as they came: no Arrow type holds both, frame() can
+    store.write("identity/save_state", rows=[{"name": "k9", "value": b"\x00"}])
+    assert store.frame("identity/state")["value"].tolist() == ["v0", "v1", "v2", b"\x00"]
+    with pytest.raises(QueryError, match="'identity/state' returned a column whose values mix"):
+        store.table("identity/state")

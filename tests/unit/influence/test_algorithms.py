@@ -13,6 +13,8 @@ from graph.influence.algorithms import (
     InfluenceParams,
     PersonGraph,
     _directed_edges,
+    _in_cycles,
+    _referral_walk,
     coreness,
     detect_communities,
     effective_resolution,
@@ -57,7 +59,26 @@ def test_pagerank_matches_networkx_within_1e6(seed: int) -> None:
         else:
             graph.add_edge(int(a), int(b), weight=float(weight))
     theirs = nx.pagerank(graph, alpha=params.damping, weight="weight", tol=1e-12, max_iter=1000)
-    assert np.max(np.abs(ours - np.array([theirs[i] for i in range(len(g))]))) < 1e-6
+    assert np.max(np.abs(ours - np.array([theirs[i] for i in range(len(g))]))) < 1e-9
+
+
+def test_pagerank_hands_a_sinks_rank_to_everyone_as_networkx() -> None:
+    # b and c follow a; a follows nobody (a sink), d is followed by nobody
+    g = PersonGraph(
+        np.array(list("abcd"), dtype=object),
+        np.array([1, 2, 3]),
+        np.array([0, 0, 1]),
+        np.full(3, "FOLLOWS", dtype=object),
+        np.array([1.0, 2.0, 1.0]),
+    )
+    ours = pagerank(g, InfluenceParams())
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(4))
+    graph.add_weighted_edges_from([(1, 0, 1.0), (2, 0, 2.0), (3, 1, 1.0)])
+    theirs = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-14, max_iter=1000)
+    assert ours.sum() == pytest.approx(1.0)
+    assert ours.tolist() == pytest.approx([theirs[i] for i in range(4)], abs=1e-9)
+    assert ours[3] > 0.15 / 4  # the sink's rank reaches even a person nobody points to
 
 
 def test_referral_tree_reach_depth_and_decayed_revenue() -> None:
@@ -162,3 +183,35 @@ def test_community_ids_follow_the_largest_overlap() -> None:
     assert ids == ["C2", "C1"]  # label 0 overlaps C2 most (d, e); label 1 keeps C1 (a, b)
     new = match_community_ids(np.array([0, 0, 1, 1, 2, 2]), persons, previous, {"C1", "C2"})
     assert new[2] == "C3"
+
+
+@pytest.mark.parametrize("cycles", [False, True])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_referral_tree_by_levels_equals_the_walk(seed: int, cycles: bool) -> None:
+    # many referrals per person, ties in time, self-referrals; without cycles times rise
+    # with the referrer's number (first referrers form a forest); with them, referrals go
+    # both ways and the first referrers of some persons lead into cycles
+    rng = np.random.default_rng(seed)
+    n, m = 400, 900
+    src = rng.integers(0, n, m)
+    dst = rng.integers(0, n, m)
+    if not cycles:
+        forward = src < dst
+        src, dst = np.where(forward, src, dst), np.where(forward, dst, src)
+    at = np.array([f"2024-01-{1 + s // 40:02d}" for s in src], dtype=object)
+    if cycles:  # and one for certain: p000 and p001 referred each other before anyone
+        src, dst = np.r_[src, 0, 1], np.r_[dst, 1, 0]
+        at, m = np.concatenate([at, np.array(["2023", "2023"], dtype=object)]), m + 2
+    persons = np.array([f"p{i:03d}" for i in range(n)], dtype=object)
+    g = PersonGraph(persons, src, dst, np.full(m, "REFERRED", dtype=object), np.ones(m), at)
+    revenue = rng.uniform(0, 100, n)
+    first = np.full(n, -1)
+    for k in sorted(range(m), key=lambda k: (at[k], persons[src[k]])):
+        if first[dst[k]] == -1 and src[k] != dst[k]:
+            first[dst[k]] = src[k]
+    assert _in_cycles(first).any() == cycles  # the case this parameter is about
+    levels = referral_tree(g, revenue, 0.5)
+    walked = _referral_walk(g, revenue, 0.5)
+    assert int(levels[1].max()) >= 3  # chains, not only stars
+    for ours, theirs in zip(levels, walked, strict=True):
+        assert ours.tolist() == theirs.tolist()  # bit for bit, sums in the same order
