@@ -86,6 +86,9 @@ class ProfileInputs:
     memberships: pd.DataFrame
     referrals: pd.DataFrame
     social: bool = False
+    #: touchpoint events up to the as-of time: ``uid, atSeconds, count`` as read (Arrow),
+    #: ``personId, atSeconds, count`` once coded
+    events: Any = None
 
 
 @dataclass(slots=True)
@@ -162,7 +165,15 @@ def project(
         # referrals as of the date, as influence and communities read them with --as-of
         referrals=read("referrals", "influence/person_referrals_until", until=until),
         social=bool(store.read("profiles/social_linked")[0]["linked"]),
+        events=_events(store, until, timed),
     )
+
+
+def _events(store: Store, until: str, timed: Callable[[str], AbstractContextManager[None]]) -> Any:
+    """The touchpoint events up to ``until`` as an Arrow table: ten million events at a
+    million persons never become Python objects (their record ids are coded in Arrow)."""
+    with timed("project.events"):
+        return store.table("profiles/touch_times", until=until)
 
 
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
@@ -196,6 +207,36 @@ def _coded(data: ProfileInputs, names: pd.Index) -> ProfileInputs:
         memberships=coded(data.memberships, "personId"),
         referrals=coded(data.referrals, "src", "dst"),
         social=data.social,
+        events=_coded_events(data.events, data.members, names),
+    )
+
+
+def _coded_events(events: Any, members: pd.DataFrame, names: pd.Index) -> pd.DataFrame:
+    """Touchpoint events (Arrow ``uid, atSeconds, count``) as ``personId`` codes (positions
+    in ``names``), seconds and counts; events of records no person holds are dropped.
+
+    >>> import pyarrow as pa
+    >>> ev = pa.table({"uid": ["r2", "r9", "r1"], "atSeconds": [5, 6, 7], "count": [1, 1, 2]})
+    >>> m = pd.DataFrame({"uid": ["r1", "r2"], "personId": ["b", "a"]})
+    >>> _coded_events(ev, m, pd.Index(["a", "b"])).to_dict("list")
+    {'personId': [0, 1], 'atSeconds': [5, 7], 'count': [1, 2]}
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = {"personId": np.zeros(0, np.int64), "atSeconds": np.zeros(0, np.int64)}
+    if events is None or not events.num_rows:
+        return pd.DataFrame(columns | {"count": np.zeros(0, np.int64)})
+    person_of = names.get_indexer(pd.Index(members["personId"]))
+    uids = pa.array(members["uid"].astype(str).to_numpy(dtype=object), type=pa.string())
+    found = pc.index_in(events.column("uid").cast(pa.string()), value_set=uids)
+    row = np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+    person = np.where(row >= 0, person_of[row], -1)
+    keep = person >= 0
+    seconds = events.column("atSeconds").cast(pa.int64()).fill_null(0).to_numpy()
+    count = events.column("count").cast(pa.int64()).fill_null(1).to_numpy()
+    return pd.DataFrame(
+        {"personId": person[keep], "atSeconds": seconds[keep], "count": count[keep]}
     )
 
 
@@ -473,6 +514,7 @@ def _churn_feature_maker(
             orders=orders[["personId", "at", "amount"]],
             lifetime=lifetime if lifetime is not None else empty,
             touches=touches,
+            events=data.events,
             community=graph.community,
             influence=graph.influence_pct,
             referrer=graph.referrer,

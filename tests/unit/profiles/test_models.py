@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from graph.errors import ConfigError, JobError
-from graph.profiles.churn import fit_churn
+from graph.profiles.churn import churn_features, fit_churn
 from graph.profiles.clv import BgNbd, fit_bgnbd, fit_gamma_gamma, simulate_bgnbd
 from graph.profiles.rules import ProfileRules, TagRule, load_rules
 from graph.profiles.segments import segment
@@ -146,6 +146,51 @@ def test_churn_model_is_honest_about_a_signal_and_names_factors() -> None:
     assert factors[lapsed][0]["factor"] == "recency_days"
     noise_only = fit_churn(X[["noise"]], y, seed=3)
     assert noise_only.auc < 0.6  # no signal, no claim
+
+
+def test_touch_behaviour_features_read_only_events_up_to_the_date() -> None:
+    at = pd.Timestamp("2024-06-30T23:59:59Z")
+    day = 86_400
+    now = int(at.timestamp())
+    persons = pd.DataFrame({"first_seen": [at - pd.Timedelta(days=400)] * 3, "records": [1, 1, 1]})
+    orders = pd.DataFrame(
+        {"personId": [0, 1, 2], "at": [at - pd.Timedelta(days=100)] * 3, "amount": [10.0] * 3}
+    )
+    empty = pd.DataFrame(columns=["personId", "kind", "touches", "firstAt"])
+
+    def features(events: pd.DataFrame) -> pd.DataFrame:
+        return churn_features(
+            at=at,
+            horizon_days=90,
+            persons=persons,
+            orders=orders,
+            lifetime=pd.DataFrame(columns=["p_alive", "expected_purchases"], dtype=float),
+            touches=empty,
+            community=pd.Series(dtype=object),
+            influence=pd.Series(dtype=float),
+            referrer=pd.Series(dtype=object),
+            events=events,
+        )
+
+    # person 0: two touches 5 days ago and one 60 days ago; person 1: one 200 days ago;
+    # person 2: never touched before the date
+    past = pd.DataFrame(
+        {
+            "personId": [0, 0, 1],
+            "atSeconds": [now - 5 * day, now - 60 * day, now - 200 * day],
+            "count": [2, 1, 1],
+        }
+    )
+    got = features(past)
+    assert got["touches_30d"].round(6).tolist() == pytest.approx([np.log1p(2), 0.0, 0.0])
+    assert got["touches_90d"].round(6).tolist() == pytest.approx([np.log1p(3), 0.0, 0.0])
+    assert got["days_since_touch"].tolist() == pytest.approx([5.0, 200.0, 10_000.0])
+    # touches after the date (person 2 tomorrow, person 1 in a week) change nothing
+    future = pd.DataFrame(
+        {"personId": [2, 1], "atSeconds": [now + day, now + 7 * day], "count": [5, 5]}
+    )
+    later = features(pd.concat([past, future], ignore_index=True))
+    pd.testing.assert_frame_equal(later, got)
 
 
 def test_churn_model_refuses_a_single_outcome() -> None:
