@@ -160,23 +160,24 @@ def touch_behaviour(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
     {0: {'touches_30d': 0.693, 'touches_90d': 1.386, 'days_since_touch': 5.0}}
     """
     now = int(at.timestamp())
-    past = events[events["atSeconds"] <= now]
-    person = past["personId"].to_numpy()
-    age = (now - past["atSeconds"].to_numpy()) / 86_400.0
-    count = past["count"].to_numpy(dtype=float)
-    frame = pd.DataFrame(
-        {"p": person, "age": age, "c30": count * (age < 30), "c90": count * (age < 90)}
-    )
-    grouped = frame.groupby("p")
-    out = pd.DataFrame(
+    seconds = events["atSeconds"].to_numpy(dtype=np.int64)
+    keep = seconds <= now  # arrays, not a frame of temporaries: ten million events at 1M
+    person = events["personId"].to_numpy(dtype=np.int64)[keep]
+    age = (now - seconds[keep]) / 86_400.0
+    count = events["count"].to_numpy(dtype=float)[keep]
+    size = int(person.max()) + 1 if person.size else 0
+    seen = np.bincount(person, minlength=size) > 0
+    newest = np.full(size, np.inf)
+    np.minimum.at(newest, person, age)
+    ids = np.flatnonzero(seen)
+    return pd.DataFrame(
         {
-            "touches_30d": np.log1p(grouped["c30"].sum()),
-            "touches_90d": np.log1p(grouped["c90"].sum()),
-            "days_since_touch": grouped["age"].min(),
-        }
+            "touches_30d": np.log1p(np.bincount(person, count * (age < 30), size)[ids]),
+            "touches_90d": np.log1p(np.bincount(person, count * (age < 90), size)[ids]),
+            "days_since_touch": newest[ids],
+        },
+        index=ids,
     )
-    out.index.name = None
-    return out
 
 
 def _fill_touch_behaviour(frame: pd.DataFrame) -> pd.DataFrame:
