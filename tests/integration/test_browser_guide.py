@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +20,9 @@ from graph.store import Store
 from synthetic import GenerateParams, generate_dataset
 from tests.pipeline import analyze
 from tests.serving import serving
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Generous: a busy machine takes seconds to draw a force layout.
@@ -56,6 +60,31 @@ def _browser_url(settings: Settings) -> str:
     return found.group(1)
 
 
+def _run_in_editor(page: Page, command: str) -> None:
+    """Type COMMAND into the Browser's editor and run it, as a user would.
+
+    Keystrokes sent while the Browser is still settling after the login (a frame
+    opening, the editor re-mounting) can be lost; so the command is run only once the
+    editor shows it, and retyped if it does not.
+    """
+    from playwright.sync_api import expect
+
+    editor = page.get_by_test_id("activeEditor")
+    shown = command.rsplit(maxsplit=1)[-1]
+    for _ in range(3):
+        page.locator("#monaco-main-editor").first.click()
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(command)
+        try:
+            expect(editor).to_contain_text(shown, timeout=10_000)
+        except AssertionError:
+            continue
+        break
+    expect(editor).to_contain_text(shown)
+    page.get_by_test_id("editor-Run").click()
+
+
 @pytest.fixture
 def guide_served(neo4j_store: Store, tmp_path: Path) -> Iterator[str]:
     """Generated data analyzed in Neo4j, and `custgraph serve` running: the guide's URL."""
@@ -88,9 +117,8 @@ def test_the_guide_plays_in_neo4j_browser_and_a_slide_draws_a_graph(
             page.get_by_test_id("connect").click()
             expect(page.get_by_test_id("activeEditor")).to_contain_text("neo4j$")
 
-            page.locator("#monaco-main-editor").first.click()
-            page.keyboard.type(f":play {guide_served}")
-            page.keyboard.press("Enter")
+            expect(page.get_by_role("heading", name="Connected to Neo4j")).to_be_visible()
+            _run_in_editor(page, f":play {guide_served}")
             carousel = page.get_by_test_id("carousel")
             # the first slide, and as many slides as the guide has
             expect(page.get_by_role("heading", name="The custgraph graph")).to_be_visible()
