@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,6 +227,30 @@ class ChurnModel:
                 )
             factors.append(picked)
         return np.round(risk, 4), factors
+
+    def predict_json(
+        self, frame: pd.DataFrame, chunk: int = 50_000
+    ) -> tuple[np.ndarray, list[str]]:
+        """:meth:`predict`, with each row's factors as JSON text (keys sorted), made a chunk
+        of rows at a time: a million persons' factor dicts would hold 0.8 GB at once.
+
+        >>> import json
+        >>> X = pd.DataFrame({"recency_days": [5.0, 300.0, 40.0] * 20,
+        ...                   "frequency": [9.0, 1.0, 3.0] * 20})
+        >>> model = fit_churn(X, np.array([False, True, False] * 20), seed=1)
+        >>> risk, texts = model.predict_json(X.head(2), chunk=1)
+        >>> [json.loads(t) for t in texts] == model.predict(X.head(2))[1]
+        True
+        """
+        risks: list[np.ndarray] = []
+        texts: list[str] = []
+        for start in range(0, len(frame), chunk):
+            risk, factors = self.predict(frame.iloc[start : start + chunk])
+            risks.append(risk)
+            texts.extend(
+                json.dumps(f, ensure_ascii=False, sort_keys=True) if f else "[]" for f in factors
+            )
+        return (np.concatenate(risks) if risks else np.zeros(0)), texts
 
 
 def fit_churn(X: pd.DataFrame, y: np.ndarray, *, seed: int, max_rows: int = 200_000) -> ChurnModel:

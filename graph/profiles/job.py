@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -48,7 +48,7 @@ from graph.profiles.value import (
     to_utc,
 )
 from graph.runs import recorded_run, utc_now
-from graph.store.base import ColumnRows, Step, Store
+from graph.store.base import ColumnRows, MappedColumn, Step, Store
 
 __all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
 
@@ -178,8 +178,22 @@ def _events(store: Store, until: str, timed: Callable[[str], AbstractContextMana
 
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
     """Every profile attribute for every person (pure)."""
-    names = pd.Index(sorted(data.members["personId"].unique()), name="personId")
-    profiles = _compute(_coded(data, names), params, rules)
+    names = person_names(data)
+    return compute_coded(_coded(data, names), names, params, rules)
+
+
+def person_names(data: ProfileInputs) -> pd.Index:
+    """The persons' ids, sorted: their positions are the codes of :func:`_coded`."""
+    names: pd.Index = pd.Index(sorted(data.members["personId"].unique()), name="personId")
+    return names
+
+
+def compute_coded(
+    data: ProfileInputs, names: pd.Index, params: ProfileParams, rules: ProfileRules
+) -> Profiles:
+    """:func:`compute_profiles` on inputs already coded by ``names``: the runner codes them
+    and lets the text-keyed inputs go, so a million persons are not held twice."""
+    profiles = _compute(data, params, rules)
     profiles.table.index = names[profiles.table.index.to_numpy()]
     return profiles
 
@@ -441,7 +455,7 @@ def _churn(
     X_now = features(as_of, window or horizon, life_now, lookback or None)
     counts: dict[str, int | float | str] = {"churn_label_days": window}
     risk: np.ndarray | None = None
-    factors: list[list[dict[str, Any]]] = [[] for _ in range(len(X_now))]
+    factors: list[str] = ["[]"] * len(X_now)  # JSON text, as the store keeps it
     why_not = f"under {2 * MIN_LABEL_DAYS} days of purchase history before the as-of date"
     if window:
         trained_at = as_of - pd.Timedelta(days=window)
@@ -456,7 +470,7 @@ def _churn(
         except JobError as error:  # too few repeat buyers before trained_at, or one outcome
             why_not = str(error).split(";")[0]
         else:
-            risk, factors = model.predict(X_now)
+            risk, factors = model.predict_json(X_now)
             counts.update(
                 churn_training_rows=len(X_train),
                 churn_training_rate=round(model.base_rate, 4),
@@ -670,38 +684,45 @@ def check_tag_rules(rules: ProfileRules) -> None:
 def profile_rows(
     profiles: Profiles, *, as_of: pd.Timestamp, params: ProfileParams, run: str, currency: str
 ) -> ColumnRows:
-    """The store's rows (graph names; lists and maps as JSON text; no NaN), built column by
-    column (a loop per row costs minutes at a million persons) and kept as columns (a dict
-    per person is made only as the store writes it)."""
+    """The store's rows (graph names; lists and maps as JSON text; no NaN), kept as the
+    table's own arrays and converted value by value only as the store writes them (a dict
+    per person, or a Python object per value, is never held for a million persons)."""
     t = profiles.table
     n = len(t)
-    columns: dict[str, list[Any]] = {
-        "personId": t.index.tolist(),
+
+    def floats(name: str, convert: Callable[[Any], Any] = _float) -> MappedColumn:
+        return MappedColumn(t[name].to_numpy(dtype="float64", na_value=np.nan), convert)
+
+    def mapped(name: str, convert: Callable[[Any], Any]) -> MappedColumn:
+        return MappedColumn(t[name].array, convert)
+
+    columns: dict[str, Sequence[Any]] = {
+        "personId": MappedColumn(t.index.array, str),
         "asOf": [as_of.strftime("%Y-%m-%dT%H:%M:%SZ")] * n,
         "horizonDays": [params.horizon_days] * n,
-        "recencyDays": _ints(t["recency_days"]),
-        "frequency": _ints(t["frequency"]),
-        "monetary": _floats(t["monetary"]),
+        "recencyDays": floats("recency_days", _int),
+        "frequency": floats("frequency", _int),
+        "monetary": floats("monetary"),
         "currency": [currency] * n,
-        "rfmRecency": _ints(t["rfm_recency"]),
-        "rfmFrequency": _ints(t["rfm_frequency"]),
-        "rfmMonetary": _ints(t["rfm_monetary"]),
-        "rfmScore": _strs(t["rfm_score"]),
-        "rfmSegment": _strs(t["rfm_segment"]),
-        "expectedPurchases": _floats(t["expected_purchases"]),
-        "pAlive": _floats(t["p_alive"]),
-        "expectedSpend": _floats(t["expected_spend"]),
-        "predictedClv": _floats(t["predicted_clv"]),
-        "churnRisk": _floats(t["churn_risk"]),
-        "churnFactors": [_json(v, []) for v in t["churn_factors"].tolist()],
-        "segment": _strs(t["segment"]),
-        "preferredChannel": _strs(t["preferred_channel"]),
-        "channelMix": [_json(v, {}) for v in t["channel_mix"].tolist()],
-        "topCategories": [_json(v, []) for v in t["top_categories"].tolist()],
-        "tags": [_json(v, []) for v in t["tags"].tolist()],
-        "consentMarketing": [bool(v) for v in t["consent_marketing"].tolist()],
-        "demographics": [_json(v, {}) for v in t["demographics"].tolist()],
-        "tenureDays": _ints(t["tenure_days"]),
+        "rfmRecency": floats("rfm_recency", _int),
+        "rfmFrequency": floats("rfm_frequency", _int),
+        "rfmMonetary": floats("rfm_monetary", _int),
+        "rfmScore": mapped("rfm_score", _str),
+        "rfmSegment": mapped("rfm_segment", _str),
+        "expectedPurchases": floats("expected_purchases"),
+        "pAlive": floats("p_alive"),
+        "expectedSpend": floats("expected_spend"),
+        "predictedClv": floats("predicted_clv"),
+        "churnRisk": floats("churn_risk"),
+        "churnFactors": mapped("churn_factors", _json_list),
+        "segment": mapped("segment", _str),
+        "preferredChannel": mapped("preferred_channel", _str),
+        "channelMix": mapped("channel_mix", _json_map),
+        "topCategories": mapped("top_categories", _json_list),
+        "tags": mapped("tags", _json_list),
+        "consentMarketing": MappedColumn(t["consent_marketing"].to_numpy(dtype=bool), bool),
+        "demographics": mapped("demographics", _json_map),
+        "tenureDays": floats("tenure_days", _int),
         "firstPurchaseAt": _stamps(t["first"]),
         "lastPurchaseAt": _stamps(t["last"]),
         "run": [run] * n,
@@ -720,19 +741,22 @@ def run_profiles(
     with recorded_run(store, "profiles", recorded, seed=params.seed) as run:
         with run.timed("project"):
             data = project(store, params, run.timed)
+        as_of = data.as_of
         with run.timed("compute"):
-            profiles = compute_profiles(data, params, rules)
+            names = person_names(data)
+            data = _coded(data, names)  # the text-keyed frames go now
+            profiles = compute_coded(data, names, params, rules)
         with run.timed("write"):
             with run.timed("write.rows"):
                 tags = profiles.table["tags"].tolist()
                 rows = profile_rows(
                     profiles,
-                    as_of=data.as_of,
+                    as_of=as_of,
                     params=params,
                     run=run.run_id,
                     currency=rules.currency.reporting,
                 )
-                members = _member_lists(data.members)
+                members = _member_lists(data.members, names)
                 persons = rows.column("personId")
             store.write("profiles/clear_labels")
             # one transaction: a kill leaves the previous profiles or these, never a mix
@@ -745,7 +769,7 @@ def run_profiles(
                     Step("profiles/write_tags", [{**t, "run": run.run_id} for t in profiles.tags]),
                     Step(
                         "profiles/write_profiles",
-                        rows.with_column("members", [members.get(p, []) for p in persons]),
+                        rows.with_column("members", members),
                         {"since": since},
                     ),
                     Step(
@@ -761,33 +785,35 @@ def run_profiles(
                 ]
             )
         run.counts.update(profiles.counts)
-        run.counts["as_of_epoch_day"] = int(data.as_of.normalize().value // 86_400_000_000_000)
+        run.counts["as_of_epoch_day"] = int(as_of.normalize().value // 86_400_000_000_000)
     return profiles
 
 
-def _member_lists(members: pd.DataFrame) -> dict[str, list[str]]:
-    """Each person's record uids, in one pass over the rows (not a list per group)."""
-    out: dict[str, list[str]] = {}
-    for person, uid in zip(members["personId"].tolist(), members["uid"].tolist(), strict=True):
-        out.setdefault(person, []).append(uid)
+def _member_lists(members: pd.DataFrame, names: pd.Index) -> list[list[str]]:
+    """Each person's record uids, aligned with ``names`` (``members`` coded by them), in one
+    pass over the rows (not a list per group).
+
+    >>> m = pd.DataFrame({"personId": [1, 0, 1], "uid": ["crm:2", "crm:1", "shop:7"]})
+    >>> _member_lists(m, pd.Index(["a", "b"]))
+    [['crm:1'], ['crm:2', 'shop:7']]
+    """
+    out: list[list[str]] = [[] for _ in range(len(names))]
+    for code, uid in zip(members["personId"].tolist(), members["uid"].tolist(), strict=True):
+        out[code].append(uid)
     return out
 
 
-def _floats(column: pd.Series) -> list[float | None]:
-    return [_float(v) for v in column.tolist()]
-
-
-def _ints(column: pd.Series) -> list[int | None]:
-    return [_int(v) for v in column.tolist()]
-
-
-def _strs(column: pd.Series) -> list[str | None]:
-    return [_str(v) for v in column.tolist()]
-
-
-def _stamps(column: pd.Series) -> list[str | None]:
+def _stamps(column: pd.Series) -> MappedColumn:
     text = pd.to_datetime(column, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return [v if isinstance(v, str) else None for v in text.tolist()]
+    return MappedColumn(text.array, lambda v: v if isinstance(v, str) else None)
+
+
+def _json_list(value: Any) -> str:
+    return _json(value, [])
+
+
+def _json_map(value: Any) -> str:
+    return _json(value, {})
 
 
 def _float(value: Any) -> float | None:
@@ -805,12 +831,6 @@ def _str(value: Any) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
-
-
-def _stamp(value: Any) -> str | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json(value: Any, empty: Any) -> str:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ColumnRows",
+    "MappedColumn",
     "Row",
     "Slots",
     "Step",
@@ -74,6 +75,51 @@ class ColumnRows(Sequence[Row]):
         keys = self._keys
         for values in zip(*self._columns, strict=True):
             yield dict(zip(keys, values, strict=True))
+
+
+class MappedColumn(Sequence[Any]):
+    """A column whose values are converted only when read: ``convert(values[i])``. A column
+    of :class:`ColumnRows` that never holds a Python object per row (a profile write at a
+    million persons held 30 such lists, 0.6 GB).
+
+    >>> import numpy as np
+    >>> col = MappedColumn(np.array([1.5, np.nan, 3.0]), lambda v: None if v != v else v)
+    >>> len(col), col[0], list(col), list(col[1:])
+    (3, 1.5, [1.5, None, 3.0], [None, 3.0])
+    """
+
+    __slots__ = ("_convert", "_values")
+    #: Values converted at a time while iterating (``tolist`` per chunk, not per value).
+    CHUNK = 8192
+
+    def __init__(self, values: Any, convert: Callable[[Any], Any]) -> None:
+        self._values = values
+        self._convert = convert
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> MappedColumn: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return MappedColumn(self._values[index], self._convert)
+        return self._convert(_plain(self._values[index]))
+
+    def __iter__(self) -> Iterator[Any]:
+        values, convert = self._values, self._convert
+        for start in range(0, len(values), self.CHUNK):
+            chunk = values[start : start + self.CHUNK]
+            yield from map(convert, chunk.tolist() if hasattr(chunk, "tolist") else chunk)
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    return item() if callable(item) and getattr(value, "shape", None) == () else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,14 +232,14 @@ def test_an_erasure_during_the_profile_job_stays_final(
     alone = members[sizes == 1].iloc[0]
     assert isinstance(shared["uid"], str)
     assert isinstance(alone["uid"], str)
-    compute = job.compute_profiles
+    compute = job.compute_coded
 
     def erase_meanwhile(*args: object, **kwargs: object) -> object:
         erase_record(store, shared["uid"], by="test")
         erase_record(store, alone["uid"], by="test")
         return compute(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(job, "compute_profiles", erase_meanwhile)
+    monkeypatch.setattr(job, "compute_coded", erase_meanwhile)
     run_profiles(store, ProfileParams(as_of=AS_OF))
     frame = export_profiles(store)
     assert alone["personId"] not in set(frame["person_id"])  # no row for a removed person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -292,3 +294,28 @@ def test_a_rules_file_with_errors_names_the_file(tmp_path: object) -> None:
     path.write_text("rfm_segments: []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"rules\.yaml: rfm_segments: .*no rule covers"):
         load_rules(path)
+
+
+def test_demographics_text_is_the_json_of_the_chosen_values_for_every_person() -> None:
+    from graph.profiles.preferences import demographics, demographics_json
+
+    rng = np.random.default_rng(4)
+    n = 400
+    odd = ['O"Brien', "Zoë", "back\\slash", "line\nbreak", "", "Ünal", "李"]
+    members = pd.DataFrame(
+        {
+            "personId": [f"p{i}" for i in rng.integers(0, 150, n)],
+            "uid": [f"crm:{i}" for i in range(n)],
+            "source": rng.choice(["crm", "shop", "app"], n),
+            "signupAt": rng.choice([None, "2024-01-01T00:00:00Z", "2025-06-01T00:00:00Z"], n),
+            "firstName": [odd[i] if i < len(odd) else None for i in rng.integers(0, 12, n)],
+            "city": rng.choice(["Lyon", None, "Paris"], n),
+            "postcode": rng.choice([None, "69001"], n),
+        }
+    )
+    got = demographics_json(members, ["shop", "crm"])
+    want = demographics(members, ["shop", "crm"])
+    assert sorted(got.index) == sorted(want)
+    assert sum(text == "{}" for text in got) > 0  # some persons have nothing chosen
+    for person, text in got.items():
+        assert text == json.dumps(want[person], ensure_ascii=False, sort_keys=True)
