@@ -102,7 +102,9 @@ def _node_text(node: Any) -> str:
     if spec is None or spec.table == "identifier":  # an identifier's key is PII
         return "(" + "".join(f":{x}" for x in labels) + ")"
     shown = [x for x in labels if x != Label.IDENTIFIER] or labels
-    return f"(:{shown[0]} {node.get(spec.key)})"
+    if not spec.key:  # one node per row (Touchpoint): no key to show
+        return f"(:{shown[0]})"
+    return f"(:{shown[0]} {' '.join(str(node.get(k)) for k in spec.key.split(','))})"
 
 
 def graph_text(value: Any) -> Any:

@@ -25,11 +25,16 @@ from enum import StrEnum
 from functools import cache
 
 __all__ = [
+    "CUSTOMER_FIELDS",
+    "CUSTOMER_KEY",
+    "DEMOGRAPHIC_FIELDS",
     "IDENTIFIER_KINDS",
     "NODES",
     "PERSON_RELATIONSHIPS",
+    "PII_FIELDS",
     "RELATIONSHIPS",
     "SOCIAL_KINDS",
+    "CustomerField",
     "Label",
     "NodeSpec",
     "RelSpec",
@@ -70,6 +75,14 @@ class Label(StrEnum):
     IDENTITY_OVERRIDE = "IdentityOverride"
     # Privacy: an erased record, so that a later load of it is suppressed and reported.
     TOMBSTONE = "Tombstone"
+    # Behaviour: touchpoint events, and what the last journeys run found.
+    TOUCHPOINT = "Touchpoint"
+    JOURNEY_PATH = "JourneyPath"
+    CHANNEL_CREDIT = "ChannelCredit"
+    CHANNEL_TRANSITION = "ChannelTransition"
+    # What incremental identity runs keep, and one-time schema upgrades done (Neo4j).
+    IDENTITY_STATE = "IdentityState"
+    SCHEMA_STATE = "SchemaState"
 
 
 class RelType(StrEnum):
@@ -79,6 +92,8 @@ class RelType(StrEnum):
     RESOLVES_TO = "RESOLVES_TO"
     MATCHES = "MATCHES"
     TOUCHED = "TOUCHED"
+    MADE = "MADE"
+    ON = "ON"
     PLACED = "PLACED"
     CONTAINS = "CONTAINS"
     VIA = "VIA"
@@ -89,11 +104,13 @@ class RelType(StrEnum):
     IN_COMMUNITY = "IN_COMMUNITY"
     HAS_TAG = "HAS_TAG"
     IN_SEGMENT = "IN_SEGMENT"
+    CREDITS = "CREDITS"
 
 
 @dataclass(frozen=True, slots=True)
 class NodeSpec:
-    """A node label: its key property, its embedded-store table, what it means."""
+    """A node label: its key property (``a,b`` for a pair; empty when every node is its own:
+    Touchpoint), its embedded-store table (empty: Neo4j only), what it means."""
 
     label: Label
     key: str
@@ -120,7 +137,7 @@ NODES: dict[Label, NodeSpec] = {
             Label.CUSTOMER,
             "uid",
             "customer",
-            "one record in one source system (uid = source:sourceId)",
+            "one record in one source system (uid = source:sourceCustomerId)",
         ),
         _N(Label.PERSON, "personId", "person", "the resolved individual with the combined profile"),
         _N(Label.IDENTIFIER, "key", "identifier", "a normalised identifier shared by records"),
@@ -163,6 +180,32 @@ NODES: dict[Label, NodeSpec] = {
             "tombstone",
             "an erased record (uid, erasedAt, by): later loads of it are suppressed",
         ),
+        _N(
+            Label.TOUCHPOINT,
+            "",
+            "touch_event",
+            "one touchpoint event of a record (no key: one node per input row)",
+        ),
+        _N(Label.JOURNEY_PATH, "path", "journey_path", "a conversion path of the last run"),
+        _N(
+            Label.CHANNEL_CREDIT,
+            "model,channelId",
+            "attribution",
+            "a channel's credit under one attribution model",
+        ),
+        _N(
+            Label.CHANNEL_TRANSITION,
+            "from,to",
+            "channel_transition",
+            "a first-order step between channels",
+        ),
+        _N(
+            Label.IDENTITY_STATE,
+            "name",
+            "identity_state",
+            "what the last full identity run keeps for incremental runs",
+        ),
+        _N(Label.SCHEMA_STATE, "name", "", "Neo4j only: one-time schema upgrades done"),
     )
 }
 
@@ -197,6 +240,8 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             "touched",
             "contact with a channel {count, firstAt, lastAt}",
         ),
+        _R(RelType.MADE, _C, Label.TOUCHPOINT, "touch_event", "a record's touchpoint event"),
+        _R(RelType.ON, Label.TOUCHPOINT, Label.CHANNEL, "touch_event", "the event's channel"),
         _R(RelType.PLACED, _C, Label.ORDER, "placed", "a record placed an order"),
         _R(
             RelType.CONTAINS,
@@ -225,6 +270,13 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         _R(RelType.IN_COMMUNITY, _P, Label.COMMUNITY, "in_community", "a person's community"),
         _R(RelType.HAS_TAG, _P, Label.TAG, "has_tag", "a person's rule tag"),
         _R(RelType.IN_SEGMENT, _P, Label.SEGMENT, "in_segment", "a person's model segment"),
+        _R(
+            RelType.CREDITS,
+            Label.CHANNEL_CREDIT,
+            Label.CHANNEL,
+            "attribution",
+            "the channel a credit is for (Neo4j only)",
+        ),
     )
 }
 
@@ -243,6 +295,7 @@ SOCIAL_KINDS: dict[str, RelType] = {
     "friend": RelType.FRIENDS_WITH,
     "interacts": RelType.INTERACTS_WITH,
 }
+
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -268,8 +321,67 @@ def to_python(name: str) -> str:
     return _CAMEL_BOUNDARY.sub(r"_\1", name).lower()
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerField:
+    """One attribute of a customer record, written once for every layer: its input column
+    (snake_case; the graph's name is :attr:`graph`), how the loader normalises it, and
+    whether it identifies a person (masked unless a role allows) or is a demographic a
+    profile chooses from its records.
+
+    ``kind``: ``name`` (NFKC, spaces folded), ``upper``/``lower`` (a name, then that case),
+    ``code`` (separators removed, upper-cased), ``email``, ``phone`` (E.164), ``date``,
+    ``datetime``, ``bool``, ``list`` (``;``-separated names).
+    """
+
+    column: str
+    kind: str
+    pii: bool = False
+    demographic: bool = False
+
+    @property
+    def graph(self) -> str:
+        """The graph's (and the embedded store's) spelling."""
+        return to_graph(self.column)
+
+
+_F = CustomerField
+#: A customer record's attributes besides its key (``source``, ``source_customer_id``), in
+#: the input files' documented order.
+CUSTOMER_FIELDS: tuple[CustomerField, ...] = (
+    _F("first_name", "name", pii=True, demographic=True),
+    _F("last_name", "name", pii=True, demographic=True),
+    _F("full_name", "name", pii=True, demographic=True),
+    _F("email", "email", pii=True, demographic=True),
+    _F("phone", "phone", pii=True, demographic=True),
+    _F("birth_date", "date", pii=True, demographic=True),
+    _F("gender", "lower", demographic=True),
+    _F("street", "name", pii=True),
+    _F("city", "name", demographic=True),
+    _F("postcode", "code", pii=True, demographic=True),
+    _F("region", "name", demographic=True),
+    _F("country", "upper", demographic=True),
+    _F("national_id", "code", pii=True),
+    _F("loyalty_id", "code", pii=True),
+    _F("device_id", "code", pii=True),
+    _F("occupation", "name", demographic=True),
+    _F("income_band", "name", demographic=True),
+    _F("signup_at", "datetime"),
+    _F("consent_marketing", "bool"),
+    _F("interests", "list"),
+)
+
+#: The record key's parts (input columns; graph: ``source``, ``sourceCustomerId``).
+CUSTOMER_KEY = ("source", "source_customer_id")
+
+#: Attributes that identify a person directly (graph spelling); masked unless a role allows.
+PII_FIELDS = frozenset(f.graph for f in CUSTOMER_FIELDS if f.pii)
+
+#: The attributes a profile chooses from its records (graph spelling).
+DEMOGRAPHIC_FIELDS = tuple(f.graph for f in CUSTOMER_FIELDS if f.demographic)
+
+
 def customer_uid(source: str, source_customer_id: str) -> str:
-    """The key of a ``Customer`` node: ``source:sourceId``.
+    """The key of a ``Customer`` node: ``source:sourceCustomerId``.
 
     >>> customer_uid("shop", "0042")
     'shop:0042'

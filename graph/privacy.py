@@ -25,30 +25,13 @@ import pandas as pd
 
 from graph.errors import NotFoundError
 from graph.identity.ids import person_id_for
-from graph.model import split_uid
+from graph.model import PII_FIELDS, split_uid
 from graph.profiles.preferences import consent, demographics
 from graph.profiles.rules import ProfileRules, load_rules
 from graph.runs import utc_now
 from graph.store.base import Step, Store
 
 __all__ = ["PII_FIELDS", "Erasure", "erase_record", "mask_document", "mask_value"]
-
-#: Attributes that identify a person directly (graph spelling); masked unless a role allows.
-PII_FIELDS = frozenset(
-    {
-        "firstName",
-        "lastName",
-        "fullName",
-        "email",
-        "phone",
-        "birthDate",
-        "street",
-        "postcode",
-        "nationalId",
-        "loyaltyId",
-        "deviceId",
-    }
-)
 
 
 def _initial(text: str) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.model import SOCIAL_KINDS
+from graph.model import CUSTOMER_FIELDS, SOCIAL_KINDS
 from graph.normalize import BadValue, normalize_phone
 from loaders.rows import Prepared, RowContext, identifiers_of
 
@@ -269,32 +269,20 @@ def _customers(values: Values, ctx: RowContext, n: int) -> list[Prepared | None]
     uid, ok = _uid(values, "source", "source_customer_id", n)
     src, _ = code(_col(values, "source", n))
     sid, _ = code(_col(values, "source_customer_id", n))
-    cols: dict[str, pa.Array] = {"uid": uid, "source": src, "sourceId": sid}
-    for column, key in (
-        ("first_name", "firstName"),
-        ("last_name", "lastName"),
-        ("full_name", "fullName"),
-        ("street", "street"),
-        ("city", "city"),
-        ("region", "region"),
-        ("occupation", "occupation"),
-        ("income_band", "incomeBand"),
-        ("country", "country"),
-        ("gender", "gender"),
-    ):
-        cols[key], good = name(_col(values, column, n))
+    cols: dict[str, pa.Array] = {"uid": uid, "source": src, "sourceCustomerId": sid}
+    for f in CUSTOMER_FIELDS:
+        if f.kind not in ("name", "upper", "lower"):
+            continue
+        cols[f.graph], good = name(_col(values, f.column, n))
         ok &= good
     for key in ("country", "gender"):  # case mapping beyond ASCII: the reference decides
         ok &= _mask(pc.string_is_ascii(cols[key])) | ~_present(cols[key])
     cols["country"] = pc.utf8_upper(cols["country"])
     cols["gender"] = pc.utf8_lower(cols["gender"])
-    for column, key in (
-        ("postcode", "postcode"),
-        ("national_id", "nationalId"),
-        ("loyalty_id", "loyaltyId"),
-        ("device_id", "deviceId"),
-    ):
-        cols[key], good = code(_col(values, column, n))
+    for f in CUSTOMER_FIELDS:
+        if f.kind != "code":
+            continue
+        cols[f.graph], good = code(_col(values, f.column, n))
         ok &= good
     email_text, good = code(_col(values, "email", n))
     email = pc.utf8_lower(email_text)

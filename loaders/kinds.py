@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import InputError
+from graph.model import CUSTOMER_FIELDS, CUSTOMER_KEY
 
 __all__ = ["KINDS", "LOAD_ORDER", "FileKind", "detect_kind"]
 
@@ -37,29 +38,8 @@ KINDS: dict[str, FileKind] = {
     for k in (
         FileKind(
             "customers",
-            ("source", "source_customer_id"),
-            (
-                "first_name",
-                "last_name",
-                "full_name",
-                "email",
-                "phone",
-                "birth_date",
-                "gender",
-                "street",
-                "city",
-                "postcode",
-                "region",
-                "country",
-                "national_id",
-                "loyalty_id",
-                "device_id",
-                "occupation",
-                "income_band",
-                "signup_at",
-                "consent_marketing",
-                "interests",
-            ),
+            CUSTOMER_KEY,
+            tuple(f.column for f in CUSTOMER_FIELDS),
         ),
         FileKind("channels", ("channel_id", "kind"), ("name",)),
         FileKind(

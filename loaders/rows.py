@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import SOCIAL_KINDS, customer_uid, identifier_key, to_graph
+from graph.model import CUSTOMER_FIELDS, SOCIAL_KINDS, customer_uid, identifier_key, to_graph
 from graph.normalize import (
     BadValue,
     normalize_amount,
@@ -169,29 +169,25 @@ def _address_key(
     return "|".join(clean)
 
 
+#: Customer columns normalised as names, and as codes (graph/model.py says which).
+_NAMES = tuple(f.column for f in CUSTOMER_FIELDS if f.kind == "name")
+_CODES = tuple(f.column for f in CUSTOMER_FIELDS if f.kind == "code")
+
+
 def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
     """A customer record and its identifiers (an invalid optional field is dropped)."""
     dropped = _Dropped()
     uid = _uid(values, "source", "source_customer_id")
     source, _, sid = uid.partition(":")
     out: dict[str, Any] = {"uid": uid, "source": source, "source_customer_id": sid}
-    for col in (
-        "first_name",
-        "last_name",
-        "full_name",
-        "street",
-        "city",
-        "region",
-        "occupation",
-        "income_band",
-    ):
+    for col in _NAMES:
         text = _text(values, col)
         out[col] = normalize_name(text) if text else None
     if not out["full_name"] and (out["first_name"] or out["last_name"]):
         first, last = out["first_name"] or "", out["last_name"] or ""
         cjk = any("\u4e00" <= ch <= "\u9fff" for ch in first + last)
         out["full_name"] = (last + first) if cjk else f"{first} {last}".strip()
-    for col in ("postcode", "national_id", "loyalty_id", "device_id"):
+    for col in _CODES:
         text = _text(values, col)
         out[col] = normalize_code(text) if text else None
     country = _text(values, "country")
@@ -222,7 +218,6 @@ def prepare_customers(values: dict[str, Any], ctx: RowContext) -> Prepared:
         else None
     )
     row = {to_graph(k): v for k, v in out.items()}
-    row["sourceId"] = row.pop("sourceCustomerId")
     return Prepared(row=row, identifiers=identifiers_of(row), dropped=tuple(dropped))
 
 

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph.model import DEMOGRAPHIC_FIELDS
+
 __all__ = [
     "DEMOGRAPHIC_FIELDS",
     "channel_preferences",
@@ -37,24 +39,6 @@ __all__ = [
     "demographics_json",
     "top_categories",
 ]
-
-
-#: The attributes a profile chooses from its records (graph spelling).
-DEMOGRAPHIC_FIELDS = (
-    "firstName",
-    "lastName",
-    "fullName",
-    "email",
-    "phone",
-    "birthDate",
-    "gender",
-    "city",
-    "postcode",
-    "region",
-    "country",
-    "occupation",
-    "incomeBand",
-)
 
 
 def _chosen(

@@ -346,7 +346,10 @@ class Neo4jStore:
                 self._driver.execute_query(statement, database_=self.database)
             except (DriverError, Neo4jError, OSError) as exc:
                 raise self._wrap("schema/create", exc) from exc
-        self.write("schema/migrate_4")  # touchpoint events: once per database (it marks itself)
+        # one-time upgrades, each once per database (a SchemaState node marks it done):
+        # touchpoint events (4), the record key's name (5)
+        for migration in ("schema/migrate_4", "schema/migrate_5"):
+            self.write(migration)
 
     def ping(self) -> None:
         """Check that Neo4j answers a query (once: no retries, so a server that is down is

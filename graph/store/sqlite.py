@@ -38,14 +38,21 @@ __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "SqliteStore"]
 DEFAULT_BATCH_SIZE = 20_000
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Versions this code upgrades in place: the migrations to run (then ``schema/create``).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: ("schema/migrate_1", "schema/migrate_2", "schema/migrate_3", "schema/migrate_4"),
-    2: ("schema/migrate_2", "schema/migrate_3", "schema/migrate_4"),
-    3: ("schema/migrate_3", "schema/migrate_4"),
-    4: ("schema/migrate_4",),
+    1: (
+        "schema/migrate_1",
+        "schema/migrate_2",
+        "schema/migrate_3",
+        "schema/migrate_4",
+        "schema/migrate_5",
+    ),
+    2: ("schema/migrate_2", "schema/migrate_3", "schema/migrate_4", "schema/migrate_5"),
+    3: ("schema/migrate_3", "schema/migrate_4", "schema/migrate_5"),
+    4: ("schema/migrate_4", "schema/migrate_5"),
+    5: ("schema/migrate_5",),
 }
 
 #: Rows a large read turns into a frame at a time.

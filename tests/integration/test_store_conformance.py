@@ -10,40 +10,16 @@ from typing import Any
 import pytest
 
 from graph.errors import QueryError
-from graph.model import RelType
+from graph.model import CUSTOMER_FIELDS, RelType
 from graph.store import Step, Store
 
-CUSTOMER_PROPS = [
-    "uid",
-    "source",
-    "sourceId",
-    "firstName",
-    "lastName",
-    "fullName",
-    "email",
-    "phone",
-    "birthDate",
-    "gender",
-    "street",
-    "city",
-    "postcode",
-    "region",
-    "country",
-    "nationalId",
-    "loyaltyId",
-    "deviceId",
-    "occupation",
-    "incomeBand",
-    "signupAt",
-    "consentMarketing",
-    "interests",
-]
+CUSTOMER_PROPS = ["uid", "source", "sourceCustomerId", *(f.graph for f in CUSTOMER_FIELDS)]
 
 
 def customer(uid: str, **values: Any) -> dict[str, Any]:
     source, _, sid = uid.partition(":")
     row: dict[str, Any] = dict.fromkeys(CUSTOMER_PROPS)
-    row.update({"uid": uid, "source": source, "sourceId": sid, **values})
+    row.update({"uid": uid, "source": source, "sourceCustomerId": sid, **values})
     return row
 
 
@@ -198,7 +174,7 @@ def test_unicode_round_trips(store: Store) -> None:
 
 def test_a_failing_step_rolls_back_the_whole_transaction(store: Store) -> None:
     good = [{"channelId": "web", "kind": "web", "name": "Web"}]
-    bad = [customer("crm:1", source=None, sourceId=None) | {"uid": None}]
+    bad = [customer("crm:1", source=None, sourceCustomerId=None) | {"uid": None}]
     with pytest.raises(QueryError) as caught:
         store.write_tx([Step("load/merge_channels", good), Step("load/merge_customers", bad)])
     assert "load/merge_customers" in str(caught.value)

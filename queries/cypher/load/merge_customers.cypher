@@ -2,7 +2,7 @@
 // become what the latest file says (absent values are cleared). A record that was resolved
 // before and whose compared fields change is marked identityPending, so the next
 // incremental identity run re-resolves it.
-// $params: $rows — each row has every Customer property (uid, source, sourceId, firstName, …)
+// $params: $rows — each row has every Customer property (uid, source, sourceCustomerId, firstName, …)
 // returns: nothing
 UNWIND $rows AS row
 MERGE (c:Customer {uid: row.uid})

@@ -22,7 +22,7 @@ OPTIONAL MATCH (jc:JobRun {runId: c.run})
 CALL (p) {
   MATCH (m:Customer)-[r:RESOLVES_TO]->(p)
   WITH m, r ORDER BY m.uid
-  RETURN collect({uid: m.uid, source: m.source, sourceCustomerId: m.sourceId,
+  RETURN collect({uid: m.uid, source: m.source, sourceCustomerId: m.sourceCustomerId,
                   confidence: r.confidence}) AS records
 }
 RETURN records, p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,

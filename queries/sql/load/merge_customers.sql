@@ -2,13 +2,13 @@
 -- become what the latest file says (absent values are cleared). A change to a compared
 -- field, or a new record, marks it for the next incremental identity run (triggers in
 -- schema/create).
--- $params: $rows — each row has every Customer property (uid, source, sourceId, firstName, …)
+-- $params: $rows — each row has every Customer property (uid, source, sourceCustomerId, firstName, …)
 -- returns: nothing
-INSERT INTO customer (uid, source, sourceId, firstName, lastName, fullName, email, phone, birthDate, gender, street, city, postcode, region, country, nationalId, loyaltyId, deviceId, occupation, incomeBand, signupAt, consentMarketing, interests)
-VALUES (:uid, :source, :sourceId, :firstName, :lastName, :fullName, :email, :phone, :birthDate, :gender, :street, :city, :postcode, :region, :country, :nationalId, :loyaltyId, :deviceId, :occupation, :incomeBand, :signupAt, :consentMarketing, :interests)
+INSERT INTO customer (uid, source, sourceCustomerId, firstName, lastName, fullName, email, phone, birthDate, gender, street, city, postcode, region, country, nationalId, loyaltyId, deviceId, occupation, incomeBand, signupAt, consentMarketing, interests)
+VALUES (:uid, :source, :sourceCustomerId, :firstName, :lastName, :fullName, :email, :phone, :birthDate, :gender, :street, :city, :postcode, :region, :country, :nationalId, :loyaltyId, :deviceId, :occupation, :incomeBand, :signupAt, :consentMarketing, :interests)
 ON CONFLICT (uid) DO UPDATE SET
   source = excluded.source,
-  sourceId = excluded.sourceId,
+  sourceCustomerId = excluded.sourceCustomerId,
   firstName = excluded.firstName,
   lastName = excluded.lastName,
   fullName = excluded.fullName,

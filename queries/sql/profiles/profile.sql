@@ -13,8 +13,8 @@
 --          coreness, betweenness, influenceRun, influenceAt, communityId, participation,
 --          communitySize, communityRun, communityAt
 SELECT (SELECT json_group_array(json_object('uid', m.uid, 'source', m.source,
-          'sourceCustomerId', m.sourceId, 'confidence', m.confidence))
-        FROM (SELECT c.uid, c.source, c.sourceId, r.confidence FROM resolves_to r
+          'sourceCustomerId', m.sourceCustomerId, 'confidence', m.confidence))
+        FROM (SELECT c.uid, c.source, c.sourceCustomerId, r.confidence FROM resolves_to r
               JOIN customer c ON c.uid = r.src WHERE r.dst = p.personId ORDER BY c.uid) m)
          AS records,
        p.personId AS personId, p.size AS size, p.run AS identityRun, ji.finishedAt AS identityAt,

@@ -3,7 +3,7 @@
 -- returns: nothing. Node tables are keyed like the labels; relationship tables hold
 -- (src, dst) keys plus the relationship's properties. Columns use the graph's camelCase names.
 CREATE TABLE IF NOT EXISTS customer (
-  uid TEXT PRIMARY KEY, source TEXT NOT NULL, sourceId TEXT NOT NULL,
+  uid TEXT PRIMARY KEY, source TEXT NOT NULL, sourceCustomerId TEXT NOT NULL,
   firstName TEXT, lastName TEXT, fullName TEXT, email TEXT, phone TEXT, birthDate TEXT,
   gender TEXT, street TEXT, city TEXT, postcode TEXT, region TEXT, country TEXT,
   nationalId TEXT, loyaltyId TEXT, deviceId TEXT, occupation TEXT, incomeBand TEXT,
@@ -135,4 +135,4 @@ CREATE TRIGGER IF NOT EXISTS customer_identity_changed AFTER UPDATE ON customer 
 -- (Triggers take no OR IGNORE: the statement that fires them overrides it, so they test first.)
 CREATE TRIGGER IF NOT EXISTS customer_identity_new AFTER INSERT ON customer BEGIN INSERT INTO identity_pending (uid) SELECT NEW.uid WHERE NOT EXISTS (SELECT 1 FROM identity_pending WHERE uid = NEW.uid); END;
 CREATE TRIGGER IF NOT EXISTS customer_identity_gone AFTER DELETE ON customer BEGIN DELETE FROM identity_pending WHERE uid = OLD.uid; END;
-PRAGMA user_version = 5
+PRAGMA user_version = 6

@@ -31,8 +31,10 @@ def test_a_file_of_another_schema_is_refused_with_the_next_step(tmp_path: Path) 
     assert "CUSTGRAPH_DB" in str(caught.value)
 
 
+# What version 5 changed (the record key's name), undone.
+_BEFORE_V6 = "ALTER TABLE customer RENAME COLUMN sourceCustomerId TO sourceId;"
 # What version 4 added (touchpoint events, the tombstone's person), taken away again.
-_BEFORE_V5 = (
+_BEFORE_V5 = _BEFORE_V6 + (
     "DROP TABLE touch_event; DROP TABLE tombstone;"
     "CREATE TABLE tombstone (uid TEXT PRIMARY KEY, erasedAt TEXT, by TEXT);"
 )
@@ -70,7 +72,7 @@ def test_a_version_3_file_gains_the_warned_rows_count_and_keeps_its_manifest(
     upgraded = SqliteStore(tmp_path / "v3.db")
     upgraded.ensure_schema()
     conn = sqlite3.connect(tmp_path / "v3.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert conn.execute("SELECT fileKey, rowsRead, rowsWarned FROM load_file").fetchall() == [
         ("f1", 3, None)
     ]
@@ -98,22 +100,17 @@ def test_a_version_2_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path
 
 
 def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
-    _current_file_with_a_channel(tmp_path / "v1.db")
     # Make it look like a version-1 file: the version and v1's narrower tag/segment tables.
-    conn = sqlite3.connect(tmp_path / "v1.db")
-    conn.executescript(
-        "DROP TABLE has_tag; DROP TABLE in_segment; DROP TABLE tag; DROP TABLE segment;"
+    upgraded, conn = _upgraded(
+        tmp_path / "v1.db",
+        _BEFORE_V3  # the later versions undone first
+        + "DROP TABLE has_tag; DROP TABLE in_segment; DROP TABLE tag; DROP TABLE segment;"
         "DROP TABLE person_profile;"
         "CREATE TABLE tag (name TEXT PRIMARY KEY);"
         "CREATE TABLE segment (name TEXT PRIMARY KEY, description TEXT);"
-        + _BEFORE_V3
-        + "PRAGMA user_version = 1;"
+        "PRAGMA user_version = 1;",
     )
-    conn.close()
-    upgraded = SqliteStore(tmp_path / "v1.db")
-    upgraded.ensure_schema()
-    conn = sqlite3.connect(tmp_path / "v1.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     columns = {r[1] for r in conn.execute("PRAGMA table_info(tag)")}
     assert {"rule", "marketing", "size", "run"} <= columns
     assert conn.execute("SELECT count(*) FROM person_profile").fetchone()[0] == 0
@@ -133,7 +130,7 @@ def test_a_version_4_file_gets_touch_events_from_its_aggregates(tmp_path: Path) 
     conn.close()
     SqliteStore(tmp_path / "v4.db").ensure_schema()
     conn = sqlite3.connect(tmp_path / "v4.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     # the first touch at firstAt, the others at lastAt (their own times were never kept)
     events = conn.execute("SELECT src, channelId, at, count FROM touch_event ORDER BY src, at")
     assert events.fetchall() == [
@@ -157,3 +154,31 @@ def test_table_holds_what_frame_holds_even_when_a_column_mixes_types(tmp_path: P
     assert store.frame("identity/state")["value"].tolist() == ["v0", "v1", "v2", b"\x00"]
     with pytest.raises(QueryError, match="'identity/state' returned a column whose values mix"):
         store.table("identity/state")
+
+
+def _upgraded(path: Path, aging: str) -> tuple[SqliteStore, sqlite3.Connection]:
+    """A current file holding one channel, aged by the ``aging`` script, then opened and
+    upgraded by this code: the store, and a plain connection to look inside."""
+    _current_file_with_a_channel(path)
+    conn = sqlite3.connect(path)
+    conn.executescript(aging)
+    conn.close()
+    upgraded = SqliteStore(path)
+    upgraded.ensure_schema()
+    return upgraded, sqlite3.connect(path)
+
+
+def test_a_version_5_file_calls_the_record_key_by_its_one_name(tmp_path: Path) -> None:
+    upgraded, conn = _upgraded(
+        tmp_path / "v5.db",
+        _BEFORE_V6
+        + "INSERT INTO customer (uid, source, sourceId) VALUES ('crm:C-1', 'crm', 'C-1');"
+        "INSERT INTO resolves_to (src, dst) VALUES ('crm:C-1', 'P1');"
+        "PRAGMA user_version = 5;",
+    )
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(customer)")}
+    assert "sourceCustomerId" in columns
+    assert "sourceId" not in columns
+    records = upgraded.read("profiles/person_records", personId="P1")
+    assert [(r["uid"], r["sourceCustomerId"]) for r in records] == [("crm:C-1", "C-1")]
