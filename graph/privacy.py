@@ -20,11 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from graph.errors import NotFoundError
-from graph.identity.ids import person_id_for
+from graph.identity.ids import candidate_ids, split_person
 from graph.model import PII_FIELDS, split_uid
 from graph.profiles.preferences import consent, demographics
 from graph.profiles.rules import ProfileRules, load_rules
@@ -138,22 +137,15 @@ def _re_resolve(
     if remaining.empty:
         result.person_removed = True
         return [Step("privacy/drop_person", params={"personId": person})]
-    graph = nx.Graph()
-    graph.add_nodes_from(remaining["uid"])
-    for m in store.read("identity/person_matches", personId=person):
-        if uid not in (m["a"], m["b"]):
-            graph.add_edge(m["a"], m["b"])
-    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-    owner: dict[str, str] = {}
+    uids = remaining["uid"].tolist()
+    links = [(m["a"], m["b"]) for m in store.read("identity/person_matches", personId=person)]
+    candidates = candidate_ids(uids)
+    taken = {r["personId"] for r in store.read("lookup/person_nodes", personIds=candidates)}
+    owner, splits = split_person(person, uids, links, known=taken)
+    persons = [person] + [str(e.other_id) for e in splits]
     now = utc_now()
     run = f"erasure-{now}"
     steps: list[Step] = []
-    persons = [person]
-    for index, part in enumerate(parts):
-        pid = person if index == 0 else _fresh_id(store, min(part))
-        if index:
-            persons.append(pid)
-        owner.update(dict.fromkeys(part, pid))
     sizes = pd.Series(owner).value_counts()
     steps.append(
         Step(
@@ -215,12 +207,3 @@ def _re_resolve(
     )
     result.persons_after = persons
     return steps
-
-
-def _fresh_id(store: Store, uid: str) -> str:
-    """A person id for a split-off part that no person has yet."""
-    for attempt in range(100):
-        candidate = person_id_for(uid, attempt)
-        if not store.read("lookup/person_nodes", personIds=[candidate]):
-            return candidate
-    raise RuntimeError("could not find a free person id")  # pragma: no cover

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["LineageEvent", "assign_ids", "person_id_for"]
+__all__ = ["LineageEvent", "assign_ids", "candidate_ids", "person_id_for", "split_person"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +104,47 @@ def assign_ids(
     merged = {e.other_id for e in events if e.event == "merge"}
     events.extend(LineageEvent("retire", p) for p in sorted(retired - merged))
     return ids, events
+
+
+#: New ids a caller checks against its store before :func:`split_person` (per part).
+ATTEMPTS = 8
+
+
+def candidate_ids(uids: Sequence[str]) -> list[str]:
+    """Every id :func:`split_person` could give a part whose smallest member is one of
+    ``uids``: ask the store which of them are taken, and pass those as ``known``."""
+    return [person_id_for(u, a) for u in uids for a in range(ATTEMPTS)]
+
+
+def split_person(
+    person: str,
+    members: Sequence[str],
+    links: Sequence[tuple[str, str]],
+    *,
+    known: set[str],
+) -> tuple[dict[str, str], list[LineageEvent]]:
+    """Re-resolve one person whose records changed (a record erased): the remaining
+    ``members`` fall into the connected parts of their accepted ``links``; the part with most
+    members keeps ``person`` and every other part gets a new id, by the rules of
+    :func:`assign_ids`. Returns record uid → person id, and the ``split`` events.
+
+    >>> owner, events = split_person("P1", ["a:1", "a:2", "b:9"], [("a:1", "a:2")], known={"P1"})
+    >>> owner["a:1"] == owner["a:2"] == "P1", owner["b:9"] == person_id_for("b:9")
+    (True, True)
+    >>> [(e.event, e.person_id, e.other_id == owner["b:9"]) for e in events]
+    [('split', 'P1', True)]
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(members)
+    graph.add_edges_from((a, b) for a, b in links if a in graph and b in graph)
+    parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda p: p[0])
+    ids, events = assign_ids(
+        parts,
+        previous=dict.fromkeys(members, person),
+        created={person: ""},
+        known=known | {person},
+    )
+    owner = {u: pid for part, pid in zip(parts, ids, strict=True) for u in part}
+    return owner, [e for e in events if e.event == "split"]
