@@ -213,22 +213,18 @@ def _time_job(db: Path) -> None:
 def load_rate(customers: int, seed: int) -> None:
     """Touchpoint rows per second: loaded as events (and summed into TOUCHED), against
     loading the aggregate alone (what custgraph did before events), in the same run."""
-    import loaders.load as load_module
+    import loaders.write as load_module
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         generate_dataset(data, GenerateParams(customers=customers, seed=seed))
         rows = len(pd.read_csv(data / "touchpoints.csv", usecols=["channel_id"]))
-        steps = load_module._STEPS["touchpoints"]
+        steps = load_module.STEPS["touchpoints"]
         aggregate_only = lambda ps: [  # noqa: E731
-            load_module.Step(
-                "load/add_touches", load_module._aggregate_touches([p.row for p in ps])
-            )
+            load_module.Step("load/add_touches", load_module.aggregate_touches([p.row for p in ps]))
         ]
         events_only = lambda ps: [  # noqa: E731
-            load_module.Step(
-                "load/add_touch_events", load_module._touch_events([p.row for p in ps])
-            )
+            load_module.Step("load/add_touch_events", load_module.touch_events([p.row for p in ps]))
         ]
         results: dict[str, float] = {}
         variants = (
@@ -237,7 +233,7 @@ def load_rate(customers: int, seed: int) -> None:
             ("events only", events_only),
         )
         for label, fn in variants * 2:
-            load_module._STEPS["touchpoints"] = fn
+            load_module.STEPS["touchpoints"] = fn
             store = SqliteStore(Path(tmp) / f"l-{time.perf_counter_ns()}.db")
             store.ensure_schema()
             load_files(
@@ -250,7 +246,7 @@ def load_rate(customers: int, seed: int) -> None:
             seconds = time.perf_counter() - started
             results[label] = min(results.get(label, seconds), seconds)  # best of two
             store.close()
-        load_module._STEPS["touchpoints"] = steps
+        load_module.STEPS["touchpoints"] = steps
         for label, seconds in results.items():
             print(f"  {label:<15} {rows / seconds:>10,.0f} touchpoint rows/s ({seconds:.1f} s)")
         for label in ("events + aggregate", "events only"):

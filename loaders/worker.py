@@ -1,7 +1,7 @@
 """The child process that reads and validates one file for :func:`loaders.load.load_files`.
 
 Run as ``python -m loaders.worker``: reads one pickled job from stdin, writes pickled
-validated batches to stdout (see ``loaders.load._in_child``). Not a command for people.
+validated batches to stdout (see ``loaders.validate.in_child``). Not a command for people.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pickle
 import sys
 
-from loaders.load import gc_paused, validate_to
+from loaders.validate import gc_paused, validate_to
 
 
 def main() -> None:

@@ -482,15 +482,15 @@ def test_validating_in_a_child_process_loads_exactly_what_inline_does(
 
 
 def test_a_child_that_fails_raises_its_error_and_an_early_exit_stops_it(tmp_path: Path) -> None:
-    from loaders.load import _in_child, _Plan
     from loaders.rows import RowContext
+    from loaders.validate import Plan, in_child
 
-    plan = _Plan(tmp_path / "customers.csv", "customers")
+    plan = Plan(tmp_path / "customers.csv", "customers")
     with pytest.raises(InputError, match=r"customers\.csv: no such file"):  # not written yet
-        list(_in_child(plan, Mapping(), RowContext(), 10))
+        list(in_child(plan, Mapping(), RowContext(), 10))
     rows = "".join(f"crm,{i},Ann,Lee\n" for i in range(20_000))
     write(tmp_path, "customers.csv", "source,source_customer_id,first_name,last_name\n" + rows)
-    stream = _in_child(plan, Mapping(), RowContext(), 10)
+    stream = in_child(plan, Mapping(), RowContext(), 10)
     first = next(stream)
     assert first.rows_read == 10
     assert [line for line, _ in first.ready] == list(range(2, 12))

@@ -1,0 +1,165 @@
+"""What a validated batch becomes in the store (the named writes per kind), and the writer
+that commits batches in order."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from graph.model import RelType
+from graph.store.base import Step, Store
+from loaders.rows import Prepared
+
+
+def _social_steps(prepared: list[Prepared]) -> list[Step]:
+    by_rel: dict[RelType, list[dict[str, Any]]] = {}
+    for p in prepared:  # each row keeps its "rel" key: the statements do not read it
+        by_rel.setdefault(p.row["rel"], []).append(p.row)
+    return [Step("load/merge_social", r, slots={"rel": rel}) for rel, r in sorted(by_rel.items())]
+
+
+def _purchase_steps(prepared: list[Prepared]) -> list[Step]:
+    """Orders once per batch, then product lines, channels and order totals.
+
+    Rows are applied in file order, so for every attribute the last line of an order wins,
+    as if each line had been written on its own.
+    """
+    orders: dict[str, dict[str, Any]] = {}
+    channels: dict[str, str] = {}
+    products: dict[str, str | None] = {}
+    lines: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in prepared:
+        r = p.row
+        order = orders.setdefault(r["orderId"], {"hasDirect": False, "directAmount": None})
+        order.update(
+            orderId=r["orderId"], uid=r["uid"], purchasedAt=r["purchasedAt"], currency=r["currency"]
+        )
+        if r["channelId"] is not None:
+            channels[r["orderId"]] = r["channelId"]
+        if r["productId"] is None:
+            order.update(hasDirect=True, directAmount=r["amount"])
+            continue
+        if r["category"] is not None or r["productId"] not in products:
+            products[r["productId"]] = r["category"] or products.get(r["productId"])
+        lines[(r["orderId"], r["productId"])] = {
+            "orderId": r["orderId"],
+            "productId": r["productId"],
+            "quantity": r["quantity"],
+            "amount": r["amount"],
+        }
+    return [
+        Step("load/merge_products", [{"productId": k, "category": v} for k, v in products.items()]),
+        Step("load/merge_orders", list(orders.values())),
+        Step("load/merge_order_lines", list(lines.values())),
+        Step(
+            "load/merge_order_channels",
+            [{"orderId": k, "channelId": v} for k, v in channels.items()],
+        ),
+        Step("load/total_orders", [{"orderId": o} for o in orders]),
+    ]
+
+
+def _customer_steps(prepared: list[Prepared]) -> list[Step]:
+    rows = [p.row for p in prepared]
+    return [
+        Step("load/merge_customers", rows),
+        Step("load/clear_customer_identifiers", [{"uid": r["uid"]} for r in rows]),
+        Step("load/identify_customers", [i for p in prepared for i in p.identifiers]),
+    ]
+
+
+STEPS: dict[str, Callable[[list[Prepared]], list[Step]]] = {
+    "customers": _customer_steps,
+    "channels": lambda ps: [Step("load/merge_channels", [p.row for p in ps])],
+    "touchpoints": lambda ps: [
+        Step("load/add_touch_events", touch_events([p.row for p in ps])),
+        Step("load/add_touches", aggregate_touches([p.row for p in ps])),
+    ],
+    "purchases": _purchase_steps,
+    "referrals": lambda ps: [Step("load/merge_referrals", [p.row for p in ps])],
+    "social_links": _social_steps,
+}
+
+
+def batch_steps(kind: str, prepared: list[Prepared]) -> list[Step]:
+    """The writes of one batch of a kind (nothing when every row was rejected)."""
+    return STEPS[kind](prepared) if prepared else []
+
+
+def touch_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each touchpoint row as an event of its record, in file order (appended: a batch is
+    written exactly once, with its manifest entry)."""
+    return [
+        {
+            "uid": r["uid"],
+            "channelId": r["channelId"],
+            "at": r["firstAt"],
+            "event": r.get("event"),
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+
+
+def aggregate_touches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows summed per (record, channel) for ``TOUCHED``."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["uid"], row["channelId"])
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = {k: v for k, v in row.items() if k != "event"}
+        else:
+            seen["count"] += row["count"]
+            seen["firstAt"] = min(seen["firstAt"], row["firstAt"])
+            seen["lastAt"] = max(seen["lastAt"], row["lastAt"])
+    return list(merged.values())
+
+
+class BatchWriter:
+    """Commits batches in order; for Neo4j on a background thread while the next is prepared.
+
+    Neo4j spends a batch's time in the server, waiting on the socket, so reading and
+    validating the next batch overlaps it. SQLite writes in this process and releases and
+    re-takes the GIL around every row, so a second thread only convoys: it writes in line.
+    At most two batches wait, so memory stays flat. The first write error stops the writer
+    and is raised in the loading thread.
+    """
+
+    def __init__(self, store: Store, *, background: bool) -> None:
+        self._store = store
+        self._background = background
+        self._queue: queue.Queue[list[Step] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="custgraph-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (steps := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._store.write_tx(steps)
+                except BaseException as exc:  # re-raised in the loading thread
+                    self._error = exc
+
+    def submit(self, steps: list[Step]) -> None:
+        if not self._background:
+            self._store.write_tx(steps)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(steps)
+
+    def __enter__(self) -> BatchWriter:
+        if self._background:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._background:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
