@@ -124,7 +124,7 @@ def lookup_profile(
         person = find_person(
             store,
             source=source,
-            record_id=id,
+            source_customer_id=id,
             email=email,
             phone=phone,
             region=settings.default_region,

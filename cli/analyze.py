@@ -1,8 +1,7 @@
-"""``custgraph analyze``, ``custgraph explain`` and ``custgraph export``."""
+"""``custgraph analyze``: run the jobs, and say what each found."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,27 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from cli.context import store_of
-from graph.errors import InputError, NotFoundError
+from graph.errors import InputError
 
 if TYPE_CHECKING:
     from graph.identity.resolve import IdentityResult
     from graph.journeys.job import JourneyResult
     from graph.pipeline import JobsResult
 
-__all__ = ["analyze", "erase", "explain", "export", "profile", "query"]
+__all__ = ["analyze"]
 
 JOBS = ("identity", "influence", "communities", "journeys", "profiles", "all")
-EXPORTS = {
-    "identities": "identity/export",
-    "communities": "influence/communities",
-    "influencers": "influence/influencers",
-    "profiles": "profiles/export",
-    "paths": "journeys/paths",
-    "attribution": "journeys/attribution",
-}
 
 
 def analyze(
@@ -247,225 +237,3 @@ def _identity(console: Console, result: IdentityResult) -> None:
         )
     for rule, n in result.blocking.oversized_blocks.items():
         console.print(f"  [yellow]blocking rule {rule}[/]: {n} block(s) too large, left out")
-
-
-def explain(
-    ctx: typer.Context,
-    record: Annotated[str, typer.Argument(help="SOURCE:ID of a customer record")],
-    against: Annotated[
-        str | None,
-        typer.Option(help="SOURCE:ID of another record: say why the two are (not) one person"),
-    ] = None,
-) -> None:
-    """Show why a record belongs to its person: member records, matches, per-field evidence;
-    with --against, why two records are or are not one person.
-
-    Example: custgraph explain crm:C00001234 --against shop:S-00000042
-    """
-    from graph.model import split_uid
-
-    split_uid(record)
-    if against is not None:
-        split_uid(against)
-        _explain_pair(ctx, record, against)
-        return
-    with store_of(ctx) as store:
-        rows = store.read("identity/explain", uid=record)
-    if not rows:
-        raise NotFoundError(
-            f"record {record} has no person; load it and run `custgraph analyze identity`"
-        )
-    from rich.markup import escape
-
-    console = Console()
-    members = sorted({r["uid"] for r in rows})
-    console.print(
-        f"[bold]{escape(record)}[/] belongs to person [bold]{rows[0]['personId']}[/] "
-        f"with {len(members)} record(s): {escape(', '.join(members))}"
-    )
-    table = Table(title="Matches")
-    for col in ("record", "matched with", "rule", "score", "evidence (bits per field)"):
-        table.add_column(col)
-    for r in rows:
-        if r["matchedWith"] is None:
-            continue
-        evidence = json.loads(r["evidence"] or "{}")
-        parts = ", ".join(f"{k} {v['level']} {v['bits']:+.1f}" for k, v in evidence.items())
-        table.add_row(
-            escape(r["uid"]), escape(r["matchedWith"]), r["rule"], f"{r['score']:.4f}", parts
-        )
-    console.print(table)
-
-
-def _explain_pair(ctx: typer.Context, a: str, b: str) -> None:
-    from rich.markup import escape
-
-    from graph.identity.explain import explain_pair
-
-    with store_of(ctx) as store:
-        why = explain_pair(store, a, b)
-    console = Console()
-    persons = (
-        f"both in person [bold]{why.person_a}[/]"
-        if why.same_person
-        else f"persons {why.person_a or '(none)'} and {why.person_b or '(none)'}"
-    )
-    console.print(f"[bold]{escape(a)}[/] and [bold]{escape(b)}[/]: {persons}")
-    console.print(f"verdict: {why.verdict()}")
-    usable = [k for k in why.shared_keys if k not in why.too_common]
-    console.print(
-        f"candidates: {'yes' if why.candidates else 'no'}"
-        + (f" (shared: {', '.join(usable)})" if usable else "")
-        + (f"; too common to use: {', '.join(why.too_common)}" if why.too_common else "")
-    )
-    console.print(
-        f"match probability: {why.probability:.4f} (threshold {why.threshold}); "
-        f"evidence about the person: {'yes' if why.personal else 'no'}"
-    )
-    table = Table(title="Evidence (bits per field; missing fields count zero)")
-    for col in ("field", "level", "bits"):
-        table.add_column(col)
-    for name, part in why.evidence.items():
-        assert isinstance(part, dict)
-        table.add_row(name, str(part["level"]), f"{part['bits']:+.1f}")
-    console.print(table)
-
-
-def export(
-    ctx: typer.Context,
-    what: Annotated[
-        str,
-        typer.Argument(help="identities, communities, influencers, profiles, paths or attribution"),
-    ],
-    out: Annotated[Path, typer.Argument(help="Output file: .csv, .parquet or .jsonl")],
-) -> None:
-    """Export results as CSV, Parquet or JSONL (by the file's extension).
-
-    identities: source, source_customer_id, person_id, confidence.
-    communities: person_id, community_id, participation.
-    influencers: person_id, rank, score, pagerank, in/out degree, referral reach and depth,
-    referred revenue, coreness, betweenness, community_id.
-    profiles: person_id, recency_days, frequency, monetary, rfm_score, rfm_segment,
-    expected_purchases, predicted_clv, churn_risk, segment, community_id, influence_rank, tags.
-    paths: path, journeys, conversions, conversion_rate, median_days_to_convert.
-    attribution: model, channel_id, conversions, revenue, share.
-
-    Example: custgraph export influencers top.parquet
-    """
-    from graph.export import write_frame
-
-    if what not in EXPORTS:
-        raise InputError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
-    with store_of(ctx) as store:
-        if what == "profiles":
-            from graph.profiles.document import export_profiles
-
-            frame = export_profiles(store)
-        elif what in ("paths", "attribution"):
-            frame = store.frame(EXPORTS[what], **({"model": None} if what == "attribution" else {}))
-            frame = frame.drop(columns=["run", "revenue"] if what == "paths" else ["run"])
-        else:
-            frame = store.frame(EXPORTS[what])
-    if frame.empty:
-        job = "journeys" if what in ("paths", "attribution") else "all"
-        raise NotFoundError(f"no {what} yet; run `custgraph analyze {job}` first")
-    rows = write_frame(frame, out)
-    Console().print(f"wrote {rows:,} rows to {out}")
-
-
-def profile(
-    ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help="A person id, or SOURCE:ID of one of its records")],
-) -> None:
-    """Print a person's profile document as JSON (identity, demographics, value, graph, tags).
-
-    PII is printed whole: the CLI runs with the store owner's rights.
-
-    Example: custgraph profile crm:C00001234
-    """
-    from graph.lookup import find_person
-    from graph.model import split_uid
-    from graph.profiles.document import profile_document
-
-    with store_of(ctx) as store:
-        person_id = person
-        if ":" in person:
-            source, record_id = split_uid(person)
-            person_id = find_person(store, source=source, record_id=record_id)
-        document = profile_document(store, person_id)
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-
-
-def erase(
-    ctx: typer.Context,
-    record: Annotated[str, typer.Argument(help="SOURCE:ID of the customer record to erase")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
-) -> None:
-    """Erase a record (right to be forgotten): its PII, identifiers, orders and links; its
-    person is re-resolved from the remaining records; a tombstone suppresses later loads.
-
-    Example: custgraph erase crm:C00001234 --yes
-    """
-    from rich.markup import escape
-
-    from graph.model import record_uid, split_uid
-    from graph.privacy import erase_record
-
-    record = record_uid(*split_uid(record))
-    if not yes:
-        typer.confirm(f"Erase {record} everywhere? This cannot be undone", abort=True)
-    with store_of(ctx) as store:
-        result = erase_record(store, record, by="cli")
-    console = Console(highlight=False)
-    record = escape(record)
-    if result.already_erased:
-        console.print(f"{record} was already erased; nothing to do")
-    elif result.person_removed:
-        console.print(f"erased {record}; its person {result.person_id} had no other records")
-    else:
-        console.print(
-            f"erased {record}; person {result.person_id} re-resolved into "
-            f"{', '.join(result.persons_after) or 'no person (identity has not run)'}"
-        )
-
-
-def query(
-    ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="An analyst query (see --list)")] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable")
-    ] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the analyst queries")] = False,
-) -> None:
-    """Run a named analyst query on Neo4j and print a table, or list them.
-
-    Example: custgraph query top_influencers_in_community --param community=C1 --param limit=5
-    """
-    from graph.analyst import analyst_queries, parameters, run_analyst_query
-
-    console = Console()
-    if list_ or name is None:
-        table = Table(title="Analyst queries (queries/cypher/analyst/)")
-        for col in ("name", "parameters", "what it answers"):
-            table.add_column(col, no_wrap=col == "name")
-        for query_name, purpose in sorted(analyst_queries().items()):
-            table.add_row(query_name, ", ".join(parameters(query_name)), purpose)
-        console.print(table)
-        return
-    given: dict[str, str] = {}
-    for item in param or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise InputError(f"--param takes k=v, e.g. community=C1; got {item!r}")
-        given[key.strip()] = value
-    with store_of(ctx) as store:
-        rows = run_analyst_query(store, name, given)
-    table = Table(title=f"{name}: {len(rows)} row(s)")
-    columns = list(rows[0]) if rows else []
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
-            *(json.dumps(v) if isinstance(v, list | dict) else str(v) for v in row.values())
-        )
-    console.print(table)

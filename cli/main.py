@@ -53,17 +53,17 @@ def _root(
 
 
 def _register() -> None:
-    from cli import analyze, data, demo, keys, report, serve, status
+    from cli import analyze, data, demo, keys, records, report, results, serve, status
 
     app.command("demo")(demo.demo)
     app.command("generate")(data.generate)
     app.command("load")(data.load)
     app.command("analyze")(analyze.analyze)
-    app.command("explain")(analyze.explain)
-    app.command("export")(analyze.export)
-    app.command("profile")(analyze.profile)
-    app.command("erase")(analyze.erase)
-    app.command("query")(analyze.query)
+    app.command("explain")(records.explain)
+    app.command("export")(results.export)
+    app.command("profile")(records.profile)
+    app.command("erase")(records.erase)
+    app.command("query")(results.query)
     app.command("report")(report.report)
     app.command("schedule")(report.schedule)
     app.add_typer(keys.keys_app, name="keys")

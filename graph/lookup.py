@@ -52,22 +52,28 @@ def find_person(
     store: Store,
     *,
     source: str | None = None,
-    record_id: str | None = None,
+    source_customer_id: str | None = None,
     email: str | None = None,
     phone: str | None = None,
     region: str = "US",
 ) -> str:
-    """The person id for a record (``source`` + ``record_id``), an e-mail or a phone."""
+    """The person id for a record (``source`` + ``source_customer_id``), an e-mail or a phone."""
 
     given = [
-        k for k, v in (("source/id", source or record_id), ("email", email), ("phone", phone)) if v
+        k
+        for k, v in (
+            ("source/id", source or source_customer_id),
+            ("email", email),
+            ("phone", phone),
+        )
+        if v
     ]
     if len(given) != 1:
         raise InputError("look a person up by exactly one of: source and id, email, phone")
-    if source or record_id:
-        if not (source and record_id):
+    if source or source_customer_id:
+        if not (source and source_customer_id):
             raise InputError("a record look-up needs both source and id")
-        uid = record_uid(source, record_id)
+        uid = record_uid(source, source_customer_id)
         rows = store.read("lookup/by_record", uid=uid)
         what = "that record"
     elif email:
