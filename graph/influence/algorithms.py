@@ -22,6 +22,9 @@ Examples
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -411,29 +414,55 @@ def detect_communities(
 ) -> tuple[np.ndarray, float]:
     """Leiden communities (igraph) on the undirected weighted graph; labels and modularity
     (at resolution 1, whatever resolution Leiden ran at; see :func:`effective_resolution`)."""
-    import random
-
-    import igraph as ig
-
     graph = graph if graph is not None else undirected(g)
     resolution = (  # the link weight is summed only when the resolution follows it
         params.resolution
         if params.resolution is not None
         else effective_resolution(params, float(np.sum(graph.es["weight"])) if len(g) else 0.0)
     )
-    ig.set_random_number_generator(random.Random(params.seed))
-    try:
+    with igraph_seeded(params.seed):
         part = graph.community_leiden(
             objective_function=params.objective,
             weights="weight",
             resolution=resolution,
             n_iterations=params.iterations,
         )
-    finally:
-        ig.set_random_number_generator(random)
     labels = np.asarray(part.membership, dtype=np.int64)
     quality = graph.modularity(labels.tolist(), weights="weight")
     return labels, float(quality)
+
+
+#: One seeded igraph call at a time: igraph's generator is global to the process.
+_IGRAPH_RNG = threading.Lock()
+
+
+@contextmanager
+def igraph_seeded(seed: int) -> Iterator[None]:
+    """igraph draws its random numbers from ``random.Random(seed)`` inside the block, and
+    from its default again after it (Python's ``random`` module; the module's own state is
+    never touched). igraph has no way to read back a generator a caller installed, so one
+    installed before is not restored: custgraph installs none of its own outside this block.
+    Two threads' seeded calls do not interleave.
+
+    >>> import igraph as ig
+    >>> g = ig.Graph.Erdos_Renyi(n=60, m=150, loops=False)
+    >>> with igraph_seeded(7):
+    ...     a = g.community_leiden(objective_function="modularity").membership
+    >>> with igraph_seeded(7):
+    ...     b = g.community_leiden(objective_function="modularity").membership
+    >>> a == b
+    True
+    """
+    import random
+
+    import igraph as ig
+
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def participation(g: PersonGraph, labels: np.ndarray) -> np.ndarray:

@@ -3,10 +3,21 @@ one; the implementations import this module, never the other way round)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Literal,
+    Protocol,
+    Self,
+    final,
+    overload,
+    runtime_checkable,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,6 +31,7 @@ __all__ = [
     "Slots",
     "Step",
     "Store",
+    "StoreBase",
     "split_statements",
     "write_in_batches",
 ]
@@ -193,6 +205,81 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
+
+
+class StoreBase(ABC):
+    """What every back end does the same way, written once: named queries compiled and
+    cached for the back end's dialect, writes in batches, closing on leaving a ``with``.
+    Back ends implement the hooks (:meth:`write_tx`, :meth:`close`, …); callers type
+    against the :class:`Store` protocol, never this class. (The shape is Splink's
+    ``DatabaseAPI``: final template methods around back-end hooks.)
+
+    >>> class Echo(StoreBase):
+    ...     dialect, comment = "sql", "--"
+    ...     def __init__(self): super().__init__(batch_size=2); self.seen = []
+    ...     def write_tx(self, steps): self.seen.append(len(steps[0].rows or ()))
+    ...     def close(self): pass
+    >>> store = Echo()
+    >>> store.write("load/merge_channels", rows=[{"channelId": "web"}] * 3), store.seen
+    (3, [2, 1])
+    >>> store._compiled("schema/create", None)[0].startswith("CREATE TABLE")
+    True
+    """
+
+    #: The ``queries/`` folder this back end reads (``sql`` or ``cypher``), and its
+    #: line-comment marker.
+    dialect: ClassVar[str]
+    comment: ClassVar[str]
+
+    def __init__(self, *, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self._statements: dict[tuple[str, str], Any] = {}
+
+    @abstractmethod
+    def write_tx(self, steps: Sequence[Step]) -> None:
+        """Run every step in one transaction."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    @final
+    def write(
+        self,
+        name: str,
+        /,
+        rows: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        slots: Slots | None = None,
+        **params: Any,
+    ) -> int:
+        """Run a write query once, or with its rows in batches of ``batch_size``, each batch
+        in its own transaction; returns the rows written."""
+        return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
+
+    @final
+    def _compiled(self, name: str, slots: Slots | None) -> list[str]:
+        """The statements of a named query for this dialect, slots filled in (cached)."""
+        from queries import UnknownQueryError, load_query, render
+
+        key = (name, repr(sorted((slots or {}).items())))
+        cached = self._statements.get(key)
+        if cached is None:
+            try:
+                query = load_query(self.dialect, name)
+            except UnknownQueryError as exc:
+                from graph.errors import QueryError
+
+                raise QueryError(str(exc)) from exc
+            cached = split_statements(render(query, **(slots or {})), self.comment)
+            self._statements[key] = cached
+        return list(cached)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def split_statements(text: str, comment: str) -> list[str]:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph.errors import ConfigError, QueryError, StoreUnavailableError
-from graph.store.base import Row, Slots, Step, split_statements, write_in_batches
-from queries import UnknownQueryError, load_query, render
+from graph.store.base import Row, Slots, Step, StoreBase
+from queries import load_query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +50,7 @@ class _TooLargeError(Exception):
 DEFAULT_BATCH_SIZE = 5_000
 
 
-class Neo4jStore:
+class Neo4jStore(StoreBase):
     """A :class:`~graph.store.Store` on a Neo4j server.
 
     Parameters
@@ -66,6 +66,8 @@ class Neo4jStore:
     """
 
     kind: Literal["neo4j", "sqlite"] = "neo4j"
+    dialect = "cypher"
+    comment = "//"
 
     def __init__(
         self,
@@ -78,8 +80,7 @@ class Neo4jStore:
         self._driver = driver
         self.database = database
         self.address = address
-        self.batch_size = batch_size or DEFAULT_BATCH_SIZE
-        self._statements: dict[tuple[str, str], list[str]] = {}
+        super().__init__(batch_size=batch_size or DEFAULT_BATCH_SIZE)
 
     @classmethod
     def connect(cls, settings: Settings) -> Neo4jStore:
@@ -106,18 +107,6 @@ class Neo4jStore:
             batch_size=settings.batch_size,
             address=settings.neo4j_uri,
         )
-
-    def _compiled(self, name: str, slots: Slots | None) -> list[str]:
-        key = (name, repr(sorted((slots or {}).items())))
-        cached = self._statements.get(key)
-        if cached is None:
-            try:
-                query = load_query("cypher", name)
-            except UnknownQueryError as exc:
-                raise QueryError(str(exc)) from exc
-            cached = split_statements(render(query, **(slots or {})), "//")
-            self._statements[key] = cached
-        return cached
 
     def _wrap(self, name: str, exc: Exception) -> Exception:
         from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
@@ -253,18 +242,6 @@ class Neo4jStore:
 
         return pa.Table.from_pandas(self.frame(name, slots=slots, **params), preserve_index=False)
 
-    def write(
-        self,
-        name: str,
-        /,
-        rows: Sequence[Mapping[str, Any]] | None = None,
-        *,
-        slots: Slots | None = None,
-        **params: Any,
-    ) -> int:
-        """Run a write query once, or with ``$rows`` in batches of ``batch_size``."""
-        return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
-
     def write_tx(self, steps: Sequence[Step]) -> None:
         """Run every step in one transaction (retried on transient errors).
 
@@ -387,12 +364,6 @@ class Neo4jStore:
     def close(self) -> None:
         """Close the driver."""
         self._driver.close()
-
-    def __enter__(self) -> Neo4jStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 #: Rows per list when a frame's rows travel as lists (:func:`columnar`).

@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from graph.errors import QueryError, StoreUnavailableError
 from graph.model import tombstone_key
-from graph.store.base import Row, Slots, Step, split_statements, write_in_batches
-from queries import UnknownQueryError, load_query, render
+from graph.store.base import Row, Slots, Step, StoreBase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,7 +134,7 @@ _PRAGMAS = (
 )
 
 
-class SqliteStore:
+class SqliteStore(StoreBase):
     """A :class:`~graph.store.Store` on one SQLite file.
 
     Parameters
@@ -147,14 +146,15 @@ class SqliteStore:
     """
 
     kind: Literal["neo4j", "sqlite"] = "sqlite"
+    dialect = "sql"
+    comment = "--"
 
     def __init__(self, path: Path | str, *, batch_size: int | None = None) -> None:
         self.path = Path(path)
-        self.batch_size = batch_size or DEFAULT_BATCH_SIZE
+        super().__init__(batch_size=batch_size or DEFAULT_BATCH_SIZE)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._statements: dict[tuple[str, str], list[str]] = {}
 
     # -- connections -----------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -182,18 +182,6 @@ class SqliteStore:
             with self._lock:
                 self._all.append(conn)
         return conn
-
-    def _compiled(self, name: str, slots: Slots | None) -> list[str]:
-        key = (name, repr(sorted((slots or {}).items())))
-        cached = self._statements.get(key)
-        if cached is None:
-            try:
-                query = load_query("sql", name)
-            except UnknownQueryError as exc:
-                raise QueryError(str(exc)) from exc
-            cached = split_statements(render(query, **(slots or {})), "--")
-            self._statements[key] = cached
-        return cached
 
     @contextmanager
     def _transaction(self, name: str) -> Iterator[sqlite3.Connection]:
@@ -281,18 +269,6 @@ class SqliteStore:
             raise QueryError(f"query {name!r} failed in SQLite: {exc}") from exc
         return columns, chunks
 
-    def write(
-        self,
-        name: str,
-        /,
-        rows: Sequence[Mapping[str, Any]] | None = None,
-        *,
-        slots: Slots | None = None,
-        **params: Any,
-    ) -> int:
-        """Run a write query once, or once per row in batches of ``batch_size``."""
-        return write_in_batches(self.write_tx, self.batch_size, Step(name, rows, params, slots))
-
     def write_tx(self, steps: Sequence[Step]) -> None:
         """Run every step in one transaction."""
         label = ",".join(step.name for step in steps)
@@ -358,12 +334,6 @@ class SqliteStore:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _has_containers(row: Mapping[str, Any]) -> bool:
