@@ -22,7 +22,8 @@ Examples
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,32 +203,23 @@ def resolve_identities(
     the affected components only.
     """
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    f = record_features(records.reset_index(drop=True))
-    raw = raw_keys(f)
-    keys = record_keys(f, raw)
-    timings["features"] = time.perf_counter() - t
+    with _timed(timings, "features"):
+        f = record_features(records.reset_index(drop=True))
+        raw = raw_keys(f)
+        keys = record_keys(f, raw)
     n = len(f)
-    t = time.perf_counter()
-    pairs, report, blocked, forced = block_records(
-        f,
-        keys,
-        params,
-        too_common(keys) if too_common is not None else None,
-        must_link or [],
-        raw=raw,
-    )
+    with _timed(timings, "blocking"):
+        pairs, report, blocked, forced = block_records(
+            f,
+            keys,
+            params,
+            too_common(keys) if too_common is not None else None,
+            must_link or [],
+            raw=raw,
+        )
     del raw  # the string keys of every record: hundreds of MB at a million records
-    timings["blocking"] = time.perf_counter() - t
-    t = time.perf_counter()
-    coded = code_fields(f, blocked)
-    levels = compare(f, pairs, coded=coded)
-    if model is None:
-        random_levels = compare(f, _random_pairs(n, params.random_pairs, params.seed), coded=coded)
-        model = fit_model(levels, random_levels, total_pairs=n * (n - 1) // 2, seed=params.seed)
-    adjust = tf_adjustments(model, f, pairs, levels) if params.term_frequencies else None
-    probs = match_probability(model, levels, adjust) if len(pairs) else np.zeros(0)
-    timings["scoring"] = time.perf_counter() - t
+    with _timed(timings, "scoring"):
+        model, levels, probs = _score(f, pairs, blocked, params, model)
     rule = np.full(len(pairs), "fellegi-sunter", dtype=object)
     if len(forced):
         forced_set = {tuple(p) for p in forced.tolist()}
@@ -238,23 +230,15 @@ def resolve_identities(
     # household", not "same person": a pair also needs evidence about the person.
     personal = personal_evidence(levels)
     accepted = (probs >= params.threshold) & (personal | (rule != "fellegi-sunter"))
-    t = time.perf_counter()
-    labels, kept = cluster(
-        n,
-        pairs[accepted],
-        probs[accepted],
-        cannot_link=_index_pairs(f.uid, cannot_link or []),
-        bridge_threshold=params.bridge_threshold,
-    )
-    timings["clustering"] = time.perf_counter() - t
+    with _timed(timings, "clustering"):
+        labels, kept = cluster(
+            n,
+            pairs[accepted],
+            probs[accepted],
+            cannot_link=_index_pairs(f.uid, cannot_link or []),
+            bridge_threshold=params.bridge_threshold,
+        )
     chosen = np.flatnonzero(accepted)[kept]
-    confidence = np.ones(n)
-    best = np.zeros(n)
-    for index in chosen:
-        a, b = pairs[index]
-        best[a] = max(best[a], probs[index])
-        best[b] = max(best[b], probs[index])
-    confidence = np.where(best > 0, best, 1.0)
     evidence = evidence_texts(model, {k: v[chosen] for k, v in levels.items()})
     matches = [
         {
@@ -266,17 +250,13 @@ def resolve_identities(
         }
         for k, text in zip(chosen, evidence, strict=True)
     ]
-    t = time.perf_counter()
-    members: dict[int, list[str]] = {}
-    for uid, label in zip(f.uid, labels, strict=True):
-        members.setdefault(int(label), []).append(uid)
-    person_ids, lineage = assign_ids(
-        [members[k] for k in range(len(members))],
-        previous=previous or {},
-        created=created or {},
-        known=known_ids or set(),
-    )
-    timings["ids"] = time.perf_counter() - t
+    with _timed(timings, "ids"):
+        person_ids, lineage = assign_ids(
+            _clusters(f.uid, labels),
+            previous=previous or {},
+            created=created or {},
+            known=known_ids or set(),
+        )
     counts = {
         "records": n,
         "candidate_pairs": len(pairs),
@@ -290,7 +270,7 @@ def resolve_identities(
         f.uid,
         labels,
         person_ids,
-        confidence,
+        _confidence(n, pairs[chosen], probs[chosen]),
         matches,
         lineage,
         model,
@@ -299,6 +279,56 @@ def resolve_identities(
         {k: round(v, 3) for k, v in timings.items()},
         keys,
     )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = time.perf_counter() - started
+
+
+def _score(
+    f: RecordFeatures,
+    pairs: np.ndarray,
+    blocked: dict[str, set[str]],
+    params: IdentityParams,
+    model: FSModel | None,
+) -> tuple[FSModel, dict[str, np.ndarray], np.ndarray]:
+    """Compare the candidate pairs, fit the model on them when none is given (a full run),
+    and score them: the model, the per-field levels and the match probabilities."""
+    n = len(f)
+    coded = code_fields(f, blocked)
+    levels = compare(f, pairs, coded=coded)
+    if model is None:
+        random_levels = compare(f, _random_pairs(n, params.random_pairs, params.seed), coded=coded)
+        model = fit_model(levels, random_levels, total_pairs=n * (n - 1) // 2, seed=params.seed)
+    adjust = tf_adjustments(model, f, pairs, levels) if params.term_frequencies else None
+    probs = match_probability(model, levels, adjust) if len(pairs) else np.zeros(0)
+    return model, levels, probs
+
+
+def _confidence(n: int, pairs: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Each record's confidence: its best kept match's probability (1 for a record alone).
+
+    >>> _confidence(3, np.array([[0, 1]]), np.array([0.9]))
+    array([0.9, 0.9, 1. ])
+    """
+    best = np.zeros(n)
+    for (a, b), p in zip(pairs.tolist(), probs.tolist(), strict=True):
+        best[a] = max(best[a], p)
+        best[b] = max(best[b], p)
+    return np.where(best > 0, best, 1.0)
+
+
+def _clusters(uids: np.ndarray, labels: np.ndarray) -> list[list[str]]:
+    """The member uids of each cluster label 0..k-1, in record order."""
+    members: dict[int, list[str]] = {}
+    for uid, label in zip(uids, labels, strict=True):
+        members.setdefault(int(label), []).append(uid)
+    return [members[k] for k in range(len(members))]
 
 
 def features_of(records: pd.DataFrame) -> RecordFeatures:
