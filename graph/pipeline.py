@@ -82,7 +82,7 @@ def run_jobs(
     from graph.influence import run_communities, run_influence
     from graph.journeys.job import run_journeys
     from graph.profiles import load_rules, run_profiles
-    from graph.profiles.job import check_tag_rules
+    from graph.profiles.tags import check_tag_rules
 
     unknown = [j for j in params.jobs if j not in JOBS]
     if unknown:

@@ -19,8 +19,7 @@ graph.errors.JobError: no purchases in the store; load purchases and run ...
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -37,8 +36,10 @@ from graph.profiles.preferences import (
     demographics_json,
     top_categories,
 )
+from graph.profiles.rows import member_lists, profile_rows
 from graph.profiles.rules import ProfileRules, load_rules
 from graph.profiles.segments import segment
+from graph.profiles.tags import apply_tags, check_tag_rules
 from graph.profiles.value import (
     Lifetime,
     conversion,
@@ -48,7 +49,7 @@ from graph.profiles.value import (
     to_utc,
 )
 from graph.runs import recorded_run, utc_now
-from graph.store.base import ColumnRows, MappedColumn, Step, Store
+from graph.store.base import ColumnRows, Step, Store
 
 __all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
 
@@ -333,7 +334,7 @@ def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) ->
     table["consent_marketing"] = consent(data.members).reindex(persons, fill_value=False)
     # JSON text already (a dict per attribute and person costs a gigabyte at a million)
     table["demographics"] = demographics_json(data.members, rules.source_priority).reindex(persons)
-    table["tags"], tag_rows = _tags(table, rules)
+    table["tags"], tag_rows = apply_tags(table, rules)
     segments = [
         {
             "name": name,
@@ -604,132 +605,6 @@ def _segment_features(table: pd.DataFrame, *, with_influence: bool) -> pd.DataFr
     return features
 
 
-def _tags(table: pd.DataFrame, rules: ProfileRules) -> tuple[pd.Series, list[dict[str, Any]]]:
-    """Each person's tags (marketing tags only with consent) and each tag's summary row."""
-    tag_lists: dict[str, list[str]] = {p: [] for p in table.index}
-    tag_rows = []
-    columns = table.drop(columns=_NOT_FOR_RULES)
-    for rule in rules.tags:
-        mask = rule.mask(columns)
-        if rule.marketing:
-            mask &= table["consent_marketing"].astype(bool)
-        chosen = table.index[mask.to_numpy()]
-        for person in chosen:
-            tag_lists[person].append(rule.name)
-        tag_rows.append(
-            {
-                "name": rule.name,
-                "rule": rule.rule,
-                "marketing": rule.marketing,
-                "description": rule.description,
-                "size": len(chosen),
-            }
-        )
-    return pd.Series(tag_lists, dtype=object).reindex(table.index), tag_rows
-
-
-#: Profile columns a tag rule cannot use (lists and maps).
-_NOT_FOR_RULES = ["churn_factors", "channel_mix", "top_categories", "demographics"]
-
-
-def tag_sample() -> pd.DataFrame:
-    """Two made-up persons (one who never bought, one who did) with every column a tag rule
-    may use, typed as the job's table has them: rules are checked on it before a job runs.
-
-    >>> sorted(tag_sample().columns)[:3]
-    ['churn_risk', 'clv_percentile', 'community_id']
-    """
-    at = pd.Series([pd.NaT, pd.Timestamp("2026-01-01", tz="UTC")]).astype("datetime64[us, UTC]")
-    number = [np.nan, 0.5]
-    return pd.DataFrame(
-        {
-            "frequency": [0, 3],
-            "monetary": [0.0, 120.5],
-            "recency_days": [np.nan, 12.0],
-            "first": at,
-            "last": at,
-            "rfm_recency": [np.nan, 5.0],
-            "rfm_frequency": [np.nan, 4.0],
-            "rfm_monetary": [np.nan, 4.0],
-            "rfm_score": pd.Series([None, "544"]),
-            "rfm_segment": pd.Series([None, "Champions"]),
-            "expected_purchases": number,
-            "p_alive": number,
-            "expected_spend": number,
-            "predicted_clv": number,
-            "churn_risk": number,
-            "tenure_days": pd.array([10, 400], dtype="Int64"),
-            "influence_percentile": [0.0, 0.99],
-            "influence_rank": [2, 1],
-            "influence_score": [0.1, 0.9],
-            "community_id": pd.Series([None, "C1"]),
-            "clv_percentile": [0.5, 1.0],
-            "monetary_percentile": [0.5, 1.0],
-            "segment": pd.Series(["S1", "S2"]),
-            "preferred_channel": pd.Series([None, "web"]),
-            "consent_marketing": [False, True],
-        }
-    )
-
-
-def check_tag_rules(rules: ProfileRules) -> None:
-    """Raise :class:`~graph.errors.ConfigError` naming the first tag whose rule uses an
-    unknown column, cannot be evaluated, or is not true or false for each person: checked
-    on :func:`tag_sample` before any job reads the store."""
-    sample = tag_sample()
-    for rule in rules.tags:
-        rule.mask(sample)
-
-
-def profile_rows(
-    profiles: Profiles, *, as_of: pd.Timestamp, params: ProfileParams, run: str, currency: str
-) -> ColumnRows:
-    """The store's rows (graph names; lists and maps as JSON text; no NaN), kept as the
-    table's own arrays and converted value by value only as the store writes them (a dict
-    per person, or a Python object per value, is never held for a million persons)."""
-    t = profiles.table
-    n = len(t)
-
-    def floats(name: str, convert: Callable[[Any], Any] = _float) -> MappedColumn:
-        return MappedColumn(t[name].to_numpy(dtype="float64", na_value=np.nan), convert)
-
-    def mapped(name: str, convert: Callable[[Any], Any]) -> MappedColumn:
-        return MappedColumn(t[name].array, convert)
-
-    columns: dict[str, Sequence[Any]] = {
-        "personId": MappedColumn(t.index.array, str),
-        "asOf": [as_of.strftime("%Y-%m-%dT%H:%M:%SZ")] * n,
-        "horizonDays": [params.horizon_days] * n,
-        "recencyDays": floats("recency_days", _int),
-        "frequency": floats("frequency", _int),
-        "monetary": floats("monetary"),
-        "currency": [currency] * n,
-        "rfmRecency": floats("rfm_recency", _int),
-        "rfmFrequency": floats("rfm_frequency", _int),
-        "rfmMonetary": floats("rfm_monetary", _int),
-        "rfmScore": mapped("rfm_score", _str),
-        "rfmSegment": mapped("rfm_segment", _str),
-        "expectedPurchases": floats("expected_purchases"),
-        "pAlive": floats("p_alive"),
-        "expectedSpend": floats("expected_spend"),
-        "predictedClv": floats("predicted_clv"),
-        "churnRisk": floats("churn_risk"),
-        "churnFactors": mapped("churn_factors", _json_list),
-        "segment": mapped("segment", _str),
-        "preferredChannel": mapped("preferred_channel", _str),
-        "channelMix": mapped("channel_mix", _json_map),
-        "topCategories": mapped("top_categories", _json_list),
-        "tags": mapped("tags", _json_list),
-        "consentMarketing": MappedColumn(t["consent_marketing"].to_numpy(dtype=bool), bool),
-        "demographics": mapped("demographics", _json_map),
-        "tenureDays": floats("tenure_days", _int),
-        "firstPurchaseAt": _stamps(t["first"]),
-        "lastPurchaseAt": _stamps(t["last"]),
-        "run": [run] * n,
-    }
-    return ColumnRows(columns)
-
-
 def run_profiles(
     store: Store, params: ProfileParams, rules: ProfileRules | None = None
 ) -> Profiles:
@@ -756,7 +631,7 @@ def run_profiles(
                     run=run.run_id,
                     currency=rules.currency.reporting,
                 )
-                members = _member_lists(data.members, names)
+                members = member_lists(data.members, names)
                 persons = rows.column("personId")
             store.write("profiles/clear_labels")
             # one transaction: a kill leaves the previous profiles or these, never a mix
@@ -787,63 +662,3 @@ def run_profiles(
         run.counts.update(profiles.counts)
         run.counts["as_of_epoch_day"] = int(as_of.normalize().value // 86_400_000_000_000)
     return profiles
-
-
-def _member_lists(members: pd.DataFrame, names: pd.Index) -> list[list[str]]:
-    """Each person's record uids, aligned with ``names`` (``members`` coded by them), in one
-    pass over the rows (not a list per group).
-
-    >>> m = pd.DataFrame({"personId": [1, 0, 1], "uid": ["crm:2", "crm:1", "shop:7"]})
-    >>> _member_lists(m, pd.Index(["a", "b"]))
-    [['crm:1'], ['crm:2', 'shop:7']]
-    """
-    out: list[list[str]] = [[] for _ in range(len(names))]
-    for code, uid in zip(members["personId"].tolist(), members["uid"].tolist(), strict=True):
-        out[code].append(uid)
-    return out
-
-
-def _stamps(column: pd.Series) -> MappedColumn:
-    text = pd.to_datetime(column, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return MappedColumn(text.array, lambda v: v if isinstance(v, str) else None)
-
-
-def _json_list(value: Any) -> str:
-    return _json(value, [])
-
-
-def _json_map(value: Any) -> str:
-    return _json(value, {})
-
-
-def _float(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return round(float(value), 4)
-
-
-def _int(value: Any) -> int | None:
-    f = _float(value)
-    return None if f is None else int(f)
-
-
-def _str(value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
-
-
-def _json(value: Any, empty: Any) -> str:
-    if isinstance(value, str):  # JSON text already
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        value = empty
-    if not value and isinstance(value, list | dict):  # most persons: no factors, no tags
-        return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot store {type(value).__name__} in a profile")

@@ -135,11 +135,12 @@ def test_lifetime_value_predicts_the_holdout(profiled: SqliteStore, generated: P
 def test_tag_rules_are_checked_on_a_sample_with_the_columns_of_the_real_table(
     profiled: SqliteStore,
 ) -> None:
-    from graph.profiles.job import _NOT_FOR_RULES, compute_profiles, project, tag_sample
+    from graph.profiles.job import compute_profiles, project
+    from graph.profiles.tags import NOT_FOR_RULES, tag_sample
 
     params = ProfileParams(as_of=AS_OF)
     table = compute_profiles(project(profiled, params), params, load_rules()).table
-    real = table.drop(columns=[*_NOT_FOR_RULES, "tags"])
+    real = table.drop(columns=[*NOT_FOR_RULES, "tags"])
     sample = tag_sample()
     assert list(sample.columns) == list(real.columns)
     for column in real.columns:  # the same kinds, so a rule behaves on both alike

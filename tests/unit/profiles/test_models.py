@@ -270,7 +270,7 @@ def test_a_bad_tag_rule_fails_before_the_job_reads_the_store(tmp_path: object) -
     from pathlib import Path
 
     from graph.profiles import ProfileParams, run_profiles
-    from graph.profiles.job import check_tag_rules
+    from graph.profiles.tags import check_tag_rules
     from graph.store import SqliteStore
 
     check_tag_rules(load_rules())  # the shipped rules pass on the sample
