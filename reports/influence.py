@@ -20,6 +20,7 @@ graph.errors.JobError: nobody is ranked yet; run `custgraph analyze influence` f
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -177,7 +178,7 @@ def _journeys_section(j: JourneyFrames | None) -> dict[str, Any] | None:
 def build_report(
     ranking: pd.DataFrame,
     communities: pd.DataFrame,
-    edges: pd.DataFrame,
+    referrals: Callable[[list[str]], pd.DataFrame],
     *,
     params: ReportParams,
     weights: dict[str, float],
@@ -186,7 +187,9 @@ def build_report(
     journeys: JourneyFrames | None = None,
 ) -> Report:
     """The report from store frames (pure): the marketing list, charts and HTML (with a
-    journeys section when ``journeys`` holds a journeys run's results)."""
+    journeys section when ``journeys`` holds a journeys run's results). ``referrals(roots)``
+    gives the person-level referral edges (``src``, ``dst``, ``kind``) within three hops of
+    the persons whose trees are drawn."""
     from jinja2 import Environment, select_autoescape
 
     ranked = ranking.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -208,7 +211,7 @@ def build_report(
     top_parts = {name: values[top.index.to_numpy()] for name, values in parts.items()}
     movement = _movement(top, previous, params.top)
     roots = list(top["person_id"].head(params.trees))
-    trees = _trees(edges, roots)
+    trees = _trees(referrals(roots) if roots else pd.DataFrame(), roots)
 
     figures = {
         "parts": charts.score_parts_svg(
@@ -270,7 +273,6 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     if ranking.empty:
         raise JobError("nobody is ranked yet; run `custgraph analyze influence` first")
     communities = store.frame("reports/communities")
-    edges = store.frame("influence/person_edges")
     runs = {r["job"]: r for r in store.read("status/last_runs")}
     influence_run = store.read("reports/run", runId=str(ranking["run"].iloc[0]))
     run_params = json.loads(influence_run[0]["params"]) if influence_run else {}
@@ -304,7 +306,7 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     report = build_report(
         ranking,
         communities,
-        edges,
+        lambda roots: store.frame("reports/referral_edges", roots=roots),
         params=params,
         weights=weights,
         previous=previous,

@@ -290,3 +290,23 @@ def test_every_analyst_query_runs_on_neo4j_with_the_documented_shape(
     result = custgraph("query", "--list")
     assert result.returncode == 0
     assert "top_influencers_in_community" in result.stdout
+
+
+def test_the_report_reads_only_the_referrals_its_trees_need(
+    store: Store, dataset: Path, tmp_path: Path
+) -> None:
+    """The trees drawn from the bounded read equal the trees drawn from every link."""
+    from reports.influence import _trees
+
+    analyze(store, dataset, tmp_path / "rej", profiles=False)
+    every = store.frame("support/person_edges")
+    referrals = every[every["kind"] == "REFERRED"]
+    children = referrals.groupby("src")["dst"].apply(set)
+    # roots whose trees go deeper than one level, and one person picked regardless
+    deep = [p for p, kids in children.items() if any(k in children for k in kids)]
+    assert len(deep) >= 3, "the dataset plants no referral chains"
+    roots = [*sorted(deep)[:3], str(every["dst"].iloc[0])]
+    bounded = store.frame("reports/referral_edges", roots=roots)
+    assert 0 < len(bounded) < len(every)
+    assert _trees(bounded, roots) == _trees(every, roots)
+    assert any(len(edges) > len(children.get(r, ())) for r, edges in _trees(every, roots).items())

@@ -1,4 +1,4 @@
-// The person graph for the influence and community jobs: every person-level edge.
+// Every person-level edge (tests compare bounded reads with it; the jobs read their own).
 // $params: none
 // returns: src, dst (person ids), kind (REFERRED | FOLLOWS | FRIENDS_WITH | INTERACTS_WITH),
 //          weight (social: summed weight; referrals: how many record referrals), at (referral
