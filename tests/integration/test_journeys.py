@@ -59,6 +59,21 @@ def test_every_touchpoint_row_is_kept_as_one_event_and_a_reload_adds_none(
     assert _events(store) == rows
     load_files(store, [generated / "touchpoints.csv"], rejects_dir=tmp_path / "rej2")
     assert _events(store) == rows
+    # the aggregate the loader maintains per batch is exactly the events summed
+    kept = store.frame("profiles/touches", until="9999-12-31T23:59:59Z")
+    # knock one pair's aggregate off; summing the events again must put it right
+    one = pd.read_csv(generated / "touchpoints.csv", dtype=str).iloc[0]
+    uid, at = f"{one['source']}:{one['source_customer_id']}", "2020-01-01T00:00:00Z"
+    off = {"uid": uid, "channelId": one["channel_id"], "count": 1000, "firstAt": at, "lastAt": at}
+    store.write("load/add_touches", rows=[off])
+    assert not kept.equals(store.frame("profiles/touches", until="9999-12-31T23:59:59Z"))
+    store.write("support/derive_touched")
+    derived = store.frame("profiles/touches", until="9999-12-31T23:59:59Z")
+    order = ["personId", "channelId"]
+    assert len(kept) > 0
+    pd.testing.assert_frame_equal(
+        kept.sort_values(order, ignore_index=True), derived.sort_values(order, ignore_index=True)
+    )
 
 
 def test_shapley_recovers_the_planted_shares_where_last_touch_over_credits_the_closer(
