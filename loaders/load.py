@@ -47,7 +47,7 @@ from loaders.validate import (
 )
 from loaders.write import BatchWriter, batch_steps
 
-__all__ = ["FileReport", "LoadProgress", "LoadReport", "Reject", "load_files"]
+__all__ = ["FileReport", "LoadProgress", "LoadReport", "Reject", "load_files", "plan_files"]
 
 PARALLEL_BYTES = 4 << 20
 """Files from this size up are read and validated in a child process while this one
@@ -91,7 +91,7 @@ def load_files(
     mapping = mapping or Mapping()
     kind = kind or mapping.kind
     report = LoadReport()
-    plans = _plan(paths, kind, report)
+    plans = plan_files(paths, kind, report)
     _check_headers(plans, mapping)
     store.ensure_schema()
     ctx = RowContext(
@@ -118,7 +118,9 @@ def load_files(
     return report
 
 
-def _plan(paths: Iterable[Path | str], kind: str | None, report: LoadReport) -> list[Plan]:
+def plan_files(paths: Iterable[Path | str], kind: str | None, report: LoadReport) -> list[Plan]:
+    """The files ``paths`` name (files, or the files of folders) with their kinds; files of
+    no known format are listed in ``report.ignored``."""
     plans: list[Plan] = []
     for raw in paths:
         path = Path(raw)

@@ -19,7 +19,7 @@ from graph.model import tombstone_key
 from graph.store.base import Store
 from loaders.columnar import prepare_columns
 from loaders.mapping import Mapping
-from loaders.readers import open_reader
+from loaders.readers import RawBatch, open_reader
 from loaders.report import FIELD_DROPPED, Reject
 from loaders.rows import Prepared, RowContext, RowError, prepare_row
 
@@ -102,19 +102,7 @@ def validated(
     name = plan.path.name
     with open_reader(plan.path) as reader:
         for batch in reader.batches(batch_size):
-            rejects = [Reject(name, raw.line, "", raw.error or "") for raw in batch.errors]
-            n = len(batch.lines)
-            fast = prepare_columns(plan.kind, mapping.apply_columns(dict(batch.columns), n), ctx)
-            ready: list[tuple[int, Prepared]] = []
-            for index, item in enumerate(fast or [None] * n):
-                if item is not None:
-                    ready.append((batch.lines[index], item))
-                    continue
-                try:  # the reference path: exact reasons, and forms the fast path leaves to it
-                    values = mapping.apply(batch.values(index))
-                    ready.append((batch.lines[index], prepare_row(plan.kind, values, ctx)))
-                except RowError as exc:
-                    rejects.append(Reject(name, batch.lines[index], exc.column, exc.reason))
+            ready, rejects = validate_batch(plan.kind, name, batch, mapping, ctx)
             yield Validated(
                 ready,
                 rejects,
@@ -124,6 +112,36 @@ def validated(
                 own={p.row["uid"] for _, p in ready} if plan.kind == "customers" else set(),
                 channels={p.channel for _, p in ready if p.channel},
             )
+
+
+def validate_batch(
+    kind: str, name: str, batch: RawBatch, mapping: Mapping, ctx: RowContext
+) -> tuple[list[tuple[int, Prepared]], list[Reject]]:
+    """Validate and normalise one batch of rows of a ``kind`` file called ``name``: the
+    ready rows with their lines, and a reject per row that cannot load (pure; the in-process
+    load and the Spark engine's input both run it, so both reject the same rows alike).
+
+    >>> from loaders.readers import RawBatch
+    >>> columns = {"channel_id": ["web", ""], "kind": ["online", "store"]}
+    >>> batch = RawBatch([2, 3], columns, [], 2)
+    >>> ready, rejects = validate_batch("channels", "c.csv", batch, Mapping(), RowContext())
+    >>> [line for line, _ in ready], [(r.line, r.column) for r in rejects]
+    ([2], [(3, 'channel_id')])
+    """
+    rejects = [Reject(name, raw.line, "", raw.error or "") for raw in batch.errors]
+    n = len(batch.lines)
+    fast = prepare_columns(kind, mapping.apply_columns(dict(batch.columns), n), ctx)
+    ready: list[tuple[int, Prepared]] = []
+    for index, item in enumerate(fast or [None] * n):
+        if item is not None:
+            ready.append((batch.lines[index], item))
+            continue
+        try:  # the reference path: exact reasons, and forms the fast path leaves to it
+            values = mapping.apply(batch.values(index))
+            ready.append((batch.lines[index], prepare_row(kind, values, ctx)))
+        except RowError as exc:
+            rejects.append(Reject(name, batch.lines[index], exc.column, exc.reason))
+    return ready, rejects
 
 
 _DONE = "done"
