@@ -407,12 +407,13 @@ def _m_step(levels: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:
 
 
 def _patterns(
-    levels: dict[str, np.ndarray], fields: list[str]
+    levels: dict[str, np.ndarray], fields: list[str], weights: np.ndarray | None = None
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Distinct comparison vectors, how many pairs have each, and each pair's vector index.
 
     EM on patterns weighted by their counts is exact and independent of the number of pairs
-    (a few thousand patterns stand for millions of pairs).
+    (a few thousand patterns stand for millions of pairs). ``weights`` says how many pairs
+    each row of ``levels`` stands for (rows counted elsewhere, e.g. by Spark).
     """
     if not fields or len(levels[fields[0]]) == 0:
         empty = {k: np.zeros(0, dtype=np.int64) for k in fields}
@@ -421,6 +422,8 @@ def _patterns(
     for name in fields:
         code = code * 16 + levels[name].astype(np.int64)
     unique, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    if weights is not None:
+        counts = np.bincount(inverse, weights=weights, minlength=len(unique))
     out: dict[str, np.ndarray] = {}
     rest = unique.copy()
     for name in reversed(fields):
@@ -438,8 +441,13 @@ def fit_model(
     seed: int = 7,
     max_iterations: int = 200,
     tolerance: float = 1e-6,
+    counts: np.ndarray | None = None,
 ) -> FSModel:
     """Fit ``u`` on random pairs, then ``m``, ``h`` and the class shares by EM.
+
+    ``counts``, when given, says how many candidate pairs each row of ``levels`` stands
+    for: distinct comparison vectors counted elsewhere (the Spark engine) fit exactly the
+    model their pairs would.
 
     The class shares are shares of *all* ``total_pairs`` record pairs (the probability that
     two random records are one person, or one household), as ``u`` is: blocking selects
@@ -459,7 +467,7 @@ def fit_model(
     # date, e-mail and personal ids agree in h only by chance, as in u. Left free, EM lets
     # h absorb true matches that differ in one personal field (another e-mail address).
     h = {k: u[k] if k in _IDENTITY else _start(n, agree=True) for k, n in n_levels.items()}
-    patterns, counts, _ = _patterns(levels, fields)
+    patterns, counts, _ = _patterns(levels, fields, counts)
     candidates = max(counts.sum(), 1.0)
     total = float(max(total_pairs or 0, candidates))
     prior = np.array([0.5 * candidates / total, 0.2 * candidates / total, 0.0])

@@ -177,11 +177,17 @@ def _projection(store: Store, as_of: date | None, given: Projection | None) -> P
 
 
 def compute_influence(
-    g: PersonGraph, revenue: np.ndarray, params: InfluenceParams, graph: Any = None
+    g: PersonGraph,
+    revenue: np.ndarray,
+    params: InfluenceParams,
+    graph: Any = None,
+    *,
+    pagerank_values: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Every part, the combined score and a rank with a stable tie-break (pure; ``graph`` is
-    the undirected igraph graph if built already)."""
-    pr = pagerank(g, params)
+    the undirected igraph graph if built already; ``pagerank_values`` the PageRank if
+    computed elsewhere, e.g. by the Spark engine)."""
+    pr = pagerank(g, params) if pagerank_values is None else pagerank_values
     in_deg, out_deg = degrees(g)
     reach, depth, referred, _ = referral_tree(g, revenue, params.revenue_decay)
     graph = graph if graph is not None else undirected(g)

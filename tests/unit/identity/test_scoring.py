@@ -160,3 +160,34 @@ def test_a_shared_rare_family_name_says_more_than_a_shared_common_one() -> None:
     assert plain[0] == pytest.approx(plain[1])
     adjusted = match_probability(model, levels, tf_adjustments(model, f, pairs, levels))
     assert adjusted[1] > plain[1] > adjusted[0]
+
+
+def test_fitting_on_counted_comparison_vectors_is_fitting_on_the_pairs() -> None:
+    """The Spark engine counts the distinct comparison vectors and fits on those: the model
+    must be the one the pairs themselves give."""
+    rng = np.random.default_rng(11)
+    n = 5000
+    match = rng.random(n) < 0.3
+    levels = {k: np.zeros(n, dtype=np.int64) for k in LEVEL_NAMES}
+    levels["given"] = np.where(match | (rng.random(n) < 0.1), 1, level("given", "different"))
+    levels["dob"] = np.where(match, 1, rng.integers(2, 6, n))
+    levels["email"] = np.where(match & (rng.random(n) < 0.6), 1, level("email", "different"))
+    random = {k: np.zeros(n, dtype=np.int64) for k in LEVEL_NAMES}
+    random["given"] = np.where(rng.random(n) < 0.01, 1, level("given", "different"))
+    random["dob"] = rng.integers(2, 6, n)
+    random["email"] = np.full(n, level("email", "different"))
+    direct = fit_model(levels, random, total_pairs=10**7)
+    frame = pd.DataFrame(levels).value_counts().rename("count").reset_index()
+    counted = fit_model(
+        {k: frame[k].to_numpy() for k in LEVEL_NAMES},
+        random,
+        total_pairs=10**7,
+        counts=frame["count"].to_numpy(dtype=float),
+    )
+    assert counted.iterations == direct.iterations
+    assert np.allclose(counted.prior, direct.prior, rtol=1e-12)
+    for name in LEVEL_NAMES:
+        assert np.allclose(counted.m[name], direct.m[name], rtol=1e-12)
+    # and the counts matter: fitting the distinct vectors once each is another model
+    once = fit_model({k: frame[k].to_numpy() for k in LEVEL_NAMES}, random, total_pairs=10**7)
+    assert not np.allclose(once.prior, direct.prior, rtol=1e-3)
