@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit neo4j-start neo4j-stop bench bench-identity clean
+SPARK_VENV ?= .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint typecheck unit spark-test neo4j-start neo4j-stop bench bench-identity bench-spark clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "custgraph needs Python 3.11 or newer")'
@@ -13,13 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
+# The Spark engine's venv: PySpark with pandas 2.x (PySpark warns about pandas 3), apart from
+# the main venv so that the rest of the suite runs on the pandas users get by default.
+$(SPARK_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install -q --disable-pip-version-check --upgrade pip
+	$(SPARK_VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev,spark]' --config-settings editable_mode=compat
+	rm -f $(SPARK_VENV)/.installed-*; touch $(SPARK_STAMP)
+
 ## Generate a sample dataset, load it into the embedded store and print what to open next.
 demo: $(STAMP)
 	$(BIN)/custgraph demo
 
-## Lint, type-check and run every test (starts a real Neo4j through scripts/neo4j).
-test: $(STAMP) lint typecheck
-	PYTHON=$(abspath $(BIN)/python) $(BIN)/pytest
+## Lint, type-check and run every test (starts a real Neo4j through scripts/neo4j, and Spark
+## in local mode for the spark engine's parity tests).
+test: $(STAMP) $(SPARK_STAMP) lint typecheck
+	PYTHON=$(abspath $(BIN)/python) $(BIN)/pytest -m "not spark"
+	SPARK_VENV=$(SPARK_VENV) scripts/spark-tests
+
+## The Spark engine's parity tests alone (PySpark in local mode).
+spark-test: $(SPARK_STAMP)
+	SPARK_VENV=$(SPARK_VENV) scripts/spark-tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,7 +47,7 @@ typecheck: $(STAMP)
 
 ## Every test that needs no Neo4j: unit tests, doctests, and the SQLite half of the rest.
 unit: $(STAMP)
-	$(BIN)/pytest -m "not neo4j"
+	$(BIN)/pytest -m "not neo4j and not spark"
 
 neo4j-start:
 	PYTHON=$(abspath $(BIN)/python) scripts/neo4j start
@@ -46,6 +63,10 @@ bench-identity: $(STAMP)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat
 	$(BIN)/python bench/identity_public.py
 
+## The Spark engine against the in-process path at growing sizes (docs/benchmarks.md).
+bench-spark: $(SPARK_STAMP)
+	$(SPARK_VENV)/bin/python bench/spark.py
+
 clean:
 	-scripts/neo4j stop
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache custgraph-demo custgraph.db*
+	rm -rf $(VENV) $(SPARK_VENV) .mypy_cache .pytest_cache .ruff_cache custgraph-demo custgraph.db*

@@ -93,6 +93,29 @@ def analyze(
         int | None,
         typer.Option("--segments", min=2, help="k of the k-means segments (default: silhouette)"),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="inprocess (the store's data) or spark (input files to Parquet results; "
+            "identity, influence, communities; see docs/scale.md)",
+        ),
+    ] = "inprocess",
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option("--input", help="Spark: an input file or folder (repeatable)"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Spark: the folder for the Parquet results")
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark: master URL (default local[2])"),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--spark-conf", help="Spark: a setting KEY=VALUE (repeatable)"),
+    ] = None,
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
@@ -106,10 +129,32 @@ def analyze(
     profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
     all: the five, in that order.
 
+    With --engine spark, identity, influence and communities (all: the three) run in Apache
+    Spark straight from the input files, and write Parquet results to --out.
+
     Example: custgraph analyze all --seed 7
+    Example: custgraph analyze all --engine spark --input data/ --out results/
     """
     if job not in JOBS:
         raise InputError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
+    if engine not in ("inprocess", "spark"):
+        raise InputError(f"unknown engine {engine!r}; use inprocess or spark")
+    if engine == "spark":
+        _spark(
+            job,
+            inputs or [],
+            out,
+            spark_master,
+            spark_conf or [],
+            threshold=threshold,
+            seed=seed,
+            resolution=resolution,
+            objective=objective,
+            as_of=as_of,
+        )
+        return
+    if inputs or out or spark_master:
+        raise InputError("--input, --out and --spark-master go with --engine spark")
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
     from graph.journeys.job import JourneyParams
@@ -142,6 +187,64 @@ def analyze(
             step=lambda name: console.status(_WORKING[name]),
             done=lambda name, result: _report(console, name, result),
         )
+
+
+def _spark(
+    job: str,
+    inputs: list[Path],
+    out: Path | None,
+    master: str | None,
+    conf: list[str],
+    *,
+    threshold: float,
+    seed: int,
+    resolution: float | None,
+    objective: str,
+    as_of: datetime | None,
+) -> None:
+    """``analyze --engine spark``: the jobs in Spark, from files to Parquet."""
+    from graph.identity import IdentityParams
+    from graph.influence import CommunityParams, InfluenceParams
+    from spark.run import SparkParams, jobs_of, run_spark
+
+    if not inputs or out is None:
+        raise InputError(
+            "--engine spark reads input files and writes Parquet: pass --input PATH "
+            "(files or a folder) and --out FOLDER"
+        )
+    settings: dict[str, str] = {}
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--spark-conf {item!r}: write KEY=VALUE")
+        settings[key.strip()] = value.strip()
+    day = as_of.date() if as_of else None
+    params = SparkParams(
+        jobs=jobs_of(job),
+        inputs=tuple(str(p) for p in inputs),
+        out=str(out),
+        master=master,
+        identity=IdentityParams(threshold=threshold, seed=seed),
+        influence=InfluenceParams(seed=seed, as_of=day),
+        communities=CommunityParams(
+            objective=objective, resolution=resolution, seed=seed, as_of=day
+        ),
+        conf=settings,
+    )
+    console = Console()
+    with console.status("starting Spark…") as status:
+        result = run_spark(params, say=lambda step: status.update(f"spark: {step}…"))
+    counts = result.counts
+    ident = counts.get("identity", {})
+    console.print(
+        f"spark: {ident.get('records', 0):,} records → {ident.get('persons', 0):,} persons "
+        f"({ident.get('kept_pairs', 0):,} matches); {counts.get('rejects', 0):,} rejects"
+    )
+    if "skipped" in counts:
+        console.print(f"spark: influence and communities skipped, {counts['skipped']}")
+    elif "communities" in counts:
+        console.print(f"spark: {counts['communities']:,} communities")
+    console.print(f"results in {escape(str(result.out))} (Parquet; run.json has the figures)")
 
 
 _WORKING = {

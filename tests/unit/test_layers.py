@@ -19,9 +19,11 @@ ALLOWED = {
     "api": {"graph", "queries", "loaders"},
     # the generator writes the files of the loaders' contract (loaders.kinds)
     "synthetic": {"graph", "queries", "loaders"},
+    # the Spark engine reads the loaders' input files and runs graph's pure functions
+    "spark": {"graph", "queries", "loaders"},
     # the command line loads, reports and generates; it serves the API by name
     # ("api.app:app_from_env"), never by import (DESIGN.md §2)
-    "cli": {"graph", "queries", "loaders", "reports", "synthetic"},
+    "cli": {"graph", "queries", "loaders", "reports", "synthetic", "spark"},
 }
 
 

@@ -1,0 +1,175 @@
+"""The Spark engine at growing sizes, beside the in-process path on the same files.
+
+Run:  python bench/spark.py [--records 1000000 2000000 4000000] [--workdir DIR] [--no-inprocess]
+
+For each size: the generated dataset (made once, kept in the work folder), then
+``custgraph analyze all --engine spark`` (local[2], the engine's defaults) in a process of
+its own, timed, with the peak resident memory of its whole process tree (the driver's JVM,
+which in local mode holds the executor, and the Python workers) sampled every 0.2 s; then,
+unless ``--no-inprocess``, the same files loaded into a fresh embedded store and analysed
+in process (identity, influence, communities), timed. Prints the seconds per step, the time
+per record and its growth from the smallest size, and the in-process ÷ Spark ratio; writes
+``bench/out/spark.json``. Spark is expected to be slower on one 2-core machine: the point
+is that its time per record holds as the input grows, and that it runs on a cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def _jvm(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/exe").resolve().name == "java"
+    except OSError:
+        return False
+
+
+def run_spark(data: Path, out: Path) -> dict[str, Any]:
+    """``custgraph analyze all --engine spark`` on ``data``: seconds, peak RSS, run.json."""
+    command = [
+        sys.executable, "-m", "cli", "analyze", "all", "--engine", "spark",
+        "--input", str(data), "--out", str(out),
+    ]  # fmt: skip
+    peak = {"tree": 0, "jvm": 0}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pids = _tree(child.pid)
+            sizes = {p: _rss(p) for p in pids}
+            peak["tree"] = max(peak["tree"], sum(sizes.values()))
+            peak["jvm"] = max(peak["jvm"], sum(v for p, v in sizes.items() if _jvm(p)))
+            done.wait(0.2)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    _, err = child.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    thread.join()
+    if child.returncode:
+        raise SystemExit(f"the spark run failed:\n{err[-3000:]}")
+    report = json.loads((out / "run.json").read_text())
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mib": round(peak["tree"] / 2**20),
+        "jvm_peak_rss_mib": round(peak["jvm"] / 2**20),
+        "steps": report["timings"],
+        "counts": report["counts"],
+    }
+
+
+def run_inprocess(data: Path, work: Path) -> dict[str, Any]:
+    """Load ``data`` into a fresh embedded store and run the three jobs: seconds."""
+    from graph.pipeline import JobsParams, run_jobs
+    from graph.store import SqliteStore
+    from loaders import load_files
+
+    db = work / "custgraph.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = SqliteStore(db)
+    store.ensure_schema()
+    started = time.perf_counter()
+    load_files(store, [data], rejects_dir=work / "rejects")
+    loaded = time.perf_counter()
+    run_jobs(store, JobsParams(jobs=("identity", "influence", "communities")))
+    finished = time.perf_counter()
+    store.close()
+    return {
+        "seconds": round(finished - started, 1),
+        "load": round(loaded - started, 1),
+        "jobs": round(finished - loaded, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[100_000, 200_000, 400_000])
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "spark")
+    parser.add_argument("--no-inprocess", action="store_true")
+    args = parser.parse_args()
+    from synthetic.generator import GenerateParams, generate_dataset
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    rows: list[dict[str, Any]] = []
+    for n in args.records:
+        work = args.workdir / str(n)
+        data = work / "data"
+        if not (data / "customers.csv").exists():
+            print(f"generating {n:,} records…", flush=True)
+            generate_dataset(data, GenerateParams(customers=n, seed=7))
+        print(f"{n:,} records: spark…", flush=True)
+        row: dict[str, Any] = {"records": n, "spark": run_spark(data, work / "out")}
+        if not args.no_inprocess:
+            print(f"{n:,} records: in process…", flush=True)
+            row["inprocess"] = run_inprocess(data, work)
+        rows.append(row)
+        spark = row["spark"]
+        line = (
+            f"  spark {spark['seconds']:.0f} s ({1e6 * spark['seconds'] / n:.0f} µs/record), "
+            f"peak RSS {spark['peak_rss_mib']:,} MiB (JVM {spark['jvm_peak_rss_mib']:,}); "
+            f"steps {spark['steps']}"
+        )
+        if "inprocess" in row:
+            ratio = row["inprocess"]["seconds"] / spark["seconds"]
+            line += f"; in process {row['inprocess']['seconds']:.0f} s (ratio {ratio:.2f})"
+        print(line, flush=True)
+    base = rows[0]["spark"]["seconds"] / rows[0]["records"]
+    for row in rows:
+        per = row["spark"]["seconds"] / row["records"]
+        row["per_record_growth"] = round(per / base, 3)
+        print(f"{row['records']:>10,}: time per record {per / base:.2f}x the smallest size's")
+    out = ROOT / "bench" / "out" / "spark.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

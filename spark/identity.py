@@ -1,0 +1,433 @@
+"""Identity resolution in Spark: the in-process model, step by step, on DataFrames.
+
+1. Features and blocking keys per record: ``record_features`` and ``raw_keys`` run on each
+   partition (``mapInPandas``), so every key is the in-process key.
+2. Blocking: the keys exploded to ``(rule, key, record)`` rows, block sizes counted, blocks
+   above ``max_block`` left out, identifier values shared by more than
+   ``max_identifier_share`` records treated as missing (and reported), then a self-join
+   within the blocks: the candidate pairs.
+3. Comparison: each pair joined with both records' features, then ``compare`` on each
+   batch of pairs: the levels are the in-process levels by construction (one function).
+4. Model: the distinct comparison vectors counted in Spark and brought to the driver (a few
+   thousand rows whatever the input), the random pairs for ``u`` drawn as in process, and
+   the existing EM (``fit_model(..., counts=)``).
+5. Scoring (``match_probability``) and the personal-evidence rule on each batch.
+6. Connected components of the accepted pairs by min-label propagation (the "hash-min"
+   algorithm: rounds grow with a component's diameter, a handful for persons), then per
+   component the existing guards (``cluster``: weak bridges cut) as a grouped pandas
+   function, and the stable ids of ``person_id_for`` (SQL ``sha1``, as in process).
+
+Stated limits: a run from files is a full run (no previous ids, overrides or incremental
+runs: those live in a store); term-frequency adjustments are not offered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from graph.errors import InputError, JobError
+from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures
+from graph.identity.keys import KEY_LAYOUT
+from graph.identity.resolve import IdentityParams, _random_pairs, personal_evidence
+from graph.identity.scoring import LEVEL_NAMES, FSModel, compare, fit_model, match_probability
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["RECORD_COLUMNS", "SparkIdentity", "customer_records", "resolve"]
+
+#: The customer fields identity reads (the ``identity/records`` query's columns).
+RECORD_COLUMNS = (
+    "uid",
+    "firstName",
+    "lastName",
+    "fullName",
+    "email",
+    "phone",
+    "birthDate",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "nationalId",
+    "loyaltyId",
+    "deviceId",
+)
+FEATURES = tuple(RecordFeatures.__dataclass_fields__)
+_LEVELS = tuple(LEVEL_NAMES)
+
+
+@dataclass(slots=True)
+class SparkIdentity:
+    """What a Spark resolution gives: per record its person and confidence (``records``:
+    idx, uid, source, source_customer_id, person_id, confidence), the kept matches, the
+    comparison vectors with their counts (the EM input), the model and the counts."""
+
+    records: DataFrame
+    matches: DataFrame
+    patterns: pd.DataFrame
+    model: FSModel
+    counts: dict[str, int] = field(default_factory=dict)
+    pairs_by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def customer_records(rows: DataFrame) -> DataFrame:
+    """One row per customer record (the last row of the last file that has it, as an
+    upsert keeps it), with the fields identity reads and the record's source keys."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    fields = ", ".join(f"`{c}` string" for c in (*RECORD_COLUMNS, "source", "sourceCustomerId"))
+    parsed = rows.select("ord", "line", F.from_json("row", fields).alias("r")).select(
+        "ord", "line", "r.*"
+    )
+    latest = Window.partitionBy("uid").orderBy(F.desc("ord"), F.desc("line"))
+    return (
+        parsed.withColumn("_k", F.row_number().over(latest))
+        .filter(F.col("_k") == 1)
+        .drop("_k", "ord", "line")
+    )
+
+
+def _features(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Per partition: each record's comparison features and raw blocking keys."""
+    import pandas as pd
+
+    from graph.identity.features import record_features
+    from graph.identity.keys import raw_keys
+
+    for frame in batches:
+        f = record_features(frame.reset_index(drop=True))
+        raw = raw_keys(f)
+        out = {"idx": frame["idx"].to_numpy()}
+        out.update({name: getattr(f, name) for name in FEATURES})
+        out.update({f"k{k}": raw[name] for k, name in enumerate(KEY_LAYOUT)})
+        yield pd.DataFrame(out)
+
+
+_FEATURE_SCHEMA = ", ".join(
+    [
+        "idx long",
+        *(f"{n} string" for n in FEATURES),
+        *(f"k{k} string" for k in range(len(KEY_LAYOUT))),
+    ]
+)
+_LEVEL_SCHEMA = "i long, j long, " + ", ".join(f"{n} tinyint" for n in _LEVELS)
+
+
+def _comparer(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Per batch of joined pairs (``l_*`` and ``r_*`` features): the in-process levels."""
+    import pandas as pd
+
+    for frame in batches:
+        k = len(frame)
+        f = RecordFeatures(
+            **{
+                name: np.concatenate(
+                    [
+                        frame[f"l_{name}"].to_numpy(dtype=object),
+                        frame[f"r_{name}"].to_numpy(dtype=object),
+                    ]
+                )
+                for name in FEATURES
+            }
+        )
+        pairs = np.stack([np.arange(k), np.arange(k, 2 * k)], axis=1)
+        levels = compare(f, pairs) if k else {n: np.zeros(0, np.int8) for n in _LEVELS}
+        out = {"i": frame["i"].to_numpy(), "j": frame["j"].to_numpy()}
+        out.update({n: levels[n].astype(np.int8) for n in _LEVELS})
+        yield pd.DataFrame(out)
+
+
+def _scorer(model: FSModel) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in batches:
+            levels = {n: frame[n].to_numpy(dtype=np.int64) for n in _LEVELS}
+            probs = match_probability(model, levels) if len(frame) else np.zeros(0)
+            yield frame.assign(prob=probs, personal=personal_evidence(levels))
+
+    return run
+
+
+def _pairs_side(feats: DataFrame, side: str, key: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    return feats.select(F.col("idx").alias(key), *(F.col(n).alias(f"{side}_{n}") for n in FEATURES))
+
+
+def _compare_pairs(pairs: DataFrame, feats: DataFrame) -> DataFrame:
+    joined = pairs.join(_pairs_side(feats, "l", "i"), "i").join(_pairs_side(feats, "r", "j"), "j")
+    return joined.mapInPandas(_comparer, _LEVEL_SCHEMA)
+
+
+def components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
+    """Connected components of an undirected edge list (``i``, ``j``): ``node``, ``comp``
+    (the smallest node of its component), by min-label propagation. Nodes without an edge
+    are not listed."""
+    from pyspark.sql import functions as F
+
+    both = (
+        edges.select(F.col("i").alias("a"), F.col("j").alias("b"))
+        .unionByName(edges.select(F.col("j").alias("a"), F.col("i").alias("b")))
+        .persist()
+    )
+    labels = both.groupBy("a").agg(F.least(F.min("b"), F.first("a")).alias("comp"))
+    labels = labels.select(F.col("a").alias("node"), "comp").localCheckpoint()
+    for _ in range(max_rounds):
+        spread = (
+            both.join(labels.withColumnRenamed("node", "b").withColumnRenamed("comp", "cb"), "b")
+            .groupBy("a")
+            .agg(F.min("cb").alias("cb"))
+        )
+        new = (
+            labels.join(spread.withColumnRenamed("a", "node"), "node", "left")
+            .select("node", F.least("comp", F.coalesce("cb", "comp")).alias("comp"))
+            .localCheckpoint()
+        )
+        changed = new.join(labels.withColumnRenamed("comp", "old"), "node").filter(
+            F.col("comp") != F.col("old")
+        )
+        labels = new
+        if changed.limit(1).count() == 0:
+            break
+    else:
+        raise JobError(f"connected components did not settle in {max_rounds} rounds")
+    both.unpersist()
+    return labels
+
+
+def _guards(bridge_threshold: float) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """Per component: the in-process guards (``cluster``), each record's part and whether
+    each pair is kept."""
+
+    def run(frame: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        from graph.identity.clustering import cluster
+
+        nodes, local = np.unique(
+            np.concatenate([frame["i"].to_numpy(), frame["j"].to_numpy()]), return_inverse=True
+        )
+        pairs = local.reshape(2, -1).T
+        labels, kept = cluster(
+            len(nodes),
+            pairs,
+            frame["prob"].to_numpy(dtype=float),
+            bridge_threshold=bridge_threshold,
+        )
+        comp = int(frame["comp"].iloc[0])
+        node_rows = pd.DataFrame(
+            {"kind": "node", "i": nodes, "j": -1, "part": labels, "comp": comp}
+        )
+        pair_rows = pd.DataFrame(
+            {
+                "kind": np.where(kept, "kept", "cut"),
+                "i": frame["i"].to_numpy(),
+                "j": frame["j"].to_numpy(),
+                "part": -1,
+                "comp": comp,
+            }
+        )
+        return pd.concat([node_rows, pair_rows], ignore_index=True)
+
+    return run
+
+
+def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> SparkIdentity:
+    """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+
+    if params.term_frequencies:
+        raise InputError("term-frequency adjustments are not offered by the spark engine")
+    ordered = records.orderBy("uid")
+    indexed = spark.createDataFrame(
+        ordered.rdd.zipWithIndex().map(lambda t: (t[1], *t[0])),
+        "idx long, "
+        + ", ".join(f"`{c}` {ordered.schema[c].dataType.simpleString()}" for c in ordered.columns),
+    ).persist()
+    n = indexed.count()
+    if n == 0:
+        raise InputError("no customer records to resolve; pass a customers file")
+    feats = indexed.select("idx", *RECORD_COLUMNS).mapInPandas(_features, _FEATURE_SCHEMA).persist()
+
+    # blocking: (rule, key, idx) per record and key, blocks counted and capped
+    keyed = (
+        feats.select(
+            "idx",
+            F.explode(
+                F.array(
+                    *(
+                        F.struct(F.lit(k).alias("rule"), F.col(f"k{k}").alias("key"))
+                        for k in range(len(KEY_LAYOUT))
+                    )
+                )
+            ).alias("e"),
+        )
+        .select("idx", "e.rule", "e.key")
+        .filter(F.col("key").isNotNull())
+        .persist()
+    )
+    identifiers = {KEY_LAYOUT.index(name) for name in IDENTIFIER_FIELDS}
+    limit = F.when(F.col("rule").isin(*identifiers), F.lit(params.max_identifier_share)).otherwise(
+        F.lit(params.max_block)
+    )
+    sizes = keyed.groupBy("rule", "key").count().withColumn("limit", limit).persist()
+    usable = sizes.filter((F.col("count") >= 2) & (F.col("count") <= F.col("limit")))
+    members = keyed.join(usable.select("rule", "key"), ["rule", "key"])
+    a, b = members.alias("a"), members.alias("b")
+    by_rule = (
+        a.join(b, ["rule", "key"])
+        .filter(F.col("a.idx") < F.col("b.idx"))
+        .select("rule", F.col("a.idx").alias("i"), F.col("b.idx").alias("j"))
+        .persist()
+    )
+    pairs_by_rule = {
+        KEY_LAYOUT[r["rule"]]: int(r["count"]) for r in by_rule.groupBy("rule").count().collect()
+    }
+    pairs = by_rule.select("i", "j").distinct().persist()
+    overshared = sizes.filter(F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
+    oversized = sizes.filter(~F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
+
+    # over-shared identifier values count as missing when compared
+    compared = feats
+    for name in IDENTIFIER_FIELDS:
+        bad = overshared.filter(F.col("rule") == KEY_LAYOUT.index(name)).select(
+            F.col("key").alias(f"_bad_{name}"), F.lit(True).alias(f"_is_{name}")
+        )
+        compared = (
+            compared.join(bad, compared[name] == bad[f"_bad_{name}"], "left")
+            .withColumn(name, F.when(F.col(f"_is_{name}"), F.lit(None)).otherwise(F.col(name)))
+            .drop(f"_bad_{name}", f"_is_{name}")
+        )
+    compared = compared.select("idx", *FEATURES).persist()
+
+    levels = _compare_pairs(pairs, compared).persist()
+    counted = levels.groupBy(*_LEVELS).count().toPandas()
+    random = _random_pairs(n, params.random_pairs, params.seed)
+    random_frame = spark.createDataFrame(
+        pd.DataFrame({"i": random[:, 0], "j": random[:, 1], "order": np.arange(len(random))})
+    )
+    random_levels = _compare_pairs(random_frame, compared).toPandas()
+    model = fit_model(
+        {n_: counted[n_].to_numpy(dtype=np.int64) for n_ in _LEVELS},
+        {n_: random_levels[n_].to_numpy(dtype=np.int64) for n_ in _LEVELS},
+        total_pairs=n * (n - 1) // 2,
+        seed=params.seed,
+        counts=counted["count"].to_numpy(dtype=float),
+    )
+    scored = levels.mapInPandas(
+        _scorer(model), _LEVEL_SCHEMA + ", prob double, personal boolean"
+    ).persist()
+    accepted = scored.filter((F.col("prob") >= params.threshold) & F.col("personal")).persist()
+
+    comps = components(accepted.select("i", "j"))
+    with_comp = accepted.select("i", "j", "prob").join(
+        comps.select(F.col("node").alias("i"), "comp"), "i"
+    )
+    guarded = (
+        with_comp.groupBy("comp")
+        .applyInPandas(
+            _guards(params.bridge_threshold), "kind string, i long, j long, part long, comp long"
+        )
+        .persist()
+    )
+    parts = guarded.filter(F.col("kind") == "node").select(F.col("i").alias("idx"), "comp", "part")
+    kept = guarded.filter(F.col("kind") == "kept").select("i", "j")
+
+    clustered = indexed.select("idx", "uid", "source", "sourceCustomerId").join(
+        parts, "idx", "left"
+    )
+    clustered = clustered.withColumn(
+        "cluster",
+        F.when(F.col("comp").isNull(), F.concat(F.lit("r"), F.col("idx").cast("string"))).otherwise(
+            F.concat(
+                F.lit("c"), F.col("comp").cast("string"), F.lit("."), F.col("part").cast("string")
+            )
+        ),
+    )
+    firsts = clustered.groupBy("cluster").agg(
+        F.min("uid").alias("first_uid"), F.min("idx").alias("first_idx")
+    )
+    firsts = _person_ids(firsts)
+    kept_scores = kept.join(scored.select("i", "j", "prob", *_LEVELS), ["i", "j"]).persist()
+    best = (
+        kept_scores.select(F.col("i").alias("idx"), "prob")
+        .unionByName(kept_scores.select(F.col("j").alias("idx"), "prob"))
+        .groupBy("idx")
+        .agg(F.max("prob").alias("best"))
+    )
+    out = (
+        clustered.join(firsts.select("cluster", "person_id"), "cluster")
+        .join(best, "idx", "left")
+        .select(
+            "idx",
+            "uid",
+            F.col("source"),
+            F.col("sourceCustomerId").alias("source_customer_id"),
+            "person_id",
+            F.round(F.coalesce(F.col("best"), F.lit(1.0)), 6).alias("confidence"),
+        )
+        .localCheckpoint()  # later jobs start from here, not from the whole plan above
+    )
+    uids = indexed.select("idx", "uid")
+    matches = (
+        kept_scores.join(uids.select(F.col("idx").alias("i"), F.col("uid").alias("src")), "i")
+        .join(uids.select(F.col("idx").alias("j"), F.col("uid").alias("dst")), "j")
+        .select(
+            "src", "dst", F.round("prob", 6).alias("score"), F.lit("fellegi-sunter").alias("rule")
+        )
+        .localCheckpoint()
+    )
+    counts = {
+        "records": n,
+        "candidate_pairs": pairs.count(),
+        "accepted_pairs": accepted.count(),
+        "kept_pairs": kept.count(),
+        "persons": firsts.count(),
+        "overshared_values": overshared.count(),
+        "oversized_blocks": oversized.count(),
+        "em_iterations": model.iterations,
+    }
+    return SparkIdentity(out, matches, counted, model, counts, pairs_by_rule)
+
+
+def _person_ids(firsts: DataFrame) -> DataFrame:
+    """``person_id`` per cluster: ``person_id_for(smallest uid)`` as in process (SQL sha1 of
+    the same UTF-8 text), the rare repeated id given its next attempt in record order."""
+    from pyspark.sql import functions as F
+
+    from graph.identity.ids import person_id_for
+
+    def pid(attempt: int) -> Any:
+        digest = F.sha1(F.concat(F.col("first_uid"), F.lit(f"#{attempt}")))
+        return F.concat(F.lit("P"), F.substring(digest, 1, 12))
+
+    firsts = firsts.withColumn("person_id", pid(0))
+    repeated = firsts.groupBy("person_id").count().filter(F.col("count") > 1)
+    clashes = firsts.join(repeated.select("person_id"), "person_id").orderBy("first_idx").collect()
+    if not clashes:
+        return firsts
+    # as in process: clusters in order of their first record; a taken id tries the next attempt
+    issued: set[str] = set()
+    fixed: dict[str, str] = {}
+    for row in clashes:
+        attempt, chosen = 0, person_id_for(row["first_uid"])
+        while chosen in issued:
+            attempt += 1
+            chosen = person_id_for(row["first_uid"], attempt)
+        issued.add(chosen)
+        fixed[row["cluster"]] = chosen
+    mapping = firsts.sparkSession.createDataFrame(
+        list(fixed.items()), "cluster string, fixed string"
+    )
+    return (
+        firsts.join(mapping, "cluster", "left")
+        .withColumn("person_id", F.coalesce("fixed", "person_id"))
+        .drop("fixed")
+    )

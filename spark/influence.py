@@ -1,0 +1,339 @@
+"""Influence and communities in Spark, on the person graph built from the input files.
+
+The person graph is made in Spark as the stores make it: record-level referrals and social
+links (the last row per pair, as an upsert keeps it) mapped to persons, links within a
+person left out, parallel links merged (referrals counted, the first one's time kept;
+social links' weights summed). Revenue per person comes from the order lines as a load
+totals them (direct amount plus product lines, the last line per product).
+
+In Spark: the graph and a weighted PageRank by DataFrame iterations (the power
+method with dangling persons' rank spread evenly, as igraph's PRPACK does, run until no
+rank moves by more than 1e-9 of itself). On the driver, the one large node, with the
+in-process functions: degrees, the referral forest (reach, depth, referred revenue), k-core,
+Leiden communities and the combined score, from the compacted person graph (16 bytes per
+merged link; docs/scale.md sizes it for a billion links).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graph.influence.algorithms import (
+    CommunityParams,
+    InfluenceParams,
+    PersonGraph,
+    detect_communities,
+    effective_resolution,
+    match_community_ids,
+    participation,
+    undirected,
+)
+from graph.influence.job import compute_influence
+from graph.model import PERSON_RELATIONSHIPS, RelType
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame
+
+__all__ = [
+    "PersonEdges",
+    "communities",
+    "graph_on_driver",
+    "influence",
+    "pagerank",
+    "person_edges",
+    "revenue",
+]
+
+
+@dataclass(slots=True)
+class PersonEdges:
+    """The person graph in Spark: ``persons`` (person_id, sorted), ``edges`` (src, dst,
+    kind, weight, at) with one row per pair of persons and kind."""
+
+    persons: DataFrame
+    edges: DataFrame
+
+
+def _latest(frame: DataFrame, keys: list[str]) -> DataFrame:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    window = Window.partitionBy(*keys).orderBy(F.desc("ord"), F.desc("line"))
+    return frame.withColumn("_k", F.row_number().over(window)).filter("_k = 1").drop("_k")
+
+
+def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
+    """Person-level edges from the record-level referrals and social links (``rows`` from
+    ``read_inputs``; ``records``: uid → person_id)."""
+    from pyspark.sql import functions as F
+
+    spark = records.sparkSession
+    person = records.select("uid", "person_id")
+    parts = []
+    if "referrals" in rows:
+        refs = (
+            rows["referrals"]
+            .select(
+                "ord", "line", F.from_json("row", "src string, dst string, at string").alias("r")
+            )
+            .select("ord", "line", "r.*")
+        )
+        refs = _latest(refs, ["src", "dst"])
+        parts.append(
+            _to_persons(refs, person)
+            .groupBy("src", "dst")
+            .agg(F.count("*").cast("double").alias("weight"), F.min("at").alias("at"))
+            .withColumn("kind", F.lit(str(RelType.REFERRED)))
+        )
+    if "social_links" in rows:
+        links = (
+            rows["social_links"]
+            .select(
+                "ord",
+                "line",
+                F.from_json("row", "src string, dst string, rel string, weight double").alias("r"),
+            )
+            .select("ord", "line", "r.*")
+        )
+        links = _latest(links, ["rel", "src", "dst"])
+        parts.append(
+            _to_persons(links, person)
+            .groupBy("rel", "src", "dst")
+            .agg(F.sum(F.coalesce("weight", F.lit(1.0))).alias("weight"))
+            .withColumn("at", F.lit(None).cast("string"))
+            .withColumnRenamed("rel", "kind")
+        )
+    columns = ["src", "dst", "kind", "weight", "at"]
+    edges = (
+        parts[0].select(*columns)
+        if len(parts) == 1
+        else parts[0].select(*columns).unionByName(parts[1].select(*columns))
+        if parts
+        else spark.createDataFrame(
+            [], "src string, dst string, kind string, weight double, at string"
+        )
+    )
+    persons = records.select("person_id").distinct()
+    return PersonEdges(persons, edges.persist())
+
+
+def _to_persons(frame: DataFrame, person: DataFrame) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    a = person.select(F.col("uid").alias("src"), F.col("person_id").alias("pa"))
+    b = person.select(F.col("uid").alias("dst"), F.col("person_id").alias("pb"))
+    joined = frame.join(a, "src").join(b, "dst").filter(F.col("pa") != F.col("pb"))
+    return joined.drop("src", "dst").withColumnRenamed("pa", "src").withColumnRenamed("pb", "dst")
+
+
+def revenue(rows: dict[str, DataFrame], records: DataFrame) -> DataFrame:
+    """``person_id``, ``revenue``: the amounts of the orders a person's records placed."""
+    from pyspark.sql import functions as F
+
+    persons = records.select("person_id").distinct()
+    if "purchases" not in rows:
+        return persons.withColumn("revenue", F.lit(0.0))
+    lines = (
+        rows["purchases"]
+        .select(
+            "ord",
+            "line",
+            F.from_json("row", "orderId string, uid string, amount double, productId string").alias(
+                "r"
+            ),
+        )
+        .select("ord", "line", "r.*")
+    )
+    owner = _latest(lines, ["orderId"]).select("orderId", "uid")
+    direct = _latest(lines.filter(F.col("productId").isNull()), ["orderId"]).select(
+        "orderId", F.col("amount").alias("direct")
+    )
+    products = (
+        _latest(lines.filter(F.col("productId").isNotNull()), ["orderId", "productId"])
+        .groupBy("orderId")
+        .agg(F.sum("amount").alias("products"))
+    )
+    orders = owner.join(direct, "orderId", "left").join(products, "orderId", "left")
+    orders = orders.select(
+        "uid",
+        F.round(F.coalesce("direct", F.lit(0.0)) + F.coalesce("products", F.lit(0.0)), 2).alias(
+            "amount"
+        ),
+    )
+    spent = (
+        orders.join(records.select("uid", "person_id"), "uid")
+        .groupBy("person_id")
+        .agg(F.sum("amount").alias("revenue"))
+    )
+    return persons.join(spent, "person_id", "left").select(
+        "person_id", F.coalesce("revenue", F.lit(0.0)).alias("revenue")
+    )
+
+
+def _directed(edges: DataFrame, params: InfluenceParams) -> DataFrame:
+    """Edges pointing at whoever gains influence, weighted by kind (``_directed_edges``),
+    parallel ones summed: ``u``, ``v``, ``w``."""
+    from pyspark.sql import functions as F
+
+    scale = F.lit(0.0)
+    for kind, value in params.kind_weights.items():
+        scale = F.when(F.col("kind") == kind, F.lit(float(value))).otherwise(scale)
+    weighted = edges.withColumn("w", F.col("weight") * scale)
+    referred = F.col("kind") == str(RelType.REFERRED)
+    forward = weighted.select(
+        F.when(referred, F.col("dst")).otherwise(F.col("src")).alias("u"),
+        F.when(referred, F.col("src")).otherwise(F.col("dst")).alias("v"),
+        "w",
+    )
+    back = weighted.filter(F.col("kind") == str(RelType.FRIENDS_WITH)).select(
+        F.col("dst").alias("u"), F.col("src").alias("v"), "w"
+    )
+    both = forward.unionByName(back).filter(F.col("w") > 0)
+    return both.groupBy("u", "v").agg(F.sum("w").alias("w"))
+
+
+def pagerank(
+    persons: DataFrame,
+    edges: DataFrame,
+    params: InfluenceParams,
+    *,
+    tolerance: float = 1e-9,
+    max_iterations: int = 500,
+) -> DataFrame:
+    """Weighted PageRank by the power method in Spark: ``person_id``, ``pagerank``.
+
+    Each round spreads every person's rank along their out-links in proportion to weight,
+    spreads the rank of persons without out-links evenly over everyone, and adds the
+    teleport share; it stops when no rank changes by more than ``tolerance`` of itself.
+    """
+    from pyspark.sql import functions as F
+
+    d = params.damping
+    n = persons.count()
+    links = _directed(edges, params)
+    out_weight = links.groupBy("u").agg(F.sum("w").alias("total"))
+    share = (
+        links.join(out_weight, "u").select("u", "v", (F.col("w") / F.col("total")).alias("p"))
+    ).persist()
+    has_out = out_weight.select(F.col("u").alias("person_id"), F.lit(True).alias("has_out"))
+    ranks = (
+        persons.join(has_out, "person_id", "left")
+        .select("person_id", F.coalesce("has_out", F.lit(False)).alias("has_out"))
+        .withColumn("pagerank", F.lit(1.0 / n))
+        .localCheckpoint()
+    )
+    dangling = ranks.filter(~F.col("has_out")).agg(F.sum("pagerank")).first()[0] or 0.0
+    for _ in range(max_iterations):
+        base = (1.0 - d) / n + d * float(dangling) / n
+        incoming = (
+            share.join(ranks.select(F.col("person_id").alias("u"), "pagerank"), "u")
+            .groupBy("v")
+            .agg(F.sum(F.col("p") * F.col("pagerank")).alias("incoming"))
+            .withColumnRenamed("v", "person_id")
+        )
+        ranks_next = (
+            ranks.join(incoming, "person_id", "left")
+            .select(
+                "person_id",
+                "has_out",
+                (F.lit(base) + d * F.coalesce("incoming", F.lit(0.0))).alias("next"),
+                F.col("pagerank").alias("previous"),
+            )
+            .localCheckpoint()
+        )
+        # one pass gives both the largest relative move and the next round's dangling rank
+        moved, dangling = ranks_next.agg(
+            F.max(F.abs(F.col("next") - F.col("previous")) / F.col("next")),
+            F.sum(F.when(~F.col("has_out"), F.col("next")).otherwise(F.lit(0.0))),
+        ).first()
+        ranks = ranks_next.select("person_id", "has_out", F.col("next").alias("pagerank"))
+        if moved is not None and moved <= tolerance:
+            break
+    share.unpersist()
+    return ranks.select("person_id", "pagerank")
+
+
+def graph_on_driver(persons: list[str], edges_path: str) -> PersonGraph:
+    """The compacted person graph as arrays on the driver: ``persons`` sorted by id and the
+    edges Spark wrote to ``edges_path`` (Parquet) read with Arrow, sorted by source, target
+    and kind exactly as the in-process projection sorts them, so that every algorithm sees
+    the graph the in-process path sees. No edge passes through Spark's result channel (a
+    billion rows would exceed ``spark.driver.maxResultSize``); ids are looked up in C."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(edges_path, format="parquet").to_table()
+    ordered = np.array(sorted(persons), dtype=object)
+    lookup = pa.array(ordered, type=pa.string())
+    src = np.asarray(pc.index_in(table.column("src"), value_set=lookup).to_numpy(), np.int64)
+    dst = np.asarray(pc.index_in(table.column("dst"), value_set=lookup).to_numpy(), np.int64)
+    kinds = sorted(PERSON_RELATIONSHIPS, key=str)
+    names = pa.array([str(k) for k in kinds], type=pa.string())
+    codes = np.asarray(pc.index_in(table.column("kind"), value_set=names).to_numpy(), np.int64)
+    n = max(len(ordered), 1)
+    order = np.argsort((src * n + dst) * len(kinds) + codes, kind="stable")
+    return PersonGraph(
+        ordered,
+        src[order],
+        dst[order],
+        np.array([str(k) for k in kinds], dtype=object)[codes[order]],
+        np.asarray(table.column("weight").to_numpy(), dtype=float)[order],
+        np.asarray(table.column("at").to_numpy(zero_copy_only=False), dtype=object)[order],
+    )
+
+
+def influence(
+    graph: PersonEdges, edges_path: str, spent: DataFrame, params: InfluenceParams
+) -> tuple[pd.DataFrame, PersonGraph]:
+    """Every person's influence (the columns of ``custgraph export influencers``): PageRank
+    in Spark, the rest on the driver with the in-process functions (``edges_path``: the
+    person graph as Spark wrote it)."""
+    import pandas as pd
+
+    ranks = pagerank(graph.persons, graph.edges, params).toPandas()
+    g = graph_on_driver(ranks["person_id"].tolist(), edges_path)
+    money = spent.toPandas().set_index("person_id")["revenue"].reindex(g.persons).fillna(0.0)
+    pr = ranks.set_index("person_id")["pagerank"].reindex(g.persons).to_numpy(dtype=float)
+    table = compute_influence(g, money.to_numpy(dtype=float), params, pagerank_values=pr)
+    out = pd.DataFrame(
+        {
+            "person_id": table["personId"],
+            "rank": table["rank"],
+            "score": table["score"],
+            "pagerank": table["pagerank"],
+            "in_degree": table["inDegree"],
+            "out_degree": table["outDegree"],
+            "referral_reach": table["referralReach"],
+            "referral_depth": table["referralDepth"],
+            "referred_revenue": table["referredRevenue"],
+            "coreness": table["coreness"],
+            "betweenness": table["betweenness"],
+        }
+    )
+    return out.sort_values("rank").reset_index(drop=True), g
+
+
+def communities(g: PersonGraph, params: CommunityParams) -> tuple[pd.DataFrame, float]:
+    """Leiden communities of the compacted person graph on the driver (the in-process
+    function, the same seed): ``person_id``, ``community_id``, ``participation``, and the
+    modularity."""
+    import pandas as pd
+
+    built = undirected(g)
+    resolution = effective_resolution(params, float(np.sum(built.es["weight"])))
+    labels, modularity = detect_communities(g, replace(params, resolution=resolution), built)
+    ids = match_community_ids(labels, g.persons, {}, set())
+    part = participation(g, labels)
+    frame = pd.DataFrame(
+        {
+            "person_id": g.persons,
+            "community_id": np.asarray(ids, dtype=object)[labels],
+            "participation": np.round(part, 6),
+        }
+    )
+    return frame, modularity

@@ -1,0 +1,171 @@
+"""The Spark engine's one runner: input files in, Parquet results out.
+
+``run_spark(SparkParams(...))`` validates the input files, resolves identities and, when
+asked, ranks influence and finds communities, writing each result as a Parquet folder
+under ``out`` with the columns of the matching ``custgraph export``:
+
+- ``identities/``: source, source_customer_id, person_id, confidence
+- ``matches/``: src, dst (record uids), score, rule (the kept matches)
+- ``person_graph/``: src, dst (person ids), kind, weight, at
+- ``influencers/``: person_id, rank, score, pagerank, in/out degree, referral reach and
+  depth, referred revenue, coreness, betweenness
+- ``communities/``: person_id, community_id, participation
+- ``comparison_vectors/``: each distinct comparison vector of the candidate pairs (a level
+  per field) and how many pairs have it: what the model was fitted on
+- ``rejects/``: file, line, column, reason, action (every rejected row and dropped field)
+- ``run.json``: counts, timings, the fitted model and the parameters
+
+Influence and communities need persons, so they always run after identity.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InputError
+from graph.identity.resolve import IdentityParams
+from graph.influence.algorithms import CommunityParams, InfluenceParams
+from loaders.mapping import Mapping
+
+__all__ = ["SPARK_JOBS", "SparkParams", "SparkResult", "run_spark"]
+
+#: The jobs the Spark engine runs ("all" is the three of them).
+SPARK_JOBS = ("identity", "influence", "communities")
+
+
+@dataclass(frozen=True, slots=True)
+class SparkParams:
+    """A Spark run: which jobs, the input paths, the output folder, the master URL, the
+    jobs' parameters (the in-process defaults) and extra Spark settings."""
+
+    jobs: tuple[str, ...]
+    inputs: tuple[str, ...]
+    out: str
+    master: str | None = None
+    identity: IdentityParams = field(default_factory=IdentityParams)
+    influence: InfluenceParams = field(default_factory=InfluenceParams)
+    communities: CommunityParams = field(default_factory=CommunityParams)
+    mapping: Mapping | None = None
+    conf: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = [j for j in self.jobs if j not in SPARK_JOBS]
+        if unknown:
+            raise InputError(
+                f"the spark engine runs {', '.join(SPARK_JOBS)} (or all); not yet "
+                f"{', '.join(unknown)}: run it in process after `custgraph load`"
+            )
+        if self.influence.as_of is not None or self.communities.as_of is not None:
+            raise InputError("--as-of is not offered by the spark engine yet")
+
+
+@dataclass(slots=True)
+class SparkResult:
+    """What a Spark run wrote and measured."""
+
+    out: Path
+    counts: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str, say: Callable[[str], None]) -> Iterator[None]:
+    say(step)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = round(time.perf_counter() - started, 3)
+
+
+def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) -> SparkResult:
+    """Run ``params.jobs`` in Spark and write their results under ``params.out``."""
+    from spark.identity import customer_records, resolve
+    from spark.influence import communities, influence, person_edges, revenue
+    from spark.inputs import read_inputs
+    from spark.session import spark_session
+
+    out = Path(params.out)
+    result = SparkResult(out)
+    t = result.timings
+    with spark_session(params.master, conf=params.conf) as spark:
+        with _timed(t, "reading and validating the input files", say):
+            inputs = read_inputs(spark, list(params.inputs), params.mapping)
+            rejects = inputs.rejects.orderBy("ord", "line", "column").drop("ord")
+            rejects.write.mode("overwrite").parquet(str(out / "rejects"))
+            result.counts["rejects"] = spark.read.parquet(str(out / "rejects")).count()
+            result.counts["files"] = len(inputs.files)
+        if "customers" not in inputs.rows:
+            raise InputError("no customers file among the inputs: nobody to resolve")
+        with _timed(t, "resolving identities", say):
+            ident = resolve(spark, customer_records(inputs.rows["customers"]), params.identity)
+            ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
+                "source", "source_customer_id"
+            ).write.mode("overwrite").parquet(str(out / "identities"))
+            ident.matches.write.mode("overwrite").parquet(str(out / "matches"))
+            spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
+                str(out / "comparison_vectors")
+            )
+            result.counts["identity"] = ident.counts
+        wants_graph = {"influence", "communities"} & set(params.jobs)
+        if wants_graph:
+            with _timed(t, "building the person graph", say):
+                graph = person_edges(inputs.rows, ident.records)
+                graph.edges.write.mode("overwrite").parquet(str(out / "person_graph"))
+                edges = spark.read.parquet(str(out / "person_graph")).count()
+                result.counts["person_edges"] = edges
+            if edges == 0:
+                result.counts["skipped"] = "no referrals or social links between persons"
+            else:
+                with _timed(t, "ranking influence", say):
+                    table, g = influence(
+                        graph,
+                        str(out / "person_graph"),
+                        revenue(inputs.rows, ident.records),
+                        params.influence,
+                    )
+                    if "influence" in params.jobs:
+                        spark.createDataFrame(table).write.mode("overwrite").parquet(
+                            str(out / "influencers")
+                        )
+                if "communities" in params.jobs:
+                    with _timed(t, "detecting communities", say):
+                        members, modularity = communities(g, params.communities)
+                        spark.createDataFrame(members).write.mode("overwrite").parquet(
+                            str(out / "communities")
+                        )
+                        result.counts["communities"] = int(members["community_id"].nunique())
+                        result.counts["modularity"] = round(modularity, 6)
+        report = {
+            "jobs": list(params.jobs),
+            "inputs": list(params.inputs),
+            "master": spark.sparkContext.master,
+            "counts": result.counts,
+            "timings": result.timings,
+            "pairs_by_rule": ident.pairs_by_rule,
+            "model": ident.model.to_dict(),
+            "params": {
+                "identity": asdict(params.identity),
+                "influence": asdict(params.influence),
+                "communities": asdict(params.communities),
+            },
+        }
+        (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
+    return result
+
+
+def jobs_of(job: str) -> tuple[str, ...]:
+    """The jobs ``custgraph analyze JOB --engine spark`` runs.
+
+    >>> jobs_of("all"), jobs_of("communities")
+    (('identity', 'influence', 'communities'), ('identity', 'communities'))
+    """
+    if job == "all":
+        return SPARK_JOBS
+    return ("identity", job) if job != "identity" else ("identity",)

@@ -1,0 +1,238 @@
+"""The Spark engine against the in-process path, on the same files (issue 20, item 6).
+
+Each dataset is run twice: loaded into a SQLite store and analysed in process, and read
+by ``custgraph analyze all --engine spark`` in ``local[2]`` (a real Spark, a real JVM).
+Then: the same person for every record (the ids are the same, so the clusters are a
+bijection), the same candidate and accepted pairs and the same comparison vectors with the
+same counts (the EM input), the same model, PageRank within 1e-4 relative, the same
+degrees, referral reach and k-cores, the same communities for the same seed, and the same
+rejects with the same file, line, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.identity import IdentityParams
+from graph.identity.keys import raw_keys, record_keys
+from graph.identity.resolve import block_records, features_of, resolve_identities
+from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
+from graph.pipeline import JobsParams, run_jobs
+from graph.store import SqliteStore
+from loaders import load_files
+from synthetic.generator import GenerateParams, generate_dataset
+
+pytestmark = pytest.mark.spark
+
+PAIRS = 20_000  # random pairs for u: the in-process tests' setting, on both sides
+
+
+@dataclass
+class Run:
+    """One dataset run both ways."""
+
+    data: Path
+    store: SqliteStore
+    rejects: pd.DataFrame  # the in-process load's rejects files, together
+    out: Path  # the Spark run's results
+    bad: bool  # bad rows were appended to the files
+
+
+def _bad_rows(data: Path) -> None:
+    """Append rows every check of a load meets: malformed lines, a missing field, a bad
+    date, unknown records, an unknown channel on an order line, a dropped optional field."""
+    with (data / "customers.csv").open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    width = len(header)
+    row = dict.fromkeys(header, "")
+    with (data / "customers.csv").open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*["x"] * (width - 1)])  # a field short
+        writer.writerow([{**row, "source": "crm", "source_customer_id": ""}[c] for c in header])
+        writer.writerow(
+            [
+                {
+                    **row,
+                    "source": "crm",
+                    "source_customer_id": "bad-date",
+                    "birth_date": "31/31/99",
+                    "email": "not an address",
+                }[c]
+                for c in header
+            ]
+        )
+    with (data / "customers.csv").open("ab") as raw:  # a byte that is not UTF-8
+        values = [{"source": b"crm", "source_customer_id": b"bytes"}.get(c, b"") for c in header]
+        values[header.index("first_name")] = b"D\xffn"
+        raw.write(b",".join(values) + b"\n")
+    with (data / "referrals.csv").open(encoding="utf-8") as handle:
+        ref_header = next(csv.reader(handle))
+    with (data / "referrals.csv").open("a", encoding="utf-8", newline="") as handle:
+        values = dict.fromkeys(ref_header, "")
+        values.update(
+            referrer_source="crm", referrer_id="nobody", referred_source="crm", referred_id="x"
+        )
+        csv.writer(handle).writerow([values[c] for c in ref_header])
+        handle.write('crm,"unclosed\n')
+    with (data / "purchases.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        first = next(reader)
+        columns = reader.fieldnames or []
+    with (data / "purchases.csv").open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writerow({**first, "order_id": "O-unknown-channel", "channel_id": "nowhere"})
+        writer.writerow({**first, "order_id": "O-unknown-record", "source_customer_id": "ghost"})
+        writer.writerow({**first, "order_id": "O-bad-amount", "amount": "lots"})
+
+
+def _in_process(data: Path, work: Path) -> tuple[SqliteStore, pd.DataFrame]:
+    store = SqliteStore(work / "custgraph.db")
+    store.ensure_schema()
+    load_files(store, [data], rejects_dir=work / "rejects")
+    run_jobs(
+        store,
+        JobsParams(
+            jobs=("identity", "influence", "communities"),
+            identity=IdentityParams(random_pairs=PAIRS),
+        ),
+    )
+    files = sorted((work / "rejects").glob("*.csv"))
+    rejects = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
+    return store, rejects
+
+
+def _spark(data: Path, out: Path) -> None:
+    from spark.run import SparkParams, run_spark
+
+    run_spark(
+        SparkParams(
+            jobs=("identity", "influence", "communities"),
+            inputs=(str(data),),
+            out=str(out),
+            identity=IdentityParams(random_pairs=PAIRS),
+            conf={"spark.sql.shuffle.partitions": "4"},
+        )
+    )
+
+
+DATASETS = {
+    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True),
+    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False),
+    "parquet": (GenerateParams(customers=1000, seed=3, fmt="parquet"), False),
+}
+
+
+@pytest.fixture(scope="module", params=list(DATASETS))
+def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    params, bad = DATASETS[request.param]
+    work = tmp_path_factory.mktemp(request.param)
+    generate_dataset(work / "data", params)
+    if bad:
+        _bad_rows(work / "data")
+    store, rejects = _in_process(work / "data", work)
+    _spark(work / "data", work / "out")
+    yield Run(work / "data", store, rejects, work / "out", bad)
+    store.close()
+
+
+def _parquet(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / name)
+
+
+def test_every_record_has_the_same_person(run: Run) -> None:
+    inproc = run.store.frame("identity/export")
+    spark = _parquet(run.out, "identities")
+    both = inproc.merge(spark, on=["source", "source_customer_id"], suffixes=("", "_spark"))
+    assert len(both) == len(inproc) == len(spark)
+    assert (both["person_id"] == both["person_id_spark"]).all()
+    # and so the clusters are a bijection: no person of one side splits on the other
+    pairs = both[["person_id", "person_id_spark"]].drop_duplicates()
+    assert pairs["person_id"].is_unique
+    assert pairs["person_id_spark"].is_unique
+    assert np.allclose(both["confidence"], both["confidence_spark"], atol=1e-6)
+    assert both["person_id"].nunique() < len(both)  # records did merge
+
+
+def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
+    params = IdentityParams(random_pairs=PAIRS)
+    records = run.store.frame("identity/records")
+    result = resolve_identities(records, params)
+    report = json.loads((run.out / "run.json").read_text())
+    counts = report["counts"]["identity"]
+    for key in ("records", "candidate_pairs", "accepted_pairs", "kept_pairs", "persons"):
+        assert counts[key] == result.counts[key], key
+    # the EM input: every distinct comparison vector of the candidate pairs, with its count
+    f = features_of(records)
+    raw = raw_keys(f)
+    pairs, _, blocked, _ = block_records(f, record_keys(f, raw), params, None, [], raw=raw)
+    levels = compare(f, pairs, coded=code_fields(f, blocked))
+    fields = list(LEVEL_NAMES)
+    expected = pd.DataFrame(levels).value_counts(fields).rename("count").reset_index()
+    got = _parquet(run.out, "comparison_vectors")
+    merged = expected.merge(got, on=fields, how="outer", suffixes=("", "_spark"))
+    assert len(merged) == len(expected) == len(got)
+    assert (merged["count"] == merged["count_spark"]).all()
+    model = report["model"]
+    assert model["iterations"] == result.model.iterations
+    assert np.allclose(model["prior"], result.model.prior, rtol=1e-9)
+    for name in fields:
+        assert np.allclose(model["m"][name], result.model.m[name], rtol=1e-9)
+        assert np.allclose(model["u"][name], result.model.u[name], rtol=1e-12)
+    matches = _parquet(run.out, "matches")
+    spark_pairs = {tuple(sorted(p)) for p in matches[["src", "dst"]].itertuples(index=False)}
+    inproc_pairs = {tuple(sorted((m["src"], m["dst"]))) for m in result.matches}
+    assert spark_pairs == inproc_pairs
+
+
+def test_influence_matches_in_process(run: Run) -> None:
+    inproc = run.store.frame("influence/influencers")
+    spark = _parquet(run.out, "influencers")
+    both = inproc.merge(spark, on="person_id", suffixes=("", "_spark"))
+    assert len(both) == len(inproc) == len(spark)
+    relative = (both["pagerank"] - both["pagerank_spark"]).abs() / both["pagerank"]
+    assert relative.max() <= 1e-4
+    for column in ("in_degree", "out_degree", "referral_reach", "referral_depth", "coreness"):
+        assert (both[column] == both[f"{column}_spark"]).all(), column
+    # revenue sums in another order: within a cent
+    assert np.allclose(both["referred_revenue"], both["referred_revenue_spark"], atol=0.011)
+    assert np.allclose(both["score"], both["score_spark"], atol=1e-3)
+    assert both["referral_reach"].max() > 0  # the generated referrals did build trees
+    rho = both["rank"].corr(both["rank_spark"], method="spearman")
+    assert rho > 0.999
+
+
+def test_communities_match_in_process(run: Run) -> None:
+    inproc = run.store.frame("influence/communities")
+    spark = _parquet(run.out, "communities")
+    both = inproc.merge(spark, on="person_id", suffixes=("", "_spark"))
+    assert len(both) == len(inproc) == len(spark)
+    assert (both["community_id"] == both["community_id_spark"]).all()
+    assert np.allclose(both["participation"], both["participation_spark"], atol=2e-6)
+    assert both["community_id"].nunique() > 1
+
+
+def _rejects(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    columns = ["file", "line", "column", "reason", "action"]
+    return sorted(map(tuple, frame[columns].fillna("").astype(str).to_numpy().tolist()))
+
+
+def test_rejects_match_in_process(run: Run) -> None:
+    got = _rejects(_parquet(run.out, "rejects"))
+    expected = _rejects(run.rejects)
+    # the one stated difference: a CSV line whose quoted field stays open (the last line of
+    # the bad referrals) is rejected for that by Spark, as malformed CSV by a load
+    multiline = [r for r in got if "runs over several lines" in r[3]]
+    assert len(multiline) == (1 if run.bad else 0)
+    for row in multiline:
+        got.remove(row)
+        expected = [r for r in expected if (r[0], r[1]) != (row[0], row[1])]
+    assert got == expected
+    assert len(got) >= (10 if run.bad else 0)
