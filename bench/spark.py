@@ -5,7 +5,8 @@ Run:  python bench/spark.py [--records 1000000 2000000 4000000] [--workdir DIR] 
 For each size: the generated dataset (made once, kept in the work folder), then
 ``custgraph analyze all --engine spark`` (local[2], the engine's defaults) in a process of
 its own, timed, with the peak resident memory of its whole process tree (the driver's JVM,
-which in local mode holds the executor, and the Python workers) sampled every 0.2 s; then,
+which in local mode holds the executor, and the Python workers) and the JVM's heap in use
+against its configured maximum (``jstat``) sampled every 0.5 s; then,
 unless ``--no-inprocess``, the same files loaded into a fresh embedded store and analysed
 in process (identity, influence, communities), timed. Prints the seconds per step, the time
 per record and its growth from the smallest size, and the in-process ÷ Spark ratio; writes
@@ -65,13 +66,41 @@ def _jvm(pid: int) -> bool:
         return False
 
 
+def _heap_used(pid: int) -> int | None:
+    """The JVM's heap in use, in bytes (``jstat -gc``; None without jstat)."""
+    java = Path(f"/proc/{pid}/exe").resolve()
+    jstat = java.parent / "jstat"
+    if not jstat.exists():
+        return None
+    try:
+        lines = subprocess.run(
+            [str(jstat), "-gc", str(pid)], capture_output=True, text=True, timeout=5, check=True
+        ).stdout.split("\n")
+    except (subprocess.SubprocessError, OSError):
+        return None
+    values = dict(zip(lines[0].split(), lines[1].split(), strict=False))
+    used = sum(float(values[k]) for k in ("S0U", "S1U", "EU", "OU"))
+    return int(used * 1024)
+
+
+def _max_heap(pid: int) -> int:
+    """The ``-Xmx`` the JVM was started with, in bytes (0 if none)."""
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    for arg in args:
+        if arg.startswith(b"-Xmx"):
+            size = arg[4:].decode()
+            scale = {"k": 2**10, "m": 2**20, "g": 2**30}.get(size[-1].lower(), 1)
+            return int(float(size.rstrip("kKmMgG")) * scale)
+    return 0
+
+
 def run_spark(data: Path, out: Path) -> dict[str, Any]:
     """``custgraph analyze all --engine spark`` on ``data``: seconds, peak RSS, run.json."""
     command = [
         sys.executable, "-m", "cli", "analyze", "all", "--engine", "spark",
         "--input", str(data), "--out", str(out),
     ]  # fmt: skip
-    peak = {"tree": 0, "jvm": 0}
+    peak = {"tree": 0, "jvm": 0, "heap": 0, "xmx": 0}
     started = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -83,8 +112,14 @@ def run_spark(data: Path, out: Path) -> dict[str, Any]:
             pids = _tree(child.pid)
             sizes = {p: _rss(p) for p in pids}
             peak["tree"] = max(peak["tree"], sum(sizes.values()))
-            peak["jvm"] = max(peak["jvm"], sum(v for p, v in sizes.items() if _jvm(p)))
-            done.wait(0.2)
+            jvms = [p for p in sizes if _jvm(p)]
+            peak["jvm"] = max(peak["jvm"], sum(sizes[p] for p in jvms))
+            for pid in jvms:
+                heap = _heap_used(pid)
+                if heap is not None:
+                    peak["heap"] = max(peak["heap"], heap)
+                    peak["xmx"] = max(peak["xmx"], _max_heap(pid))
+            done.wait(0.5)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -99,6 +134,8 @@ def run_spark(data: Path, out: Path) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "peak_rss_mib": round(peak["tree"] / 2**20),
         "jvm_peak_rss_mib": round(peak["jvm"] / 2**20),
+        "jvm_peak_heap_used_mib": round(peak["heap"] / 2**20),
+        "jvm_max_heap_mib": round(peak["xmx"] / 2**20),
         "steps": report["timings"],
         "counts": report["counts"],
     }
@@ -153,7 +190,8 @@ def main() -> None:
         spark = row["spark"]
         line = (
             f"  spark {spark['seconds']:.0f} s ({1e6 * spark['seconds'] / n:.0f} µs/record), "
-            f"peak RSS {spark['peak_rss_mib']:,} MiB (JVM {spark['jvm_peak_rss_mib']:,}); "
+            f"peak RSS {spark['peak_rss_mib']:,} MiB (JVM {spark['jvm_peak_rss_mib']:,}; heap "
+            f"used at most {spark['jvm_peak_heap_used_mib']:,} of {spark['jvm_max_heap_mib']:,}); "
             f"steps {spark['steps']}"
         )
         if "inprocess" in row:
