@@ -116,6 +116,10 @@ def analyze(
         list[str] | None,
         typer.Option("--spark-conf", help="Spark: a setting KEY=VALUE (repeatable)"),
     ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="Spark: YAML mapping of the input files' columns"),
+    ] = None,
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
@@ -146,6 +150,8 @@ def analyze(
             out,
             spark_master,
             spark_conf or [],
+            mapping=mapping,
+            betweenness_samples=betweenness_samples,
             threshold=threshold,
             seed=seed,
             resolution=resolution,
@@ -153,8 +159,11 @@ def analyze(
             as_of=as_of,
         )
         return
-    if inputs or out or spark_master:
-        raise InputError("--input, --out and --spark-master go with --engine spark")
+    if inputs or out or spark_master or spark_conf or mapping:
+        raise InputError(
+            "--input, --out, --spark-master, --spark-conf and --mapping go with --engine spark "
+            "(in process, load the files first: custgraph load)"
+        )
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
     from graph.journeys.job import JourneyParams
@@ -196,6 +205,8 @@ def _spark(
     master: str | None,
     conf: list[str],
     *,
+    mapping: Path | None,
+    betweenness_samples: int,
     threshold: float,
     seed: int,
     resolution: float | None,
@@ -205,6 +216,7 @@ def _spark(
     """``analyze --engine spark``: the jobs in Spark, from files to Parquet."""
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
+    from loaders import load_mapping
     from spark.run import SparkParams, jobs_of, run_spark
 
     if not inputs or out is None:
@@ -225,10 +237,11 @@ def _spark(
         out=str(out),
         master=master,
         identity=IdentityParams(threshold=threshold, seed=seed),
-        influence=InfluenceParams(seed=seed, as_of=day),
+        influence=InfluenceParams(seed=seed, betweenness_samples=betweenness_samples, as_of=day),
         communities=CommunityParams(
             objective=objective, resolution=resolution, seed=seed, as_of=day
         ),
+        mapping=load_mapping(mapping) if mapping else None,
         conf=settings,
     )
     console = Console()

@@ -203,12 +203,14 @@ def pagerank(
     *,
     tolerance: float = 1e-9,
     max_iterations: int = 500,
+    rounds: list[int] | None = None,
 ) -> DataFrame:
     """Weighted PageRank by the power method in Spark: ``person_id``, ``pagerank``.
 
     Each round spreads every person's rank along their out-links in proportion to weight,
     spreads the rank of persons without out-links evenly over everyone, and adds the
     teleport share; it stops when no rank changes by more than ``tolerance`` of itself.
+    ``rounds``, when given, receives the number of rounds run.
     """
     from pyspark.sql import functions as F
 
@@ -227,7 +229,9 @@ def pagerank(
         .localCheckpoint()
     )
     dangling = ranks.filter(~F.col("has_out")).agg(F.sum("pagerank")).first()[0] or 0.0
-    for _ in range(max_iterations):
+    for done in range(1, max_iterations + 1):
+        if rounds is not None:
+            rounds[:] = [done]
         base = (1.0 - d) / n + d * float(dangling) / n
         incoming = (
             share.join(ranks.select(F.col("person_id").alias("u"), "pagerank"), "u")
@@ -288,14 +292,21 @@ def graph_on_driver(persons: list[str], edges_path: str) -> PersonGraph:
 
 
 def influence(
-    graph: PersonEdges, edges_path: str, spent: DataFrame, params: InfluenceParams
+    graph: PersonEdges,
+    edges_path: str,
+    spent: DataFrame,
+    params: InfluenceParams,
+    counts: dict[str, int] | None = None,
 ) -> tuple[pd.DataFrame, PersonGraph]:
     """Every person's influence (the columns of ``custgraph export influencers``): PageRank
     in Spark, the rest on the driver with the in-process functions (``edges_path``: the
     person graph as Spark wrote it)."""
     import pandas as pd
 
-    ranks = pagerank(graph.persons, graph.edges, params).toPandas()
+    rounds: list[int] = []
+    ranks = pagerank(graph.persons, graph.edges, params, rounds=rounds).toPandas()
+    if counts is not None:
+        counts["pagerank_rounds"] = rounds[0] if rounds else 0
     g = graph_on_driver(ranks["person_id"].tolist(), edges_path)
     money = spent.toPandas().set_index("person_id")["revenue"].reindex(g.persons).fillna(0.0)
     pr = ranks.set_index("person_id")["pagerank"].reindex(g.persons).to_numpy(dtype=float)

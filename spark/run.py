@@ -129,6 +129,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                         str(out / "person_graph"),
                         revenue(inputs.rows, ident.records),
                         params.influence,
+                        result.counts,
                     )
                     if "influence" in params.jobs:
                         spark.createDataFrame(table).write.mode("overwrite").parquet(

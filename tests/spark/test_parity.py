@@ -29,10 +29,12 @@ from graph.pipeline import JobsParams, run_jobs
 from graph.store import SqliteStore
 from loaders import load_files
 from synthetic.generator import GenerateParams, generate_dataset
+from tests.pipeline import custgraph
 
 pytestmark = pytest.mark.spark
 
 PAIRS = 20_000  # random pairs for u: the in-process tests' setting, on both sides
+DEFAULT_PAIRS = IdentityParams().random_pairs  # what the command line uses
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Run:
     rejects: pd.DataFrame  # the in-process load's rejects files, together
     out: Path  # the Spark run's results
     bad: bool  # bad rows were appended to the files
+    pairs: int  # random pairs for u, on both sides
 
 
 def _bad_rows(data: Path) -> None:
@@ -69,6 +72,23 @@ def _bad_rows(data: Path) -> None:
                 for c in header
             ]
         )
+    with (data / "customers.csv").open("a", encoding="utf-8", newline="") as handle:
+        # the blocking caps at their edges: an e-mail 20 records share (the most that still
+        # links) and one 21 share (over-shared: it links nobody)
+        writer = csv.writer(handle)
+        names = ["Ann", "Bea", "Cas", "Dov", "Eli", "Fay", "Gus", "Hal", "Ida", "Jon", "Kim"]
+        for share, count in (("edge", 20), ("over", 21)):
+            for k in range(count):
+                values = {
+                    **row,
+                    "source": "crm",
+                    "source_customer_id": f"{share}-{k}",
+                    "first_name": names[k % len(names)] + "x" * (k // len(names)),
+                    "last_name": "Shared",
+                    "email": f"{share}@example.com",
+                    "birth_date": f"19{50 + k}-01-02",
+                }
+                writer.writerow([values[c] for c in header])
     with (data / "customers.csv").open("ab") as raw:  # a byte that is not UTF-8
         values = [{"source": b"crm", "source_customer_id": b"bytes"}.get(c, b"") for c in header]
         values[header.index("first_name")] = b"D\xffn"
@@ -93,7 +113,7 @@ def _bad_rows(data: Path) -> None:
         writer.writerow({**first, "order_id": "O-bad-amount", "amount": "lots"})
 
 
-def _in_process(data: Path, work: Path) -> tuple[SqliteStore, pd.DataFrame]:
+def _in_process(data: Path, work: Path, pairs: int) -> tuple[SqliteStore, pd.DataFrame]:
     store = SqliteStore(work / "custgraph.db")
     store.ensure_schema()
     load_files(store, [data], rejects_dir=work / "rejects")
@@ -101,7 +121,7 @@ def _in_process(data: Path, work: Path) -> tuple[SqliteStore, pd.DataFrame]:
         store,
         JobsParams(
             jobs=("identity", "influence", "communities"),
-            identity=IdentityParams(random_pairs=PAIRS),
+            identity=IdentityParams(random_pairs=pairs),
         ),
     )
     files = sorted((work / "rejects").glob("*.csv"))
@@ -123,23 +143,38 @@ def _spark(data: Path, out: Path) -> None:
     )
 
 
+def _spark_command(data: Path, out: Path) -> None:
+    """The way users run it: ``custgraph analyze all --engine spark`` in a process."""
+    args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
+            "--spark-conf", "spark.sql.shuffle.partitions=4"]  # fmt: skip
+    result = custgraph(*args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "records →" in result.stdout
+    assert "communities" in result.stdout
+
+
+#: name: (what to generate, bad rows appended, run through the command line)
 DATASETS = {
-    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True),
-    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False),
-    "parquet": (GenerateParams(customers=1000, seed=3, fmt="parquet"), False),
+    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True, False),
+    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False, False),
+    "parquet-by-command": (GenerateParams(customers=1000, seed=3, fmt="parquet"), False, True),
 }
 
 
 @pytest.fixture(scope="module", params=list(DATASETS))
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    params, bad = DATASETS[request.param]
+    params, bad, command = DATASETS[request.param]
     work = tmp_path_factory.mktemp(request.param)
     generate_dataset(work / "data", params)
     if bad:
         _bad_rows(work / "data")
-    store, rejects = _in_process(work / "data", work)
-    _spark(work / "data", work / "out")
-    yield Run(work / "data", store, rejects, work / "out", bad)
+    pairs = DEFAULT_PAIRS if command else PAIRS
+    store, rejects = _in_process(work / "data", work, pairs)
+    if command:
+        _spark_command(work / "data", work / "out")
+    else:
+        _spark(work / "data", work / "out")
+    yield Run(work / "data", store, rejects, work / "out", bad, pairs)
     store.close()
 
 
@@ -162,7 +197,7 @@ def test_every_record_has_the_same_person(run: Run) -> None:
 
 
 def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
-    params = IdentityParams(random_pairs=PAIRS)
+    params = IdentityParams(random_pairs=run.pairs)
     records = run.store.frame("identity/records")
     result = resolve_identities(records, params)
     report = json.loads((run.out / "run.json").read_text())

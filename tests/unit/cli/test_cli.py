@@ -68,8 +68,13 @@ def test_errors_print_error_and_exit_1_without_a_traceback(tmp_path: Path) -> No
 def test_bad_option_values_are_usage_errors_without_a_traceback(
     tmp_path: Path, args: list[str], said: str
 ) -> None:
+    _refused(tmp_path, args, said, code=2)
+
+
+def _refused(tmp_path: Path, args: list[str], said: str, *, code: int) -> None:
+    """The command exits with ``code`` and says ``said``, with no traceback."""
     result = run("--db", str(tmp_path / "x.db"), *args, cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == code
     assert said in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -139,3 +144,26 @@ def test_generate_writes_files_and_truth(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "d" / "customers.csv").exists()
     assert (tmp_path / "d" / "truth" / "records.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["analyze", "all", "--engine", "spark"], "pass --input PATH"),
+        (["analyze", "all", "--engine", "flink"], "unknown engine 'flink'"),
+        (["analyze", "all", "--input", "data"], "go with --engine spark"),
+        (
+            ["analyze", "profiles", "--engine", "spark", "--input", "d", "--out", "o"],
+            "not yet profiles",
+        ),
+        (
+            ["analyze", "all", "--engine", "spark", "--input", "d", "--out", "o",
+             "--spark-conf", "nokey"],
+            "write KEY=VALUE",
+        ),
+    ],
+)  # fmt: skip
+def test_the_spark_engine_says_what_it_needs_before_starting_spark(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    _refused(tmp_path, args, said, code=1)
