@@ -32,7 +32,17 @@ import pandas as pd
 
 from graph.errors import JobError
 
-__all__ = ["FEATURE_WORDS", "ChurnModel", "churn_features", "fit_churn", "touch_behaviour"]
+__all__ = [
+    "BEHAVIOUR_FILL",
+    "FEATURE_WORDS",
+    "ChurnModel",
+    "churn_features",
+    "fit_churn",
+    "person_features",
+    "touch_behaviour",
+    "with_lifetime",
+    "with_peers",
+]
 
 #: Plain words for each feature, used in a person's top factors.
 FEATURE_WORDS: dict[str, str] = {
@@ -70,7 +80,8 @@ def churn_features(
     lookback_days: float | None = None,
     events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Feature frame (one row per person known by ``at``) from data up to ``at`` only.
+    """Feature frame (one row per person known by ``at``) from data up to ``at`` only:
+    :func:`person_features`, then :func:`with_lifetime` and :func:`with_peers`.
 
     ``lookback_days``: count orders and spend only over that many days before ``at`` (the
     last purchase still counts for recency), so that features learned at an earlier date
@@ -85,6 +96,52 @@ def churn_features(
     dropped): touches in the last 30 and 90 days and days since the last touch, when there
     are any (on generated data they lift a logistic regression on RFM by +0.018 AUC:
     docs/benchmarks.md).
+    """
+    own = person_features(
+        at=at,
+        horizon_days=horizon_days,
+        persons=persons,
+        orders=orders,
+        touches=touches,
+        lookback_days=lookback_days,
+        events=events,
+    )
+    return with_peers(
+        with_lifetime(own, lifetime), community=community, influence=influence, referrer=referrer
+    )
+
+
+#: The touch behaviour features and their value for a person without touches by then.
+BEHAVIOUR_FILL = {"touches_30d": 0.0, "touches_90d": 0.0, "days_since_touch": 10_000.0}
+
+
+def person_features(
+    *,
+    at: pd.Timestamp,
+    horizon_days: int,
+    persons: pd.DataFrame,
+    orders: pd.DataFrame,
+    touches: pd.DataFrame,
+    lookback_days: float | None = None,
+    events: pd.DataFrame | None = None,
+    behaviour: bool | None = None,
+) -> pd.DataFrame:
+    """The features of :func:`churn_features` that each person's own rows decide (no
+    fitted model, no other person): computed on any subset of the persons with all of
+    their rows, they are the same numbers, so they can be made per partition.
+
+    ``behaviour``: add the touch behaviour columns (default: when ``events`` has rows); a
+    partition without events still adds them when the whole population has some.
+
+    >>> at = pd.Timestamp("2024-03-01", tz="UTC")
+    >>> persons = pd.DataFrame({"first_seen": [at - pd.Timedelta(days=50)], "records": [2]})
+    >>> orders = pd.DataFrame({"personId": [0], "at": [at - pd.Timedelta(days=10)],
+    ...                        "amount": [30.0]})
+    >>> touches = pd.DataFrame(columns=["personId", "kind", "touches", "firstAt"])
+    >>> f = person_features(at=at, horizon_days=90, persons=persons, orders=orders,
+    ...                     touches=touches, behaviour=True)
+    >>> f.loc[0, ["recency_days", "frequency", "tenure_days", "days_since_touch"]].tolist()
+    [10.0, 1.0, 50.0, 10000.0]
     """
     horizon = pd.Timedelta(days=horizon_days)
     known = persons[persons["first_seen"].isna() | (persons["first_seen"] <= at)]
@@ -101,7 +158,6 @@ def churn_features(
     first_seen = known["first_seen"].fillna(at)
     tenure = ((at - first_seen).dt.total_seconds() / 86_400.0).clip(lower=0)
     recency = ((at - last).dt.total_seconds() / 86_400.0).fillna(tenure)
-    active = recent > 0
     frame = pd.DataFrame(
         {
             "recency_days": recency.astype(float),
@@ -110,11 +166,6 @@ def churn_features(
             "avg_order_value": (spend / frequency.clip(lower=1)).astype(float),
             "tenure_days": tenure.astype(float),
             "orders_last_horizon": recent.astype(float),
-            "p_alive": lifetime["p_alive"].reindex(index).fillna(0.0).astype(float),
-            "expected_purchases": lifetime["expected_purchases"]
-            .reindex(index)
-            .fillna(0.0)
-            .astype(float),
             "records": known["records"].astype(float),
         },
         index=index,
@@ -128,23 +179,50 @@ def churn_features(
         mix = mix.div(mix.sum(axis=1).clip(lower=1), axis=0).reindex(index, fill_value=0.0)
         for kind in sorted(mix.columns):
             frame[f"share_{kind}"] = mix[kind].astype(float)
-    if events is not None and len(events):
-        frame = frame.join(touch_behaviour(events, at))
-    # Community churn, leaving the person out: peers' share with no purchase in the last horizon.
+    has_events = events is not None and len(events) > 0
+    if behaviour if behaviour is not None else has_events:
+        if has_events:
+            assert events is not None
+            frame = frame.join(touch_behaviour(events, at))
+        for column, value in BEHAVIOUR_FILL.items():
+            frame[column] = frame[column].fillna(value) if column in frame else value
+    return frame.astype(float)
+
+
+def with_lifetime(frame: pd.DataFrame, lifetime: pd.DataFrame) -> pd.DataFrame:
+    """:func:`person_features` with the fitted BG/NBD's ``p_alive`` and
+    ``expected_purchases`` (0 for persons it does not cover), in their place."""
+    out = frame.copy()
+    at = list(out.columns).index("orders_last_horizon") + 1
+    for offset, column in enumerate(("p_alive", "expected_purchases")):
+        values = lifetime[column].reindex(out.index).fillna(0.0).astype(float)
+        out.insert(at + offset, column, values)
+    return out
+
+
+def with_peers(
+    frame: pd.DataFrame, *, community: pd.Series, influence: pd.Series, referrer: pd.Series
+) -> pd.DataFrame:
+    """The features that cross persons: the churn rate of the person's community (peers
+    with no purchase in the last horizon, the person left out), influence percentile,
+    whether the person was referred and whether the referrer has churned."""
+    index = frame.index
+    active = frame["orders_last_horizon"] > 0
+    out = frame.copy()
     comm = community.reindex(index)
     inactive = (~active).astype(float)
     members = comm.groupby(comm).transform("size").fillna(1)
     churned_members = inactive.groupby(comm).transform("sum").fillna(0)
     peers = (members - 1).clip(lower=1)
-    frame["community_churn_rate"] = ((churned_members - inactive) / peers).where(
+    out["community_churn_rate"] = ((churned_members - inactive) / peers).where(
         comm.notna(), inactive.mean()
     )
-    frame["influence_percentile"] = influence.reindex(index).fillna(0.0).astype(float)
+    out["influence_percentile"] = influence.reindex(index).fillna(0.0).astype(float)
     ref = referrer.reindex(index)
-    frame["has_referrer"] = ref.notna().astype(float)
+    out["has_referrer"] = ref.notna().astype(float)
     referrer_active = ref.map(active).astype(float)
-    frame["referrer_churned"] = (1.0 - referrer_active).fillna(0.0).where(ref.notna(), 0.0)
-    return _fill_touch_behaviour(frame).astype(float)
+    out["referrer_churned"] = (1.0 - referrer_active).fillna(0.0).where(ref.notna(), 0.0)
+    return out.astype(float)
 
 
 def touch_behaviour(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
@@ -179,15 +257,6 @@ def touch_behaviour(events: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
         },
         index=ids,
     )
-
-
-def _fill_touch_behaviour(frame: pd.DataFrame) -> pd.DataFrame:
-    """Persons without touches by then: no recent touches, the last one long ago."""
-    if "days_since_touch" in frame:
-        frame["touches_30d"] = frame["touches_30d"].fillna(0.0)
-        frame["touches_90d"] = frame["touches_90d"].fillna(0.0)
-        frame["days_since_touch"] = frame["days_since_touch"].fillna(10_000.0)
-    return frame
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from graph.errors import JobError
-from graph.profiles.churn import churn_features, fit_churn
+from graph.profiles.churn import fit_churn, person_features, with_lifetime, with_peers
 from graph.profiles.preferences import (
     channel_preferences,
     consent,
@@ -51,7 +51,27 @@ from graph.profiles.value import (
 from graph.runs import recorded_run, utc_now
 from graph.store.base import ColumnRows, Step, Store
 
-__all__ = ["ProfileInputs", "ProfileParams", "Profiles", "compute_profiles", "run_profiles"]
+__all__ = [
+    "TEXT_PARTS",
+    "PersonParts",
+    "Plan",
+    "ProfileInputs",
+    "ProfileParams",
+    "Profiles",
+    "Shared",
+    "coded_inputs",
+    "compute_coded",
+    "compute_profiles",
+    "order_frame",
+    "person_names",
+    "person_parts",
+    "plan_for",
+    "plan_of",
+    "population_profiles",
+    "run_profiles",
+    "segment_features",
+    "shared_inputs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +200,11 @@ def _events(store: Store, until: str, timed: Callable[[str], AbstractContextMana
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
     """Every profile attribute for every person (pure)."""
     names = person_names(data)
-    return compute_coded(_coded(data, names), names, params, rules)
+    return compute_coded(coded_inputs(data, names), names, params, rules)
 
 
 def person_names(data: ProfileInputs) -> pd.Index:
-    """The persons' ids, sorted: their positions are the codes of :func:`_coded`."""
+    """The persons' ids, sorted: their positions are the codes of :func:`coded_inputs`."""
     names: pd.Index = pd.Index(sorted(data.members["personId"].unique()), name="personId")
     return names
 
@@ -199,7 +219,7 @@ def compute_coded(
     return profiles
 
 
-def _coded(data: ProfileInputs, names: pd.Index) -> ProfileInputs:
+def coded_inputs(data: ProfileInputs, names: pd.Index) -> ProfileInputs:
     """The inputs with each person id replaced by its position in ``names`` (rows of persons
     not in ``names`` dropped): grouping and aligning on integers instead of text saves most
     of the job's time at a million persons. Positions follow the sorted ids, so every tie
@@ -256,18 +276,229 @@ def _coded_events(events: Any, members: pd.DataFrame, names: pd.Index) -> pd.Dat
 
 
 def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:
-    """:func:`compute_profiles` on coded inputs (person ids are 0..n-1)."""
-    as_of, horizon = data.as_of, params.horizon_days
-    persons = pd.RangeIndex(data.members["personId"].max() + 1, name="personId")
-    orders = data.orders.assign(
-        at=to_utc(data.orders["purchasedAt"]).array,  # .array: to_numpy() makes Timestamps
-        amount=pd.to_numeric(data.orders["amount"], errors="coerce").fillna(0.0)
-        * conversion(data.orders["currency"], rules.rate),
+    """:func:`compute_profiles` on coded inputs (person ids are 0..n-1): the plan, every
+    person's own part, then the whole population's."""
+    orders, plan = plan_for(data, rules, params.horizon_days)
+    parts = person_parts(
+        data, plan, rules, orders=orders, top=params.top_categories, with_texts=False
     )
-    # the store returns orders in no particular order; sums must not depend on it
-    orders = orders.sort_values(["personId", "at", "orderId"], kind="stable", ignore_index=True)
-    orders = orders[orders["at"] <= as_of]
-    summary = summarise(orders.assign(currency=None), as_of, lambda _c: 1.0)
+    persons = pd.RangeIndex(data.members["personId"].max() + 1, name="personId")
+    # the texts when the table needs them: not held through the fits (+10 % memory)
+    return population_profiles(
+        parts,
+        shared_inputs(data),
+        plan,
+        params,
+        rules,
+        persons=persons,
+        texts=lambda: person_texts(data, orders, rules, top=params.top_categories),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What each person's part needs to know of the whole population, decided first: the
+    as-of time, the horizon, the days churn is learned on (:func:`label_window`; 0: not
+    learned), the days orders are counted over (None: all) and whether touchpoint events
+    exist (then every person has touch behaviour features)."""
+
+    as_of: pd.Timestamp
+    horizon: int
+    window: int
+    lookback: int | None
+    behaviour: bool
+
+    @property
+    def trained_at(self) -> pd.Timestamp:
+        """The date churn is learned at: ``window`` days before the as-of time."""
+        return self.as_of - pd.Timedelta(days=self.window)
+
+
+def plan_of(
+    as_of: pd.Timestamp, first_order: pd.Timestamp, horizon: int, *, behaviour: bool
+) -> Plan:
+    """The plan of a run whose first order (up to ``as_of``) was at ``first_order``.
+
+    >>> at = pd.Timestamp("2026-10-01", tz="UTC")
+    >>> p = plan_of(at, at - pd.Timedelta(days=400), 90, behaviour=False)
+    >>> p.window, p.lookback, str(p.trained_at.date())
+    (90, 310, '2026-07-03')
+    """
+    window = label_window(first_order, as_of, horizon)
+    # orders and spend count over the history the training date has, at both dates
+    lookback = window and int((as_of - pd.Timedelta(days=window) - first_order).days)
+    return Plan(as_of, horizon, window, lookback or None, behaviour)
+
+
+def plan_for(data: ProfileInputs, rules: ProfileRules, horizon: int) -> tuple[pd.DataFrame, Plan]:
+    """The orders of coded ``data`` up to its as-of time (:func:`order_frame`) and the
+    plan of a run on it: the first steps of the job, for whoever runs its parts.
+
+    Example: ``orders, plan = plan_for(coded_inputs(data, person_names(data)), rules, 90)``
+    """
+    orders = order_frame(data.orders, rules, data.as_of)
+    if orders.empty:
+        raise JobError("no purchases up to the as-of date; choose a later --as-of")
+    behaviour = data.events is not None and len(data.events) > 0
+    return orders, plan_of(data.as_of, orders["at"].min(), horizon, behaviour=behaviour)
+
+
+def order_frame(orders: pd.DataFrame, rules: ProfileRules, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The orders up to ``as_of`` with their time (``at``, UTC) and amount in the
+    reporting currency, sorted by person, time and order id (sums must not depend on the
+    order a store returns them in)."""
+    frame = orders.assign(
+        at=to_utc(orders["purchasedAt"]).array,  # .array: to_numpy() makes Timestamps
+        amount=pd.to_numeric(orders["amount"], errors="coerce").fillna(0.0)
+        * conversion(orders["currency"], rules.rate),
+    )
+    frame = frame.sort_values(["personId", "at", "orderId"], kind="stable", ignore_index=True)
+    return frame[frame["at"] <= as_of]
+
+
+#: The text parts of a profile that each person's own records decide.
+TEXT_PARTS = ("preferred_channel", "channel_mix", "top_categories", "consent_marketing",
+              "demographics")  # fmt: skip
+
+
+@dataclass(slots=True)
+class PersonParts:
+    """Every number and text of a profile that the person's own rows decide (persons are
+    codes): purchase summaries at the as-of time (``summary``) and at the training date
+    (``past``), who bought after the training date, the person's own churn features at both
+    dates (``now``, ``then``: :func:`graph.profiles.churn.person_features`), and
+    :data:`TEXT_PARTS`. Made on any subset of persons with all of their rows, they are the
+    same: the Spark engine makes them per partition."""
+
+    summary: pd.DataFrame
+    past: pd.DataFrame | None
+    bought_after: np.ndarray
+    now: pd.DataFrame
+    then: pd.DataFrame | None
+    texts: pd.DataFrame
+
+
+def person_parts(
+    data: ProfileInputs,
+    plan: Plan,
+    rules: ProfileRules,
+    *,
+    orders: pd.DataFrame | None = None,
+    top: int = 3,
+    with_texts: bool = True,
+) -> PersonParts:
+    """:class:`PersonParts` of the persons of ``data`` (coded 0..n-1; ``orders``: their
+    :func:`order_frame` when made already; ``top``: how many categories; ``with_texts``:
+    False leaves :data:`TEXT_PARTS` out, for :func:`person_texts` later)."""
+    if orders is None:
+        orders = order_frame(data.orders, rules, plan.as_of)
+    persons = pd.RangeIndex(data.members["personId"].max() + 1, name="personId")
+    own = _own_features(data, orders=orders, persons=persons)
+    unconverted = orders.assign(currency=None)
+    summary = summarise(unconverted, plan.as_of, lambda _c: 1.0)
+    now = own(plan.as_of, plan.window or plan.horizon, plan)
+    past = then = None
+    bought_after = np.zeros(0, dtype=np.int64)
+    if plan.window:
+        past = summarise(unconverted, plan.trained_at, lambda _c: 1.0)
+        then = own(plan.trained_at, plan.window, plan)
+        bought_after = orders.loc[orders["at"] > plan.trained_at, "personId"].unique()
+    texts = person_texts(data, orders, rules, top=top) if with_texts else pd.DataFrame()
+    return PersonParts(summary, past, np.asarray(bought_after), now, then, texts)
+
+
+def person_texts(
+    data: ProfileInputs, orders: pd.DataFrame, rules: ProfileRules, *, top: int = 3
+) -> pd.DataFrame:
+    """:data:`TEXT_PARTS` of the persons of ``data`` (coded 0..n-1), one row each."""
+    persons = pd.RangeIndex(data.members["personId"].max() + 1, name="personId")
+    preferred, mix = channel_preferences(data.touches, orders)
+    return pd.DataFrame(
+        {
+            "preferred_channel": preferred.reindex(persons),
+            "channel_mix": mix.reindex(persons),
+            "top_categories": top_categories(data.categories, top).reindex(persons),
+            "consent_marketing": consent(data.members).reindex(persons, fill_value=False),
+            # JSON text already (a dict per attribute and person costs a gigabyte at a million)
+            "demographics": demographics_json(data.members, rules.source_priority).reindex(persons),
+        },
+        index=persons,
+    )
+
+
+def _own_features(
+    data: ProfileInputs, *, orders: pd.DataFrame, persons: pd.Index
+) -> Callable[[pd.Timestamp, int, Plan], pd.DataFrame]:
+    """``own(at, window, plan)``: :func:`person_features` as of ``at``."""
+    records = data.members.groupby("personId").size().reindex(persons, fill_value=0)
+    signup = to_utc(data.members["signupAt"]).groupby(data.members["personId"].to_numpy()).min()
+    touches = data.touches.assign(firstAt=to_utc(data.touches["firstAt"]).array)
+    first_touch = touches.groupby("personId")["firstAt"].min()
+    first_buy = orders.groupby("personId")["at"].min()
+    first_seen = pd.concat(
+        [
+            pd.to_datetime(part.reindex(persons), utc=True)  # an empty part is not datetime
+            for part in (signup, first_touch, first_buy)
+        ],
+        axis=1,
+    ).min(axis=1)
+    person_frame = pd.DataFrame({"first_seen": first_seen, "records": records}, index=persons)
+    bought = orders[["personId", "at", "amount"]]
+
+    def own(at: pd.Timestamp, window: int, plan: Plan) -> pd.DataFrame:
+        return person_features(
+            at=at,
+            horizon_days=window,
+            persons=person_frame,
+            orders=bought,
+            touches=touches,
+            events=data.events,
+            lookback_days=plan.lookback,
+            behaviour=plan.behaviour,
+        )
+
+    return own
+
+
+@dataclass(slots=True)
+class Shared:
+    """What the population's part reads besides the person parts (persons coded):
+    influence (``person_id, rank, score``), memberships (``personId, communityId``),
+    referrals (``src, dst``), whether anyone is linked socially and whether there are
+    touchpoints at all."""
+
+    influence: pd.DataFrame
+    memberships: pd.DataFrame
+    referrals: pd.DataFrame
+    social: bool
+    touches: bool
+
+
+def shared_inputs(data: ProfileInputs) -> Shared:
+    """The :class:`Shared` part of coded inputs."""
+    return Shared(
+        data.influence, data.memberships, data.referrals, data.social, not data.touches.empty
+    )
+
+
+def population_profiles(
+    parts: PersonParts,
+    shared: Shared,
+    plan: Plan,
+    params: ProfileParams,
+    rules: ProfileRules,
+    *,
+    persons: pd.Index,
+    texts: Callable[[], pd.DataFrame] | None = None,
+) -> Profiles:
+    """What needs the whole population: the BG/NBD and Gamma-Gamma fits, RFM quintiles,
+    churn learned and scored, percentiles, segments and tags, from every person's parts.
+    The text parts come from ``texts()`` when given, else from ``parts.texts``, which may
+    hold only those tag rules read (preferred channel and consent): the others are then
+    joined by the caller. The training date's parts (``past``, ``then``) are let go once
+    churn is learned: the parts are the job's to consume."""
+    horizon = plan.horizon
+    summary = parts.summary
     if summary.empty:
         raise JobError("no purchases up to the as-of date; choose a later --as-of")
     life = _lifetime(summary, horizon)
@@ -291,8 +522,8 @@ def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) ->
         )
     else:
         counts["value_method"] = "not computed: nobody bought twice before the as-of date"
-    graph = _graph_inputs(data)
-    left_out = _left_out(data)
+    graph = _graph_inputs(shared)
+    left_out = _left_out(shared)
     if left_out:
         counts["left_out"] = "; ".join(left_out)
     table = pd.DataFrame(index=persons)
@@ -302,15 +533,17 @@ def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) ->
     table["frequency"] = table["frequency"].fillna(0).astype(int)
     table["monetary"] = table["monetary"].fillna(0.0)
     churn, churn_counts = _churn(
-        data, params, orders=orders, persons=persons, graph=graph, now=_Now(summary, life)
+        parts, plan, params, persons=persons, graph=graph, now=_Now(summary, life)
     )
+    # the training date's parts are done with: let them go before segments and tags
+    parts.past = parts.then = None
     counts.update(churn_counts)
     table = table.join(churn)
     table["influence_percentile"] = graph.influence_pct.reindex(persons).fillna(0.0)
     for column, source in (("influence_rank", "rank"), ("influence_score", "score")):
         table[column] = (
-            data.influence.set_index("person_id")[source].reindex(persons)
-            if not data.influence.empty
+            shared.influence.set_index("person_id")[source].reindex(persons)
+            if not shared.influence.empty
             else pd.Series(np.nan, index=persons)
         )
     table["community_id"] = graph.community.reindex(persons)
@@ -318,22 +551,17 @@ def _compute(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) ->
     table["monetary_percentile"] = table["monetary"].rank(pct=True)
 
     segmentation = segment(
-        _segment_features(table, with_influence=not data.influence.empty),
+        segment_features(table, with_influence=not shared.influence.empty),
         seed=params.seed,
         k=params.segments,
     )
     table["segment"] = segmentation.labels
     counts.update({"segments": segmentation.k, "silhouette": segmentation.silhouette})
-
-    preferred, mix = channel_preferences(data.touches, orders)
-    table["preferred_channel"] = preferred.reindex(persons)
-    table["channel_mix"] = mix.reindex(persons)
-    table["top_categories"] = top_categories(data.categories, params.top_categories).reindex(
-        persons
-    )
-    table["consent_marketing"] = consent(data.members).reindex(persons, fill_value=False)
-    # JSON text already (a dict per attribute and person costs a gigabyte at a million)
-    table["demographics"] = demographics_json(data.members, rules.source_priority).reindex(persons)
+    made = texts() if texts is not None else parts.texts
+    for column in TEXT_PARTS:
+        if column in made:
+            values = made[column].reindex(persons)
+            table[column] = values.fillna(False) if column == "consent_marketing" else values
     table["tags"], tag_rows = apply_tags(table, rules)
     segments = [
         {
@@ -359,17 +587,17 @@ def _no_lifetime(index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(np.nan, index=index, columns=columns)
 
 
-def _left_out(data: ProfileInputs) -> list[str]:
+def _left_out(shared: Shared) -> list[str]:
     """The parts whose inputs the store does not hold (they are neutral in this run)."""
     parts = []
-    if data.touches.empty:
+    if not shared.touches:
         parts.append("channel mix and touchpoint features (no touchpoints)")
-    if data.referrals.empty and not data.social:
+    if shared.referrals.empty and not shared.social:
         parts.append("influence, community and referral features (no links between persons)")
     else:
-        if data.influence.empty:
+        if shared.influence.empty:
             parts.append("influence (run `custgraph analyze influence`)")
-        if data.memberships.empty:
+        if shared.memberships.empty:
             parts.append("community features (run `custgraph analyze communities`)")
     return parts
 
@@ -381,7 +609,7 @@ class _Graph:
     referrer: pd.Series
 
 
-def _graph_inputs(data: ProfileInputs) -> _Graph:
+def _graph_inputs(data: Shared) -> _Graph:
     """Community per person, influence percentile, and each referred person's referrer."""
     community = (
         data.memberships.set_index("personId")["communityId"]
@@ -431,10 +659,10 @@ class _Now:
 
 
 def _churn(
-    data: ProfileInputs,
+    parts: PersonParts,
+    plan: Plan,
     params: ProfileParams,
     *,
-    orders: pd.DataFrame,
     persons: pd.Index,
     graph: _Graph,
     now: _Now,
@@ -444,29 +672,32 @@ def _churn(
     history was too short for ``w = horizon`` (:func:`label_window`). Without enough
     history to learn, risk is BG/NBD's probability of no purchase in the horizon.
     Returns churn_risk, churn_factors and tenure_days, and how risk was obtained."""
-    as_of, horizon = data.as_of, params.horizon_days
-    window = label_window(orders["at"].min(), as_of, horizon)
-    features = _churn_feature_maker(data, orders=orders, persons=persons, graph=graph)
-    # Orders and spend count over the history the training date has, at both dates.
-    lookback = window and int((as_of - pd.Timedelta(days=window) - orders["at"].min()).days)
+    window, horizon = plan.window, plan.horizon
+
+    def features(own: pd.DataFrame, lifetime: pd.DataFrame | None) -> pd.DataFrame:
+        empty = pd.DataFrame(columns=["p_alive", "expected_purchases"], dtype=float)
+        return with_peers(
+            with_lifetime(own, lifetime if lifetime is not None else empty),
+            community=graph.community,
+            influence=graph.influence_pct,
+            referrer=graph.referrer,
+        )
+
     life_now = now.life.table if now.life else None
     if now.life is not None and window and window != horizon:
         # the model learns on window-day features: it is scored on window-day features too
         life_now = _expected_over(now, window)
-    X_now = features(as_of, window or horizon, life_now, lookback or None)
+    X_now = features(parts.now, life_now)
     counts: dict[str, int | float | str] = {"churn_label_days": window}
     risk: np.ndarray | None = None
     factors: list[str] = ["[]"] * len(X_now)  # JSON text, as the store keeps it
     why_not = f"under {2 * MIN_LABEL_DAYS} days of purchase history before the as-of date"
     if window:
-        trained_at = as_of - pd.Timedelta(days=window)
-        past = summarise(orders.assign(currency=None), trained_at, lambda _c: 1.0)
+        assert parts.past is not None
+        assert parts.then is not None
         try:
-            X_train = features(
-                trained_at, window, lifetime_value(past, window).table, lookback or None
-            )
-            bought_after = set(orders.loc[orders["at"] > trained_at, "personId"])
-            y_train = ~X_train.index.isin(list(bought_after))
+            X_train = features(parts.then, lifetime_value(parts.past, window).table)
+            y_train = ~X_train.index.isin(parts.bought_after)
             model = fit_churn(X_train, y_train, seed=params.seed)
         except JobError as error:  # too few repeat buyers before trained_at, or one outcome
             why_not = str(error).split(";")[0]
@@ -498,45 +729,6 @@ def _churn(
         index=X_now.index,
     ).reindex(persons)
     return out, counts
-
-
-def _churn_feature_maker(
-    data: ProfileInputs, *, orders: pd.DataFrame, persons: pd.Index, graph: _Graph
-) -> Callable[[pd.Timestamp, int, pd.DataFrame | None, int | None], pd.DataFrame]:
-    """``features(at, window, lifetime, lookback)``: the churn feature frame as of ``at``."""
-    records = data.members.groupby("personId").size().reindex(persons, fill_value=0)
-    signup = to_utc(data.members["signupAt"]).groupby(data.members["personId"].to_numpy()).min()
-    touches = data.touches.assign(firstAt=to_utc(data.touches["firstAt"]).array)
-    first_touch = touches.groupby("personId")["firstAt"].min()
-    first_buy = orders.groupby("personId")["at"].min()
-    first_seen = pd.concat(
-        [
-            pd.to_datetime(part.reindex(persons), utc=True)  # an empty part is not datetime
-            for part in (signup, first_touch, first_buy)
-        ],
-        axis=1,
-    ).min(axis=1)
-    person_frame = pd.DataFrame({"first_seen": first_seen, "records": records}, index=persons)
-    empty = pd.DataFrame(columns=["p_alive", "expected_purchases"], dtype=float)
-
-    def features(
-        at: pd.Timestamp, window: int, lifetime: pd.DataFrame | None, lookback: int | None
-    ) -> pd.DataFrame:
-        return churn_features(
-            at=at,
-            horizon_days=window,
-            persons=person_frame,
-            orders=orders[["personId", "at", "amount"]],
-            lifetime=lifetime if lifetime is not None else empty,
-            touches=touches,
-            events=data.events,
-            community=graph.community,
-            influence=graph.influence_pct,
-            referrer=graph.referrer,
-            lookback_days=lookback,
-        )
-
-    return features
 
 
 def _expected_over(now: _Now, days: int) -> pd.DataFrame:
@@ -589,7 +781,12 @@ def _fallback_risk(
     )
 
 
-def _segment_features(table: pd.DataFrame, *, with_influence: bool) -> pd.DataFrame:
+def segment_features(table: pd.DataFrame, *, with_influence: bool) -> pd.DataFrame:
+    """What k-means segments persons on: value, churn risk, tenure and (with influence) the
+    influence percentile, one column each, from the profile table.
+
+    Example: ``segment(segment_features(profiles.table, with_influence=True), seed=7)``
+    """
     features = pd.DataFrame(
         {
             "monetary": table["monetary"],
@@ -619,7 +816,7 @@ def run_profiles(
         as_of = data.as_of
         with run.timed("compute"):
             names = person_names(data)
-            data = _coded(data, names)  # the text-keyed frames go now
+            data = coded_inputs(data, names)  # the text-keyed frames go now
             profiles = compute_coded(data, names, params, rules)
         with run.timed("write"):
             with run.timed("write.rows"):

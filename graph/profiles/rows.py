@@ -16,7 +16,7 @@ from graph.store.base import ColumnRows, MappedColumn
 if TYPE_CHECKING:
     from graph.profiles.job import ProfileParams, Profiles
 
-__all__ = ["member_lists", "profile_rows"]
+__all__ = ["json_list", "json_map", "member_lists", "profile_rows"]
 
 
 def profile_rows(
@@ -52,14 +52,14 @@ def profile_rows(
         "expectedSpend": floats("expected_spend"),
         "predictedClv": floats("predicted_clv"),
         "churnRisk": floats("churn_risk"),
-        "churnFactors": mapped("churn_factors", _json_list),
+        "churnFactors": mapped("churn_factors", json_list),
         "segment": mapped("segment", _str),
         "preferredChannel": mapped("preferred_channel", _str),
-        "channelMix": mapped("channel_mix", _json_map),
-        "topCategories": mapped("top_categories", _json_list),
-        "tags": mapped("tags", _json_list),
+        "channelMix": mapped("channel_mix", json_map),
+        "topCategories": mapped("top_categories", json_list),
+        "tags": mapped("tags", json_list),
         "consentMarketing": MappedColumn(t["consent_marketing"].to_numpy(dtype=bool), bool),
-        "demographics": mapped("demographics", _json_map),
+        "demographics": mapped("demographics", json_map),
         "tenureDays": floats("tenure_days", _int),
         "firstPurchaseAt": _stamps(t["first"]),
         "lastPurchaseAt": _stamps(t["last"]),
@@ -87,11 +87,17 @@ def _stamps(column: pd.Series) -> MappedColumn:
     return MappedColumn(text.array, lambda v: v if isinstance(v, str) else None)
 
 
-def _json_list(value: Any) -> str:
+def json_list(value: Any) -> str:
+    """A list as the store keeps it: JSON text (keys sorted; missing: ``[]``).
+
+    >>> json_list(["b", "a"]), json_list(None), json_list('["x"]')
+    ('["b", "a"]', '[]', '["x"]')
+    """
     return _json(value, [])
 
 
-def _json_map(value: Any) -> str:
+def json_map(value: Any) -> str:
+    """A map as the store keeps it: JSON text (keys sorted; missing: ``{}``)."""
     return _json(value, {})
 
 

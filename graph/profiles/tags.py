@@ -16,7 +16,7 @@ def apply_tags(table: pd.DataFrame, rules: ProfileRules) -> tuple[pd.Series, lis
     """Each person's tags (marketing tags only with consent) and each tag's summary row."""
     tag_lists: dict[str, list[str]] = {p: [] for p in table.index}
     tag_rows = []
-    columns = table.drop(columns=NOT_FOR_RULES)
+    columns = table.drop(columns=[c for c in NOT_FOR_RULES if c in table])
     for rule in rules.tags:
         mask = rule.mask(columns)
         if rule.marketing:

@@ -65,6 +65,14 @@ class ColumnRows(Sequence[Row]):
         """One column's values."""
         return self._columns[self._keys.index(name)]
 
+    def names(self) -> list[str]:
+        """The column names, in order.
+
+        >>> ColumnRows({"a": [1], "b": [2]}).names()
+        ['a', 'b']
+        """
+        return list(self._keys)
+
     def with_column(self, name: str, values: Sequence[Any]) -> ColumnRows:
         """These rows with one more column (the others are shared, not copied)."""
         return ColumnRows({**dict(zip(self._keys, self._columns, strict=True)), name: values})
