@@ -98,7 +98,7 @@ def analyze(
         typer.Option(
             "--engine",
             help="inprocess (the store's data) or spark (input files to Parquet results; "
-            "identity, influence, communities; see docs/scale.md)",
+            "identity, influence, communities, profiles; see docs/scale.md)",
         ),
     ] = "inprocess",
     inputs: Annotated[
@@ -133,8 +133,8 @@ def analyze(
     profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
     all: the five, in that order.
 
-    With --engine spark, identity, influence and communities (all: the three) run in Apache
-    Spark straight from the input files, and write Parquet results to --out.
+    With --engine spark, identity, influence, communities and profiles (all: the four) run
+    in Apache Spark straight from the input files, and write Parquet results to --out.
 
     Example: custgraph analyze all --seed 7
     Example: custgraph analyze all --engine spark --input data/ --out results/
@@ -157,6 +157,9 @@ def analyze(
             resolution=resolution,
             objective=objective,
             as_of=as_of,
+            horizon_days=horizon_days,
+            segments=segments,
+            rules=rules,
         )
         return
     if inputs or out or spark_master or spark_conf or mapping:
@@ -212,10 +215,14 @@ def _spark(
     resolution: float | None,
     objective: str,
     as_of: datetime | None,
+    horizon_days: int,
+    segments: int | None,
+    rules: Path | None,
 ) -> None:
     """``analyze --engine spark``: the jobs in Spark, from files to Parquet."""
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
+    from graph.profiles import ProfileParams, load_rules
     from loaders import load_mapping
     from spark.run import SparkParams, jobs_of, run_spark
 
@@ -241,6 +248,8 @@ def _spark(
         communities=CommunityParams(
             objective=objective, resolution=resolution, seed=seed, as_of=day
         ),
+        profiles=ProfileParams(as_of=day, horizon_days=horizon_days, seed=seed, segments=segments),
+        rules=load_rules(rules) if rules else None,
         mapping=load_mapping(mapping) if mapping else None,
         conf=settings,
     )
@@ -257,6 +266,12 @@ def _spark(
         console.print(f"spark: influence and communities skipped, {counts['skipped']}")
     elif "communities" in counts:
         console.print(f"spark: {counts['communities']:,} communities")
+    if "profiles" in counts:
+        p = counts["profiles"]
+        console.print(
+            f"spark: profiles of {p['persons']:,} persons ({p['buyers']:,} buyers) as of "
+            f"{p['as_of']}; {p['segments']} segments"
+        )
     console.print(f"results in {escape(str(result.out))} (Parquet; run.json has the figures)")
 
 

@@ -33,6 +33,7 @@ from graph.influence.algorithms import (
 )
 from graph.influence.job import compute_influence
 from graph.model import PERSON_RELATIONSHIPS, RelType
+from spark.orders import latest, orders_of, purchase_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,14 +59,6 @@ class PersonEdges:
     edges: DataFrame
 
 
-def _latest(frame: DataFrame, keys: list[str]) -> DataFrame:
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    window = Window.partitionBy(*keys).orderBy(F.desc("ord"), F.desc("line"))
-    return frame.withColumn("_k", F.row_number().over(window)).filter("_k = 1").drop("_k")
-
-
 def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
     """Person-level edges from the record-level referrals and social links (``rows`` from
     ``read_inputs``; ``records``: uid → person_id)."""
@@ -82,7 +75,7 @@ def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
             )
             .select("ord", "line", "r.*")
         )
-        refs = _latest(refs, ["src", "dst"])
+        refs = latest(refs, ["src", "dst"])
         parts.append(
             _to_persons(refs, person)
             .groupBy("src", "dst")
@@ -99,7 +92,7 @@ def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
             )
             .select("ord", "line", "r.*")
         )
-        links = _latest(links, ["rel", "src", "dst"])
+        links = latest(links, ["rel", "src", "dst"])
         parts.append(
             _to_persons(links, person)
             .groupBy("rel", "src", "dst")
@@ -137,33 +130,7 @@ def revenue(rows: dict[str, DataFrame], records: DataFrame) -> DataFrame:
     persons = records.select("person_id").distinct()
     if "purchases" not in rows:
         return persons.withColumn("revenue", F.lit(0.0))
-    lines = (
-        rows["purchases"]
-        .select(
-            "ord",
-            "line",
-            F.from_json("row", "orderId string, uid string, amount double, productId string").alias(
-                "r"
-            ),
-        )
-        .select("ord", "line", "r.*")
-    )
-    owner = _latest(lines, ["orderId"]).select("orderId", "uid")
-    direct = _latest(lines.filter(F.col("productId").isNull()), ["orderId"]).select(
-        "orderId", F.col("amount").alias("direct")
-    )
-    products = (
-        _latest(lines.filter(F.col("productId").isNotNull()), ["orderId", "productId"])
-        .groupBy("orderId")
-        .agg(F.sum("amount").alias("products"))
-    )
-    orders = owner.join(direct, "orderId", "left").join(products, "orderId", "left")
-    orders = orders.select(
-        "uid",
-        F.round(F.coalesce("direct", F.lit(0.0)) + F.coalesce("products", F.lit(0.0)), 2).alias(
-            "amount"
-        ),
-    )
+    orders = orders_of(purchase_lines(rows["purchases"]))
     spent = (
         orders.join(records.select("uid", "person_id"), "uid")
         .groupBy("person_id")

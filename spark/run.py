@@ -10,12 +10,17 @@ under ``out`` with the columns of the matching ``custgraph export``:
 - ``influencers/``: person_id, rank, score, pagerank, in/out degree, referral reach and
   depth, referred revenue, coreness, betweenness
 - ``communities/``: person_id, community_id, participation
+- ``profiles/``: the columns of ``custgraph export profiles`` (RFM, lifetime value, churn
+  risk, segment, community, influence rank, tags); ``profile_details/``: every attribute
+  of a profile as a store keeps it (churn factors, channel mix, top categories,
+  demographics with their source record, …)
 - ``comparison_vectors/``: each distinct comparison vector of the candidate pairs (a level
   per field) and how many pairs have it: what the model was fitted on
 - ``rejects/``: file, line, column, reason, action (every rejected row and dropped field)
 - ``run.json``: counts, timings, the fitted model and the parameters
 
-Influence and communities need persons, so they always run after identity.
+Influence and communities need persons, so they always run after identity; profiles use
+influence and communities, so they run after both.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ from typing import Any
 from graph.errors import InputError
 from graph.identity.resolve import IdentityParams
 from graph.influence.algorithms import CommunityParams, InfluenceParams
+from graph.profiles.job import ProfileParams
+from graph.profiles.rules import ProfileRules
 from loaders.mapping import Mapping
 
 __all__ = ["SPARK_JOBS", "SparkParams", "SparkResult", "run_spark"]
 
-#: The jobs the Spark engine runs ("all" is the three of them).
-SPARK_JOBS = ("identity", "influence", "communities")
+#: The jobs the Spark engine runs ("all" is the four of them).
+SPARK_JOBS = ("identity", "influence", "communities", "profiles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,8 @@ class SparkParams:
     identity: IdentityParams = field(default_factory=IdentityParams)
     influence: InfluenceParams = field(default_factory=InfluenceParams)
     communities: CommunityParams = field(default_factory=CommunityParams)
+    profiles: ProfileParams = field(default_factory=ProfileParams)
+    rules: ProfileRules | None = None
     mapping: Mapping | None = None
     conf: dict[str, str] = field(default_factory=dict)
 
@@ -61,7 +70,11 @@ class SparkParams:
                 f"the spark engine runs {', '.join(SPARK_JOBS)} (or all); not yet "
                 f"{', '.join(unknown)}: run it in process after `custgraph load`"
             )
-        if self.influence.as_of is not None or self.communities.as_of is not None:
+        if (
+            self.influence.as_of is not None
+            or self.communities.as_of is not None
+            or self.profiles.as_of is not None
+        ):
             raise InputError("--as-of is not offered by the spark engine yet")
 
 
@@ -113,7 +126,8 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 str(out / "comparison_vectors")
             )
             result.counts["identity"] = ident.counts
-        wants_graph = {"influence", "communities"} & set(params.jobs)
+        wants_graph = {"influence", "communities", "profiles"} & set(params.jobs)
+        graph, table, members = None, None, None
         if wants_graph:
             with _timed(t, "building the person graph", say):
                 graph = person_edges(inputs.rows, ident.records)
@@ -135,7 +149,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                         spark.createDataFrame(table).write.mode("overwrite").parquet(
                             str(out / "influencers")
                         )
-                if "communities" in params.jobs:
+                if {"communities", "profiles"} & set(params.jobs):
                     with _timed(t, "detecting communities", say):
                         members, modularity = communities(g, params.communities)
                         spark.createDataFrame(members).write.mode("overwrite").parquet(
@@ -143,6 +157,18 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                         )
                         result.counts["communities"] = int(members["community_id"].nunique())
                         result.counts["modularity"] = round(modularity, 6)
+        if "profiles" in params.jobs:
+            _profiles(
+                spark,
+                params,
+                result,
+                say,
+                rows=inputs.rows,
+                records=ident.records,
+                graph=graph,
+                table=table,
+                members=members,
+            )
         report = {
             "jobs": list(params.jobs),
             "inputs": list(params.inputs),
@@ -155,18 +181,71 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 "identity": asdict(params.identity),
                 "influence": asdict(params.influence),
                 "communities": asdict(params.communities),
+                "profiles": {
+                    **asdict(params.profiles),
+                    "as_of": str(params.profiles.as_of) if params.profiles.as_of else None,
+                },
             },
         }
         (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
     return result
 
 
-def jobs_of(job: str) -> tuple[str, ...]:
-    """The jobs ``custgraph analyze JOB --engine spark`` runs.
+def _profiles(
+    spark: Any,
+    params: SparkParams,
+    result: SparkResult,
+    say: Callable[[str], None],
+    *,
+    rows: dict[str, Any],
+    records: Any,
+    graph: Any,
+    table: Any,
+    members: Any,
+) -> None:
+    """Profiles from the inputs, the persons, influence and communities: ``profiles/``,
+    ``profile_details/``, and the segments, tags and counts in ``run.json``."""
+    import uuid
+    from datetime import UTC, datetime
 
-    >>> jobs_of("all"), jobs_of("communities")
-    (('identity', 'influence', 'communities'), ('identity', 'communities'))
+    from graph.profiles.rules import load_rules
+    from graph.profiles.tags import check_tag_rules
+    from spark.profiles import profiles
+
+    rules = params.rules or load_rules()
+    check_tag_rules(rules)
+    run_id = f"profiles-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    with _timed(result.timings, "profiling", lambda _step: None):
+        run = profiles(
+            rows,
+            records,
+            person_edges=graph.edges if graph is not None else None,
+            influence=table,
+            memberships=members,
+            params=params.profiles,
+            rules=rules,
+            out=Path(params.out),
+            run=run_id,
+            timed=lambda step: _timed(result.timings, step, say),
+        )
+    result.counts["profiles"] = {
+        **run.counts,
+        "as_of": run.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "run": run_id,
+        "segment_table": run.segments,
+        "tag_table": run.tags,
+    }
+
+
+def jobs_of(job: str) -> tuple[str, ...]:
+    """The jobs ``custgraph analyze JOB --engine spark`` runs (profiles use influence and
+    communities, so they come with them).
+
+    >>> jobs_of("all") == SPARK_JOBS, jobs_of("communities")
+    (True, ('identity', 'communities'))
+    >>> jobs_of("profiles")
+    ('identity', 'influence', 'communities', 'profiles')
     """
-    if job == "all":
+    if job in ("all", "profiles"):
         return SPARK_JOBS
     return ("identity", job) if job != "identity" else ("identity",)

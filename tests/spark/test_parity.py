@@ -5,14 +5,16 @@ by ``custgraph analyze all --engine spark`` in ``local[2]`` (a real Spark, a rea
 Then: the same person for every record (the ids are the same, so the clusters are a
 bijection), the same candidate and accepted pairs and the same comparison vectors with the
 same counts (the EM input), the same model, PageRank within 1e-4 relative, the same
-degrees, referral reach and k-cores, the same communities for the same seed, and the same
-rejects with the same file, line, column and reason.
+degrees, referral reach and k-cores, the same communities for the same seed, the same
+profiles (every attribute, numbers within 1e-6), and the same rejects with the same file,
+line, column and reason.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +122,7 @@ def _in_process(data: Path, work: Path, pairs: int) -> tuple[SqliteStore, pd.Dat
     run_jobs(
         store,
         JobsParams(
-            jobs=("identity", "influence", "communities"),
+            jobs=("identity", "influence", "communities", "profiles"),
             identity=IdentityParams(random_pairs=pairs),
         ),
     )
@@ -130,11 +132,11 @@ def _in_process(data: Path, work: Path, pairs: int) -> tuple[SqliteStore, pd.Dat
 
 
 def _spark(data: Path, out: Path) -> None:
-    from spark.run import SparkParams, run_spark
+    from spark.run import SPARK_JOBS, SparkParams, run_spark
 
     run_spark(
         SparkParams(
-            jobs=("identity", "influence", "communities"),
+            jobs=SPARK_JOBS,
             inputs=(str(data),),
             out=str(out),
             identity=IdentityParams(random_pairs=PAIRS),
@@ -151,6 +153,7 @@ def _spark_command(data: Path, out: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "records →" in result.stdout
     assert "communities" in result.stdout
+    assert "spark: profiles of" in result.stdout
 
 
 #: name: (what to generate, bad rows appended, run through the command line)
@@ -271,3 +274,47 @@ def test_rejects_match_in_process(run: Run) -> None:
         expected = [r for r in expected if (r[0], r[1]) != (row[0], row[1])]
     assert got == expected
     assert len(got) >= (10 if run.bad else 0)
+
+
+def _same(a: pd.Series, b: pd.Series, column: str) -> None:
+    """Equal values (numbers within 1e-6; missing where the other is missing)."""
+    if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+        x, y = a.astype(float).to_numpy(), b.astype(float).to_numpy()
+        assert (np.isnan(x) == np.isnan(y)).all(), column
+        assert np.allclose(x[~np.isnan(x)], y[~np.isnan(y)], rtol=0, atol=1e-6), column
+    else:
+        left = a.astype(object).where(a.notna(), None).tolist()
+        right = b.astype(object).where(b.notna(), None).tolist()
+        assert left == right, column
+
+
+def test_profiles_match_in_process(run: Run) -> None:
+    inproc = run.store.frame("profiles/export").sort_values("person_id", ignore_index=True)
+    spark = _parquet(run.out, "profiles")
+    assert list(spark.columns) == list(inproc.columns)
+    assert spark["person_id"].tolist() == inproc["person_id"].tolist()
+    for column in inproc.columns.drop("run"):
+        _same(inproc[column], spark[column], column)
+    assert spark["run"].nunique() == 1
+    # the profiles say something: buyers scored, more than one segment, some risk learned
+    assert spark["rfm_score"].notna().sum() > len(spark) / 4
+    assert spark["segment"].nunique() > 1
+    assert spark["churn_risk"].between(0, 1).sum() > len(spark) / 2
+    report = json.loads((run.out / "run.json").read_text())["counts"]["profiles"]
+    runs = run.store.frame("status/last_runs")
+    stored = json.loads(runs.loc[runs["job"] == "profiles", "counts"].iloc[0])
+    for key in ("persons", "buyers", "segments", "bgnbd_r", "bgnbd_alpha", "churn_cv_auc"):
+        assert report[key] == stored[key], key
+
+
+def test_every_profile_attribute_matches_in_process(run: Run) -> None:
+    with sqlite3.connect(run.store.path) as db:
+        inproc = pd.read_sql("SELECT * FROM person_profile ORDER BY personId", db)
+    spark = _parquet(run.out, "profile_details")
+    assert set(spark.columns) == set(inproc.columns)
+    assert len(spark) == len(inproc)
+    for column in inproc.columns.drop("run"):
+        _same(inproc[column], spark[column], column)
+    # the JSON parts are not empty everywhere: factors, channel mixes, categories, sources
+    for column in ("churnFactors", "channelMix", "topCategories", "demographics"):
+        assert (spark[column].str.len() > 2).sum() > len(spark) / 4, column

@@ -153,8 +153,13 @@ def test_generate_writes_files_and_truth(tmp_path: Path) -> None:
         (["analyze", "all", "--engine", "flink"], "unknown engine 'flink'"),
         (["analyze", "all", "--input", "data"], "go with --engine spark"),
         (
-            ["analyze", "profiles", "--engine", "spark", "--input", "d", "--out", "o"],
-            "not yet profiles",
+            ["analyze", "journeys", "--engine", "spark", "--input", "d", "--out", "o"],
+            "not yet journeys",
+        ),
+        (
+            ["analyze", "profiles", "--engine", "spark", "--input", "d", "--out", "o",
+             "--as-of", "2026-01-01"],
+            "--as-of is not offered",
         ),
         (
             ["analyze", "all", "--engine", "spark", "--input", "d", "--out", "o",
