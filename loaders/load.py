@@ -82,7 +82,8 @@ def load_files(
     region
         Default phone region (the mapping's ``default_region`` wins).
     batch_size
-        Rows per transaction (default: the store's ``batch_size``).
+        Rows per batch (default: the store's ``batch_size``); each batch is its own
+        transaction when given, else the store may group batches (``rows_per_commit``).
     on_progress
         Called after every batch with a :class:`LoadProgress`.
     """
@@ -102,7 +103,7 @@ def load_files(
     )
     known = Known(store)
     for plan in sorted(plans, key=lambda p: (LOAD_ORDER.index(p.kind), str(p.path))):
-        with gc_paused():
+        with gc_paused(), store.loading(plan.kind, plan.path.stat().st_size):
             report.files.append(
                 _load_file(
                     store,
@@ -111,6 +112,7 @@ def load_files(
                     ctx=ctx,
                     rejects_dir=Path(rejects_dir),
                     batch_size=batch_size or store.batch_size,
+                    rows_per_commit=batch_size or store.rows_per_commit(plan.kind),
                     on_progress=on_progress,
                     known=known,
                 )
@@ -180,6 +182,7 @@ def _load_file(
     ctx: RowContext,
     rejects_dir: Path,
     batch_size: int,
+    rows_per_commit: int,
     on_progress: ProgressFn | None,
     known: Known,
 ) -> FileReport:
@@ -215,7 +218,9 @@ def _load_file(
     stream = in_child if size >= PARALLEL_BYTES else validated
     with (
         RejectsFile(rejects_dir / f"{plan.path.name}.rejects.csv") as rejects,
-        BatchWriter(store, background=store.kind == "neo4j") as writer,
+        BatchWriter(
+            store, background=store.kind == "neo4j", rows_per_commit=rows_per_commit
+        ) as writer,
     ):
         for number, batch in enumerate(stream(plan, mapping, ctx, batch_size)):
             batches = number + 1
@@ -240,7 +245,8 @@ def _load_file(
                     [
                         *batch_steps(plan.kind, prepared),
                         Step("load/record_file", None, {**manifest, **counts}),
-                    ]
+                    ],
+                    batch.rows_read,
                 )
             if on_progress:
                 on_progress(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from graph.model import RelType
@@ -73,10 +74,8 @@ def _customer_steps(prepared: list[Prepared]) -> list[Step]:
 STEPS: dict[str, Callable[[list[Prepared]], list[Step]]] = {
     "customers": _customer_steps,
     "channels": lambda ps: [Step("load/merge_channels", [p.row for p in ps])],
-    "touchpoints": lambda ps: [
-        Step("load/add_touch_events", touch_events([p.row for p in ps])),
-        Step("load/add_touches", aggregate_touches([p.row for p in ps])),
-    ],
+    # each row an event of its record, the batch summed into TOUCHED, in one set-based step
+    "touchpoints": lambda ps: [Step("load/add_touchpoints", [p.row for p in ps], {"n": len(ps)})],
     "purchases": _purchase_steps,
     "referrals": lambda ps: [Step("load/merge_referrals", [p.row for p in ps])],
     "social_links": _social_steps,
@@ -88,49 +87,24 @@ def batch_steps(kind: str, prepared: list[Prepared]) -> list[Step]:
     return STEPS[kind](prepared) if prepared else []
 
 
-def touch_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each touchpoint row as an event of its record, in file order (appended: a batch is
-    written exactly once, with its manifest entry)."""
-    return [
-        {
-            "uid": r["uid"],
-            "channelId": r["channelId"],
-            "at": r["firstAt"],
-            "event": r.get("event"),
-            "count": r["count"],
-        }
-        for r in rows
-    ]
-
-
-def aggregate_touches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows summed per (record, channel) for ``TOUCHED``."""
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        key = (row["uid"], row["channelId"])
-        seen = merged.get(key)
-        if seen is None:
-            merged[key] = {k: v for k, v in row.items() if k != "event"}
-        else:
-            seen["count"] += row["count"]
-            seen["firstAt"] = min(seen["firstAt"], row["firstAt"])
-            seen["lastAt"] = max(seen["lastAt"], row["lastAt"])
-    return list(merged.values())
-
-
 class BatchWriter:
     """Commits batches in order; for Neo4j on a background thread while the next is prepared.
 
     Neo4j spends a batch's time in the server, waiting on the socket, so reading and
     validating the next batch overlaps it. SQLite writes in this process and releases and
-    re-takes the GIL around every row, so a second thread only convoys: it writes in line.
-    At most two batches wait, so memory stays flat. The first write error stops the writer
-    and is raised in the loading thread.
+    re-takes the GIL around every row, so a second thread only convoys: it writes in line,
+    and batches join one transaction (:meth:`Store.grouped`) until ``rows_per_commit`` rows
+    are in it (a batch's manifest entry is in the same transaction, so a re-run resumes after
+    the last commit). At most two batches wait, so memory stays flat. The first write error
+    stops the writer and is raised in the loading thread.
     """
 
-    def __init__(self, store: Store, *, background: bool) -> None:
+    def __init__(self, store: Store, *, background: bool, rows_per_commit: int = 0) -> None:
         self._store = store
         self._background = background
+        self._rows_per_commit = rows_per_commit
+        self._group: ExitStack | None = None
+        self._pending = 0
         self._queue: queue.Queue[list[Step] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="custgraph-writer", daemon=True)
@@ -143,13 +117,25 @@ class BatchWriter:
                 except BaseException as exc:  # re-raised in the loading thread
                     self._error = exc
 
-    def submit(self, steps: list[Step]) -> None:
+    def submit(self, steps: list[Step], rows: int = 0) -> None:
+        """Write one batch's steps (``rows``: how many input rows the batch holds)."""
         if not self._background:
+            if self._group is None:
+                self._group = ExitStack()
+                self._group.enter_context(self._store.grouped())
             self._store.write_tx(steps)
+            self._pending += rows
+            if self._pending >= self._rows_per_commit:
+                self._commit()
             return
         if self._error is not None:
             raise self._error
         self._queue.put(steps)
+
+    def _commit(self) -> None:
+        group, self._group, self._pending = self._group, None, 0
+        if group is not None:
+            group.close()
 
     def __enter__(self) -> BatchWriter:
         if self._background:
@@ -158,6 +144,9 @@ class BatchWriter:
 
     def __exit__(self, *exc: object) -> None:
         if not self._background:
+            group, self._group = self._group, None
+            if group is not None:  # commits, or rolls back what the error interrupted
+                group.__exit__(*exc)  # type: ignore[arg-type]
             return
         self._queue.put(None)
         self._thread.join()

@@ -60,6 +60,14 @@ class Query:
         return any(line.startswith("mode: autocommit") for line in self.header.splitlines())
 
     @property
+    def staged(self) -> bool:
+        """The header says ``mode: staged`` (SQL only): the first statement runs once per
+        row of a write (with the row's values only), the others once, after it, in the same
+        transaction, with the write's shared values: set-based statements over what the
+        rows wrote do at C speed what a statement per row would (as Cypher's ``UNWIND``)."""
+        return any(line.startswith("mode: staged") for line in self.header.splitlines())
+
+    @property
     def purpose(self) -> str:
         """The first line of the header."""
         return self.header.splitlines()[0] if self.header else ""

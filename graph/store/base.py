@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import (
@@ -163,6 +164,21 @@ class Store(Protocol):
     kind: Literal["neo4j", "sqlite"]
     batch_size: int  # rows per write transaction (and per loaded batch)
 
+    def rows_per_commit(self, kind: str) -> int:
+        """Rows a load of an input kind (``"touchpoints"``, …) commits at once: loaded
+        batches are grouped into one transaction (:meth:`grouped`) up to this many rows."""
+        ...
+
+    def grouped(self) -> AbstractContextManager[None]:
+        """Every write of this thread in the block joins one transaction, committed when the
+        block ends and rolled back if it raises (a back end may commit each write instead)."""
+        ...
+
+    def loading(self, kind: str, size_bytes: int) -> AbstractContextManager[None]:
+        """Around the load of one file of a kind and size: a back end may prepare for it and
+        put things right after (the embedded store sets its event index aside)."""
+        ...
+
     def read(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> list[Row]:
         """Run a read query; return its rows as dicts keyed by the returned names."""
         ...
@@ -242,6 +258,19 @@ class StoreBase(ABC):
     def __init__(self, *, batch_size: int) -> None:
         self.batch_size = batch_size
         self._statements: dict[tuple[str, str], Any] = {}
+
+    def rows_per_commit(self, kind: str) -> int:
+        """Rows a load of ``kind`` commits at once: ``batch_size`` (one batch per
+        transaction), unless a back end knows better for that kind."""
+        return self.batch_size
+
+    def grouped(self) -> AbstractContextManager[None]:
+        """No grouping here: each :meth:`write_tx` is its own transaction."""
+        return nullcontext()
+
+    def loading(self, kind: str, size_bytes: int) -> AbstractContextManager[None]:
+        """Nothing to prepare here."""
+        return nullcontext()
 
     @abstractmethod
     def write_tx(self, steps: Sequence[Step]) -> None:

@@ -30,11 +30,23 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "SqliteStore"]
+__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "TOUCHPOINT_ROWS_PER_COMMIT", "SqliteStore"]
 
 #: Rows per transaction unless told: a commit writes every page it touched to the WAL, so
 #: a commit costs more than a row here.
 DEFAULT_BATCH_SIZE = 20_000
+
+#: Rows of touchpoints per commit unless a batch size is given: their batches are committed
+#: in groups. Each row appends an event whose index (by record) takes inserts all over the
+#: file, and a commit writes every page its transaction touched, so fewer commits write far
+#: less (docs/benchmarks.md, "Loading events"); batches stay small, so reading the next one
+#: overlaps writing this one and memory stays as it was.
+TOUCHPOINT_ROWS_PER_COMMIT = 100_000
+
+#: Bytes of a touchpoint row in a file, at least (a CSV row is 60-80): a file of ``size``
+#: bytes holds at most ``size / TOUCHPOINT_ROW_BYTES`` rows, an estimate that errs towards
+#: keeping the event index (compressed files hold more rows than it says).
+TOUCHPOINT_ROW_BYTES = 64
 
 #: The embedded store's schema version (``PRAGMA user_version``), set by ``schema/create``.
 SCHEMA_VERSION = 6
@@ -152,9 +164,70 @@ class SqliteStore(StoreBase):
     def __init__(self, path: Path | str, *, batch_size: int | None = None) -> None:
         self.path = Path(path)
         super().__init__(batch_size=batch_size or DEFAULT_BATCH_SIZE)
+        self._batch_size_told = batch_size is not None
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+
+    def rows_per_commit(self, kind: str) -> int:
+        """Rows a load of ``kind`` commits at once: touchpoints
+        :data:`TOUCHPOINT_ROWS_PER_COMMIT` unless a batch size was given (then one batch).
+
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.db"
+        >>> store = SqliteStore(path)
+        >>> store.rows_per_commit("touchpoints"), store.rows_per_commit("customers")
+        (100000, 20000)
+        >>> SqliteStore(path, batch_size=500).rows_per_commit("touchpoints")
+        500
+        """
+        if kind == "touchpoints" and not self._batch_size_told:
+            return max(self.batch_size, TOUCHPOINT_ROWS_PER_COMMIT)
+        return self.batch_size
+
+    @contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Every write of this thread in the block joins one transaction: committed when the
+        block ends, rolled back (all of it) if it raises. Reads in the block see its writes.
+
+        >>> import tempfile, pathlib
+        >>> store = SqliteStore(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+        >>> store.ensure_schema()
+        >>> web, app = ({"channelId": c, "kind": c, "name": None} for c in ("web", "app"))
+        >>> with store.grouped():
+        ...     _ = store.write("load/merge_channels", [web])
+        ...     _ = store.write("load/merge_channels", [app])
+        >>> [r["count"] for r in store.read("status/counts") if r["name"] == "Channel"]
+        [2]
+        """
+        with self._transaction("grouped writes"):
+            self._local.grouped = True
+            try:
+                yield
+            finally:
+                self._local.grouped = False
+
+    @contextmanager
+    def loading(self, kind: str, size_bytes: int) -> Iterator[None]:
+        """Around the load of one file: a touchpoint file that holds at least as many rows
+        as the store holds events (by its size) is loaded with the event index set aside
+        (``schema/set_aside_event_index``), built again once at the end; appending to an
+        unindexed table and sorting once is several times faster than inserting into the
+        index (docs/benchmarks.md, "Loading events"). A kill leaves the index missing until
+        the next command opens the store (``schema/create`` builds it); queries stay correct.
+        """
+        if kind != "touchpoints":
+            yield
+            return
+        held = int(self.read("load/touch_events_held")[0]["events"])
+        if held * TOUCHPOINT_ROW_BYTES > size_bytes:
+            yield
+            return
+        self.write("schema/set_aside_event_index")
+        try:
+            yield
+        finally:
+            self.write("schema/create")
 
     # -- connections -----------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -186,6 +259,12 @@ class SqliteStore(StoreBase):
     @contextmanager
     def _transaction(self, name: str) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
+        if getattr(self._local, "grouped", False):  # inside grouped(): it begins and ends
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise QueryError(f"query {name!r} failed in SQLite: {exc}") from exc
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -271,12 +350,18 @@ class SqliteStore(StoreBase):
 
     def write_tx(self, steps: Sequence[Step]) -> None:
         """Run every step in one transaction."""
+        from queries import load_query
+
         label = ",".join(step.name for step in steps)
         with self._transaction(label) as conn:
             for step in steps:
-                for statement in self._compiled(step.name, step.slots):
-                    if step.rows is None:
+                statements = self._compiled(step.name, step.slots)
+                staged = step.rows is not None and load_query("sql", step.name).staged
+                for number, statement in enumerate(statements):
+                    if step.rows is None or (staged and number > 0):
                         conn.execute(statement, _sql_params(step.params))
+                    elif staged:  # the rows as they are; the shared values go to the others
+                        conn.executemany(statement, step.rows)
                     elif step.params:
                         shared = _sql_params(step.params)
                         convert = bool(step.rows) and _has_containers(step.rows[0])

@@ -65,7 +65,7 @@ def test_every_touchpoint_row_is_kept_as_one_event_and_a_reload_adds_none(
     one = pd.read_csv(generated / "touchpoints.csv", dtype=str).iloc[0]
     uid, at = f"{one['source']}:{one['source_customer_id']}", "2020-01-01T00:00:00Z"
     off = {"uid": uid, "channelId": one["channel_id"], "count": 1000, "firstAt": at, "lastAt": at}
-    store.write("load/add_touches", rows=[off])
+    store.write("support/add_touches", rows=[off])
     assert not kept.equals(store.frame("profiles/touches", until="9999-12-31T23:59:59Z"))
     store.write("support/derive_touched")
     derived = store.frame("profiles/touches", until="9999-12-31T23:59:59Z")

@@ -1,6 +1,5 @@
-// TOUCHED summed again from every touchpoint event, in one set-based statement (the
-// journeys bench measures loading events only and deriving the aggregate once, against
-// maintaining it per batch as loads do).
+// TOUCHED summed again from every touchpoint event, in one set-based statement (a test
+// checks that the aggregate loads maintain per batch is exactly this).
 // mode: autocommit — in batches of their own transactions, so any size fits in memory
 // $params: none
 // returns: nothing
