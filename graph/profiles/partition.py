@@ -8,7 +8,7 @@ the subset; :func:`flatten` writes its parts as one row per person under the glo
 with the feature columns of the whole population (a channel kind that a partition never
 saw is a share of 0, as in one piece); :func:`unflatten` turns the rows of every partition
 back into the parts of the whole, the same as :func:`~graph.profiles.job.person_parts` on
-all persons at once (``tests/unit/profiles/test_partition.py``).
+all persons at once (``tests/integration/test_profile_partitions.py``).
 
 Examples
 --------
