@@ -3,6 +3,7 @@
 Run:  python bench/journeys.py --customers 50000
       python bench/journeys.py --speed --persons 1000000 --touches 10000000
       python bench/journeys.py --load --customers 100000
+      python bench/journeys.py --paths-file Data.csv   (ChannelAttribution's example data)
 
 Quality (default): generates a dataset, loads it into a fresh embedded store, resolves
 identities and runs the journeys job; then compares every model's channel shares with the
@@ -96,11 +97,6 @@ def quality(customers: int, seed: int) -> None:
 def _channel_attribution(result: object) -> pd.Series | None:
     """ChannelAttribution's first-order Markov shares on the job's paths (None when the
     package is not installed)."""
-    try:
-        import ChannelAttribution  # type: ignore[import-not-found]
-    except ImportError:
-        print("(ChannelAttribution not installed: pip install -e '.[bench]')")
-        return None
     paths = result.paths  # type: ignore[attr-defined]
     paths = paths[paths["path"] != ""]
     data = pd.DataFrame(
@@ -110,20 +106,93 @@ def _channel_attribution(result: object) -> pd.Series | None:
             "nulls": paths["journeys"] - paths["conversions"],
         }
     )
+    found = _markov_model(data, order=1)
+    return None if found is None else found["total_conversions"]
+
+
+def _markov_model(data: pd.DataFrame, *, order: int) -> pd.DataFrame | None:
+    """ChannelAttribution's ``markov_model`` on ``data`` (path with ">" between steps,
+    conversions, nulls and, if present, value): each channel's share of the conversions
+    (and of the value), or None when the package is not installed."""
+    try:
+        import ChannelAttribution  # type: ignore[import-not-found]
+    except ImportError:
+        print("(ChannelAttribution not installed: pip install -e '.[bench]')")
+        return None
     out = ChannelAttribution.markov_model(
         data,
         "path",
         "conversions",
+        var_value="value" if "value" in data else None,
         var_null="nulls",
-        order=1,
+        order=order,
         sep=">",
         verbose=False,
         flg_pro=False,
         nsim_start=1e6,
     )
     frame = out["result"] if isinstance(out, dict) else out
-    shares = frame.set_index("channel_name")["total_conversions"]
-    return shares / shares.sum()
+    shares = frame.set_index("channel_name").drop(columns=[], errors="ignore")
+    kept = [c for c in ("total_conversions", "total_conversion_value") if c in shares]
+    return shares[kept] / shares[kept].sum()
+
+
+def public_paths(file: Path) -> None:
+    """custgraph's Markov (orders 1-3) beside ChannelAttribution's ``markov_model`` on a
+    path file in that package's format (``path;total_conversions;total_conversion_value;
+    total_null``, steps joined by " > "), such as the example data in its repository."""
+    from graph.journeys.attribution import markov_credits, shapley_credits
+    from graph.journeys.paths import key_of
+
+    raw = pd.read_csv(file, sep=";")
+    steps = raw["path"].str.split(" > ")
+    channels = sorted({c for path in steps for c in path})
+    code = {c: i for i, c in enumerate(channels)}
+    paths = pd.DataFrame(
+        {
+            "key": [key_of([code[c] for c in path]) for path in steps],
+            "journeys": raw["total_conversions"] + raw["total_null"],
+            "conversions": raw["total_conversions"],
+            "revenue": raw["total_conversion_value"],
+        }
+    )
+    print(
+        f"{file.name}: {len(raw):,} paths, {len(channels)} channels, "
+        f"{int(paths['journeys'].sum()):,} journeys, {int(paths['conversions'].sum()):,} "
+        "conversions"
+    )
+    data = pd.DataFrame(
+        {
+            "path": steps.str.join(">"),
+            "conversions": raw["total_conversions"],
+            "value": raw["total_conversion_value"],
+            "nulls": raw["total_null"],
+        }
+    )
+    for order in (1, 2, 3):
+        ours = markov_credits(paths, channels, order=order).set_index("channel_id")
+        conv = ours["conversions"] / ours["conversions"].sum()
+        value = ours["revenue"] / ours["revenue"].sum()
+        theirs = _markov_model(data, order=order)
+        if theirs is None:
+            return
+        d_conv = (conv - theirs["total_conversions"].reindex(conv.index)).abs()
+        d_value = (value - theirs["total_conversion_value"].reindex(value.index)).abs()
+        print(
+            f"  Markov order {order}: custgraph vs ChannelAttribution, largest difference in "
+            f"share {d_conv.max():.4f} (conversions), {d_value.max():.4f} (value); mean "
+            f"{d_conv.mean():.4f}"
+        )
+        if order == 1:
+            shapley = shapley_credits(paths, channels).set_index("channel_id")["share"]
+            table = pd.DataFrame(
+                {
+                    "custgraph markov": conv,
+                    "ChannelAttribution markov": theirs["total_conversions"],
+                    "custgraph shapley": shapley,
+                }
+            )
+            print(table.round(4).to_string())
 
 
 def speed(persons: int, touches: int, seed: int, workdir: Path | None) -> None:
@@ -285,13 +354,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--load", action="store_true", help="touchpoint load rate")
+    parser.add_argument(
+        "--paths-file",
+        type=Path,
+        help="Markov beside ChannelAttribution on a path file in its format (its example data)",
+    )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--touches", type=int, default=10_000_000)
     parser.add_argument(
         "--workdir", type=Path, help="--speed: keep the store here and reuse it on a second run"
     )
     args = parser.parse_args()
-    if args.load:
+    if args.paths_file:
+        public_paths(args.paths_file)
+    elif args.load:
         load_rate(args.customers, args.seed)
     elif args.speed:
         speed(args.persons, args.touches, args.seed, args.workdir)
