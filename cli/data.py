@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from cli.context import settings_of, store_of
 from cli.progress import load_progress, print_load_report
+
+if TYPE_CHECKING:
+    from loaders.mapping import Mapping
 
 __all__ = ["generate", "load"]
 
@@ -62,11 +65,25 @@ def load(
     batch_size: Annotated[
         int | None, typer.Option("--batch-size", min=1, help="Rows per transaction")
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load into an empty Neo4j through neo4j-admin database import "
+            "(the server is stopped and started again; CUSTGRAPH_NEO4J_IMPORT names the command)",
+        ),
+    ] = False,
+    bulk_dir: Annotated[
+        Path,
+        typer.Option("--bulk-dir", help="Scratch folder of a bulk load (deleted when it succeeds)"),
+    ] = Path("custgraph-bulk"),
 ) -> None:
     """Load input files (CSV, JSONL, Parquet; optionally .gz) into the store.
 
     Every row is loaded or rejected (with file, line, column and reason in the rejects
     folder); loading the same file again changes nothing; a killed load resumes when re-run.
+    --bulk writes the same graph into an empty Neo4j with neo4j-admin, several times faster
+    for a first load; later loads go on top without it.
 
     Example: custgraph load data/ --mapping shop-mapping.yaml
     """
@@ -75,6 +92,9 @@ def load(
     settings = settings_of(ctx)
     console = Console()
     mapped = load_mapping(mapping) if mapping else None
+    if bulk:
+        _bulk(ctx, console, paths, mapped, kind, rejects, region, batch_size, bulk_dir)
+        return
     with store_of(ctx) as store, load_progress(console) as on_progress:
         report = load_files(
             store,
@@ -87,3 +107,45 @@ def load(
             on_progress=on_progress,  # type: ignore[arg-type]
         )
     print_load_report(console, report)
+
+
+def _bulk(
+    ctx: typer.Context,
+    console: Console,
+    paths: list[Path],
+    mapping: Mapping | None,
+    kind: str | None,
+    rejects: Path,
+    region: str | None,
+    batch_size: int | None,
+    work_dir: Path,
+) -> None:
+    """``custgraph load --bulk``: the load into a staging store, import files, the import."""
+    from graph.store import open_store
+    from loaders.bulk import bulk_load, command_importer, import_command
+
+    settings = settings_of(ctx)
+    command = import_command(settings.neo4j_import)
+    with load_progress(console) as on_progress:
+        done = bulk_load(
+            lambda: open_store(settings),
+            paths,
+            run_import=command_importer(command),
+            work_dir=work_dir,
+            kind=kind,
+            mapping=mapping,
+            rejects_dir=rejects,
+            region=region or settings.default_region,
+            batch_size=batch_size or settings.batch_size,
+            on_progress=on_progress,  # type: ignore[arg-type]
+            on_phase=lambda phase: console.print(f"[bold]bulk load:[/] {phase}…"),
+        )
+    print_load_report(console, done.load)
+    files = done.files.files
+    console.print(
+        f"imported {sum(f.rows for f in files if f.node):,} nodes and "
+        f"{sum(f.rows for f in files if not f.node):,} relationships into "
+        f"{done.target} in {done.seconds['total']:.1f}s ("
+        + ", ".join(f"{k} {v:.1f}s" for k, v in done.seconds.items() if k != "total")
+        + ")"
+    )

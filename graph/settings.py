@@ -36,6 +36,9 @@ class Settings:
         The embedded SQLite file, used when no Neo4j is configured.
     neo4j_uri, neo4j_user, neo4j_password, neo4j_database
         The Neo4j to use instead of the embedded store.
+    neo4j_import
+        The command a bulk load (``custgraph load --bulk``) runs ``neo4j-admin database
+        import`` with (``CUSTGRAPH_NEO4J_IMPORT``; default: ``scripts/neo4j import``).
     batch_size
         Rows per write transaction; ``None``: each store's own (20,000 for SQLite, where a
         commit costs more than a row; 5,000 for Neo4j, whose transaction state lives in the
@@ -62,6 +65,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str = field(default="", repr=False)
     neo4j_database: str = "neo4j"
+    neo4j_import: str | None = None
     batch_size: int | None = None
     default_region: str = "US"
     api_keys: str = field(default="", repr=False)
@@ -111,6 +115,7 @@ class Settings:
             neo4j_user=get("NEO4J_USER") or base.neo4j_user,
             neo4j_password=get("NEO4J_PASSWORD") or "",
             neo4j_database=get("NEO4J_DATABASE") or base.neo4j_database,
+            neo4j_import=get("NEO4J_IMPORT"),
             batch_size=batch_size,
             default_region=(get("DEFAULT_REGION") or base.default_region).upper(),
             api_keys=get("API_KEYS") or "",

@@ -160,6 +160,8 @@ class SqliteStore(StoreBase):
     kind: Literal["neo4j", "sqlite"] = "sqlite"
     dialect = "sql"
     comment = "--"
+    #: Run on every new connection (a scratch store may trade durability for speed).
+    pragmas: tuple[str, ...] = _PRAGMAS
 
     def __init__(self, path: Path | str, *, batch_size: int | None = None) -> None:
         self.path = Path(path)
@@ -241,7 +243,7 @@ class SqliteStore(StoreBase):
                     check_same_thread=False,
                     detect_types=sqlite3.PARSE_DECLTYPES,
                 )
-                for pragma in _PRAGMAS:
+                for pragma in self.pragmas:
                     conn.execute(pragma)
                 # the tombstone match (graph.model.tombstone_key), the same in both stores
                 conn.create_function("tombstone_key", 1, _tombstone_key, deterministic=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,25 @@ def test_the_spark_engine_says_what_it_needs_before_starting_spark(
     tmp_path: Path, args: list[str], said: str
 ) -> None:
     _refused(tmp_path, args, said, code=1)
+
+
+def test_a_bulk_load_into_the_embedded_store_is_refused_with_the_next_step(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "channels.csv"
+    data.write_text("channel_id,kind\nweb,web\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTGRAPH_NEO4J")}
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(tmp_path / "x.db"), "load", str(data), "--bulk"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "--bulk loads into Neo4j" in result.stderr
+    assert "CUSTGRAPH_NEO4J_URI" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "custgraph-bulk").exists()  # nothing staged

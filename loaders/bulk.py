@@ -1,0 +1,632 @@
+"""Bulk first load into Neo4j: the online load's rows, through ``neo4j-admin database import``.
+
+``bulk_load(target, paths, run_import=…)`` loads the files into a scratch embedded store
+with :func:`~loaders.load.load_files` — the same validation, normalisation, rejects files,
+upsert rules (the last row of a record wins; touchpoints summed into ``TOUCHED``) and load
+manifest as an online load, and the embedded store answers every query as Neo4j does
+(``tests/integration/test_store_conformance.py``). It then writes that graph as
+``neo4j-admin`` import files (:func:`write_import_files`), has the importer run (the managed
+server: ``scripts/neo4j import``, which stops and restarts it; docker compose: docs/neo4j.md),
+creates the schema, and checks the server holds what the staging store did. The target must
+be empty: ``neo4j-admin database import full`` replaces a database, it cannot add to one.
+Later loads are ordinary incremental loads on top.
+
+Examples
+--------
+Import files from a store (any store: here a small embedded one):
+
+>>> import tempfile, pathlib
+>>> from graph.store import SqliteStore
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> store = SqliteStore(tmp / "g.db"); store.ensure_schema()
+>>> _ = store.write("load/merge_channels", [{"channelId": "web", "kind": "web", "name": "Web"}])
+>>> files = write_import_files(store, tmp / "import")
+>>> [(f.name, f.rows) for f in files.files]
+[('Channel', 1)]
+>>> print((tmp / "import" / "Channel.csv").read_text(), end="")
+channelId:ID(Channel),kind,name
+"web","web","Web"
+>>> files.arguments()[:2]  # doctest: +ELLIPSIS
+['--nodes=Channel=...Channel.csv', '--bad-tolerance=0']
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from graph.errors import InputError, StoreUnavailableError
+from graph.model import CUSTOMER_FIELDS, IDENTIFIER_KINDS, Label, RelType
+from graph.store import SqliteStore
+from graph.store.base import Slots, Store
+from loaders.load import LoadReport, load_files
+from loaders.mapping import Mapping
+from loaders.report import ProgressFn
+
+__all__ = [
+    "BulkReport",
+    "ImportFile",
+    "ImportSet",
+    "StagingStore",
+    "bulk_load",
+    "command_importer",
+    "import_command",
+    "write_import_files",
+]
+
+PAGE_ROWS = 100_000
+"""Rows read from the store and written to a file at a time (memory stays flat)."""
+
+#: The arrow type each import-header type is written from.
+_ARROW = {
+    "string": pa.string(),
+    "long": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.string(),
+    "datetime": pa.string(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Col:
+    """A column a bulk query returns and its header in the import file."""
+
+    name: str
+    type: str = "string"
+    header: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.header:
+            return self.header
+        return self.name if self.type == "string" else f"{self.name}:{self.type}"
+
+
+def _node_id(name: str, label: Label) -> _Col:
+    return _Col(name, header=f"{name}:ID({label})")
+
+
+def _ends(src: Label, dst: Label) -> list[_Col]:
+    return [_Col("src", header=f":START_ID({src})"), _Col("dst", header=f":END_ID({dst})")]
+
+
+_CUSTOMER_TYPES = {"date": "date", "datetime": "datetime", "bool": "boolean"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """One import file: the label or type it holds, the paged query that reads it, the
+    pages' key (``(param, column)`` pairs, in the query's order) and its columns."""
+
+    name: str
+    node: bool
+    query: str
+    keys: tuple[tuple[str, str], ...]
+    columns: tuple[_Col, ...]
+    slots: Slots | None = None
+
+
+_C, _I, _CH = Label.CUSTOMER, Label.IDENTIFIER, Label.CHANNEL
+_PAIR = (("afterSrc", "src"), ("afterDst", "dst"))
+EXPORTS: tuple[_Export, ...] = (
+    _Export(
+        _C,
+        True,
+        "bulk/customers",
+        (("after", "uid"),),
+        (
+            _node_id("uid", _C),
+            _Col("source"),
+            _Col("sourceCustomerId"),
+            *(_Col(f.graph, _CUSTOMER_TYPES.get(f.kind, "string")) for f in CUSTOMER_FIELDS),
+        ),
+    ),
+    _Export(
+        _I,
+        True,
+        "bulk/identifiers",
+        (("after", "key"),),
+        (_node_id("key", _I), _Col("kind"), _Col("value"), _Col("label", header=":LABEL")),
+    ),
+    _Export(
+        _CH,
+        True,
+        "bulk/channels",
+        (("after", "channelId"),),
+        (_node_id("channelId", _CH), _Col("kind"), _Col("name")),
+    ),
+    _Export(
+        Label.PRODUCT,
+        True,
+        "bulk/products",
+        (("after", "productId"),),
+        (_node_id("productId", Label.PRODUCT), _Col("category")),
+    ),
+    _Export(
+        Label.ORDER,
+        True,
+        "bulk/orders",
+        (("after", "orderId"),),
+        (
+            _node_id("orderId", Label.ORDER),
+            _Col("purchasedAt", "datetime"),
+            _Col("amount", "double"),
+            _Col("directAmount", "double"),
+            _Col("currency"),
+        ),
+    ),
+    _Export(
+        Label.LOAD_FILE,
+        True,
+        "bulk/load_files",
+        (("after", "fileKey"),),
+        (
+            _node_id("fileKey", Label.LOAD_FILE),
+            _Col("path"),
+            _Col("kind"),
+            _Col("checksum"),
+            *(
+                _Col(n, "long")
+                for n in (
+                    "batchSize",
+                    "batchesDone",
+                    "rowsRead",
+                    "rowsLoaded",
+                    "rowsRejected",
+                    "rowsWarned",
+                )
+            ),
+            _Col("status"),
+            _Col("startedAt"),
+            _Col("finishedAt"),
+        ),
+    ),
+    _Export(RelType.HAS_IDENTIFIER, False, "bulk/has_identifier", _PAIR, tuple(_ends(_C, _I))),
+    _Export(
+        RelType.TOUCHED,
+        False,
+        "bulk/touched",
+        _PAIR,
+        (
+            *_ends(_C, _CH),
+            _Col("count", "long"),
+            _Col("firstAt", "datetime"),
+            _Col("lastAt", "datetime"),
+        ),
+    ),
+    _Export(
+        RelType.PLACED, False, "bulk/placed", (("afterDst", "dst"),), tuple(_ends(_C, Label.ORDER))
+    ),
+    _Export(
+        RelType.CONTAINS,
+        False,
+        "bulk/contains",
+        _PAIR,
+        (*_ends(Label.ORDER, Label.PRODUCT), _Col("quantity", "double"), _Col("amount", "double")),
+    ),
+    _Export(RelType.VIA, False, "bulk/via", (("afterSrc", "src"),), tuple(_ends(Label.ORDER, _CH))),
+    _Export(
+        RelType.REFERRED,
+        False,
+        "bulk/referred",
+        _PAIR,
+        (*_ends(_C, _C), _Col("at", "datetime"), _Col("campaign")),
+    ),
+    *(
+        _Export(
+            rel,
+            False,
+            "bulk/social",
+            _PAIR,
+            (*_ends(_C, _C), _Col("weight", "double"), _Col("since", "datetime"), _Col("platform")),
+            slots={"rel": rel},
+        )
+        for rel in (RelType.FOLLOWS, RelType.FRIENDS_WITH, RelType.INTERACTS_WITH)
+    ),
+)
+
+_T = Label.TOUCHPOINT
+#: Touchpoint events: one query, three files (the nodes, MADE from records, ON to channels).
+_TOUCH_FILES: tuple[tuple[str, bool, tuple[_Col, ...]], ...] = (
+    (
+        _T,
+        True,
+        (
+            _Col("seq", header=f":ID({_T})"),  # an import id only, not a property
+            _Col("at", "datetime"),
+            _Col("channelId"),
+            _Col("event"),
+            _Col("count", "long"),
+        ),
+    ),
+    (
+        RelType.MADE,
+        False,
+        (_Col("uid", header=f":START_ID({_C})"), _Col("seq", header=f":END_ID({_T})")),
+    ),
+    (
+        RelType.ON,
+        False,
+        (_Col("seq", header=f":START_ID({_T})"), _Col("channelId", header=f":END_ID({_CH})")),
+    ),
+)
+
+
+@dataclass(slots=True)
+class ImportFile:
+    """One written import file: the label (nodes) or type (relationships) it holds."""
+
+    name: str
+    node: bool
+    path: Path
+    rows: int = 0
+    multiline: bool = False  # a value holds a line break (the importer must be told)
+
+
+@dataclass(slots=True)
+class ImportSet:
+    """The import files of one graph, and the ``neo4j-admin`` arguments that import them."""
+
+    folder: Path
+    files: list[ImportFile] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label and relationship type (summed over files of one name)."""
+        out: dict[str, int] = {}
+        for f in self.files:
+            out[f.name] = out.get(f.name, 0) + f.rows
+        return out
+
+    def arguments(self) -> list[str]:
+        """Arguments for ``neo4j-admin database import full <database>``: every file, no
+        bad entry tolerated (the rows were validated; a bad entry is a bug to report, not a
+        row to drop), line breaks allowed where a file has them."""
+        args = [
+            f"--{'nodes' if f.node else 'relationships'}={f.name}={f.path.resolve()}"
+            for f in self.files
+        ]
+        args += ["--bad-tolerance=0", "--skip-duplicate-nodes=false"]
+        multiline = [str(f.path.resolve()) for f in self.files if f.multiline]
+        if multiline:
+            args += ["--multiline-fields-format=v2", f"--multiline-fields={','.join(multiline)}"]
+        return args
+
+    def write_arguments(self, path: Path) -> Path:
+        """Write :meth:`arguments` as an argument file (``neo4j-admin … @path``)."""
+        lines = []
+        for arg in self.arguments():
+            if any(c in arg for c in "\"'\\"):
+                raise InputError(
+                    f"the import folder {self.folder} has a quote or backslash in its path; "
+                    "choose another --bulk-dir"
+                )
+            lines.append(f'"{arg}"' if any(c.isspace() for c in arg) else arg)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+
+class _Sink:
+    """An import file being written: header line once, then pages as CSV."""
+
+    def __init__(self, out: ImportFile, columns: Sequence[_Col]) -> None:
+        self.out = out
+        self.columns = list(columns)
+        self.schema = pa.schema([(c.name, _ARROW[c.type]) for c in columns])
+        self._handle: IO[bytes] = out.path.open("wb")
+        self._handle.write((",".join(c.title for c in columns) + "\n").encode())
+        self._writer = pacsv.CSVWriter(
+            self._handle, self.schema, write_options=pacsv.WriteOptions(include_header=False)
+        )
+
+    def write(self, page: pa.Table) -> None:
+        table = pa.table(
+            [page.column(c.name).cast(_ARROW[c.type]) for c in self.columns], schema=self.schema
+        )
+        for c in self.columns:
+            if c.type == "string" and not self.out.multiline:
+                breaks = pc.any(pc.match_substring_regex(table.column(c.name), r"[\r\n]"))
+                self.out.multiline = bool(breaks.as_py())
+        self._writer.write_table(table)
+        self.out.rows += table.num_rows
+
+    def close(self) -> None:
+        self._writer.close()
+        self._handle.close()
+
+
+def _pages(
+    store: Store, query: str, keys: Sequence[tuple[str, str]], slots: Slots | None, first: Any
+) -> Iterator[pa.Table]:
+    """A paged query's pages, each after the last key of the one before."""
+    after = dict.fromkeys((param for param, _ in keys), first)
+    while True:
+        page = store.table(query, slots=slots, limit=PAGE_ROWS, **after)
+        if page.num_rows == 0:
+            return
+        yield page
+        after = {param: page.column(column)[-1].as_py() for param, column in keys}
+        if page.num_rows < PAGE_ROWS:
+            return
+
+
+def _with_labels(page: pa.Table) -> pa.Table:
+    """Identifier pages with their kind's label (``Email``, …) in a ``label`` column."""
+    labels = [
+        str(IDENTIFIER_KINDS[k]) if k in IDENTIFIER_KINDS else "" for k in page["kind"].to_pylist()
+    ]
+    return page.append_column("label", pa.array(labels, pa.string()))
+
+
+def write_import_files(store: Store, folder: Path | str) -> ImportSet:
+    """Write the loaded graph of ``store`` (records, identifiers, channels, products,
+    orders, touchpoint events, links, the load manifest) as ``neo4j-admin`` CSV files into
+    ``folder``; files that would hold no rows are left out. Derived data (persons,
+    communities, profiles) is not written: the jobs make it after the load."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = ImportSet(folder)
+    for export in EXPORTS:
+        out = ImportFile(str(export.name), export.node, folder / f"{export.name}.csv")
+        sink = _Sink(out, export.columns)
+        try:
+            for page in _pages(store, export.query, export.keys, export.slots, ""):
+                sink.write(_with_labels(page) if export.name == _I else page)
+        finally:
+            sink.close()
+        _keep(result, out)
+    touch = [
+        _Sink(ImportFile(str(name), node, folder / f"{name}.csv"), columns)
+        for name, node, columns in _TOUCH_FILES
+    ]
+    try:
+        for page in _pages(store, "bulk/touchpoints", (("after", "seq"),), None, -1):
+            for sink in touch:
+                sink.write(page)
+    finally:
+        for sink in touch:
+            sink.close()
+    for sink in touch:
+        _keep(result, sink.out)
+    return result
+
+
+def _keep(result: ImportSet, out: ImportFile) -> None:
+    if out.rows:
+        result.files.append(out)
+    else:
+        out.path.unlink()
+
+
+class StagingStore(SqliteStore):
+    """The scratch embedded store a bulk load validates and merges into: a power cut
+    costs nothing here (the bulk load starts again), so it skips syncing and commits
+    large groups. Its batches are the target's, so the manifest counts them alike."""
+
+    pragmas = (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=OFF",
+        "PRAGMA temp_store=MEMORY",
+        "PRAGMA cache_size=-262144",  # 256 MiB
+        "PRAGMA busy_timeout=15000",
+    )
+
+    def rows_per_commit(self, kind: str) -> int:
+        """Every kind commits :data:`STAGING_ROWS_PER_COMMIT` rows at once."""
+        return max(self.batch_size, STAGING_ROWS_PER_COMMIT)
+
+
+STAGING_ROWS_PER_COMMIT = 200_000
+
+
+@dataclass(slots=True)
+class BulkReport:
+    """What a bulk load did: the load (rows per file, rejects), the import files, the
+    store they went into, and the seconds of each phase."""
+
+    load: LoadReport
+    files: ImportSet
+    target: str  # where it went (Store.describe)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+Importer = Callable[[ImportSet], None]
+PhaseFn = Callable[[str], None]
+
+
+def bulk_load(
+    connect: Callable[[], AbstractContextManager[Store]],
+    paths: Iterable[Path | str],
+    *,
+    run_import: Importer,
+    work_dir: Path | str = Path("custgraph-bulk"),
+    kind: str | None = None,
+    mapping: Mapping | None = None,
+    rejects_dir: Path | str = Path("rejects"),
+    region: str = "US",
+    batch_size: int | None = None,
+    on_progress: ProgressFn | None = None,
+    on_phase: PhaseFn | None = None,
+    server_timeout: float = 300.0,
+) -> BulkReport:
+    """Load files into an empty Neo4j through ``neo4j-admin database import``.
+
+    Parameters
+    ----------
+    connect
+        Opens the Neo4j store (``lambda: open_store(settings)``); it must hold no data
+        (schema marks aside). It is opened again after the import: the database is a new
+        one, and a driver's bookmarks from before would wait for transactions it never had.
+    run_import
+        Runs the importer on an :class:`ImportSet` with the server stopped, and returns
+        once the server answers again (:func:`command_importer`).
+    work_dir
+        Scratch folder for the staging store and the import files; both hold customer
+        data, so both are deleted when the load succeeds (and replaced by the next run).
+    batch_size
+        Rows per batch recorded in the manifest (default: the target's, as an online load).
+    server_timeout
+        Seconds to wait for the server to answer after the import.
+
+    Other parameters are :func:`~loaders.load.load_files`'s.
+    """
+    say = on_phase or (lambda _: None)
+    with connect() as target:
+        if target.kind != "neo4j":
+            raise InputError(
+                "--bulk loads into Neo4j through neo4j-admin; configure one (--neo4j URI or "
+                "CUSTGRAPH_NEO4J_URI), or load into the embedded store without --bulk"
+            )
+        held = _held(target)
+        if held:
+            listed = ", ".join(f"{n:,} {name}" for name, n in sorted(held.items())[:4])
+            raise InputError(
+                f"--bulk needs an empty Neo4j database, and {target.describe()} holds data "
+                f"({listed}, …); load into it without --bulk (loads are incremental), or empty "
+                "it first (scripts/neo4j wipe)"
+            )
+        batch_size = batch_size or target.batch_size
+    work = Path(work_dir)
+    staging_path = work / "staging.db"
+    _clear(work)
+    work.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    staging = StagingStore(staging_path, batch_size=batch_size)
+    try:
+        say("validating and merging the files")
+        report = load_files(
+            staging,
+            paths,
+            kind=kind,
+            mapping=mapping,
+            rejects_dir=rejects_dir,
+            region=region,
+            on_progress=on_progress,
+        )
+        seconds["load"] = time.perf_counter() - started
+        say("writing import files")
+        mark = time.perf_counter()
+        files = write_import_files(staging, work / "import")
+        expected = _held(staging)
+        seconds["files"] = time.perf_counter() - mark
+    finally:
+        staging.close()
+    say("importing with neo4j-admin (the server stops and starts again)")
+    mark = time.perf_counter()
+    files.write_arguments(work / "import.args")
+    run_import(files)
+    seconds["import"] = time.perf_counter() - mark
+    say("creating the schema")
+    mark = time.perf_counter()
+    with connect() as target:
+        _wait_for(target, server_timeout)
+        target.ensure_schema()
+        seconds["schema"] = time.perf_counter() - mark
+        found = _held(target)
+        where = target.describe()
+    if found != expected:
+        wrong = sorted(k for k in {*found, *expected} if found.get(k) != expected.get(k))
+        raise StoreUnavailableError(
+            f"the import into {where} does not hold what was loaded ("
+            + ", ".join(f"{k}: {found.get(k, 0):,} of {expected.get(k, 0):,}" for k in wrong)
+            + f"); see {work / 'import.log'}"
+        )
+    _clear(work)
+    seconds["total"] = time.perf_counter() - started
+    return BulkReport(report, files, where, seconds)
+
+
+def _held(store: Store) -> dict[str, int]:
+    """Nodes per label and relationships per type the store holds (schema marks aside)."""
+    return {
+        str(r["name"]): int(r["count"])
+        for r in store.read("status/counts")
+        if r["count"] and r["name"] != Label.SCHEMA_STATE
+    }
+
+
+def _clear(work: Path) -> None:
+    """Remove what a bulk load leaves in its folder (staging store, import files)."""
+    for name in ("staging.db", "staging.db-wal", "staging.db-shm", "import.args"):
+        (work / name).unlink(missing_ok=True)
+    shutil.rmtree(work / "import", ignore_errors=True)
+
+
+def _wait_for(store: Store, timeout: float) -> None:
+    """Ping until the server answers (the first pings may meet connections the restart
+    closed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            store.ping()
+            return
+        except StoreUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
+def command_importer(command: Sequence[str], log: Path | None = None) -> Importer:
+    """An importer that runs ``command`` with the argument file as its last argument
+    (``scripts/neo4j import custgraph-bulk/import.args``); the command's output goes to
+    ``import.log`` beside it (never to the terminal: it may quote values).
+
+    >>> command_importer(["false"])(ImportSet(Path("/tmp")))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph.errors.StoreUnavailableError: the import command (false) failed with exit code 1; ...
+    """
+
+    def run(files: ImportSet) -> None:
+        args_file = files.folder.parent / "import.args"
+        log_path = log or files.folder.parent / "import.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("wb") as out:
+            try:
+                done = subprocess.run(
+                    [*command, str(args_file)], stdout=out, stderr=subprocess.STDOUT, check=False
+                )
+            except OSError as exc:
+                raise StoreUnavailableError(
+                    f"cannot run the import command ({shlex.join(command)}): {exc.strerror}; "
+                    "set CUSTGRAPH_NEO4J_IMPORT (docs/neo4j.md, bulk loads)"
+                ) from exc
+        if done.returncode != 0:
+            raise StoreUnavailableError(
+                f"the import command ({shlex.join(command)}) failed with exit code "
+                f"{done.returncode}; its output is in {log_path}. The database may be partly "
+                "imported: empty it (scripts/neo4j wipe) and run the bulk load again"
+            )
+
+    return run
+
+
+def import_command(configured: str | None) -> list[str]:
+    """The import command: ``configured`` (``CUSTGRAPH_NEO4J_IMPORT``) split as a shell
+    would, else this checkout's ``scripts/neo4j import`` (the managed server).
+
+    >>> import_command("docker compose run --rm neo4j-import")
+    ['docker', 'compose', 'run', '--rm', 'neo4j-import']
+    """
+    if configured:
+        return shlex.split(configured)
+    script = Path(__file__).resolve().parents[1] / "scripts" / "neo4j"
+    if not script.is_file():
+        raise InputError(
+            "no import command: set CUSTGRAPH_NEO4J_IMPORT to a command that runs "
+            "neo4j-admin database import full with the argument file it is given "
+            "(docs/neo4j.md, bulk loads)"
+        )
+    return [str(script), "import"]

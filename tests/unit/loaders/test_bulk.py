@@ -1,0 +1,167 @@
+"""Import files for neo4j-admin (loaders/bulk.py), written from a real embedded store.
+
+The end-to-end check against a real Neo4j (bulk graph == online graph) is
+tests/integration/test_bulk_load.py; these tests pin the file format itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from graph.errors import InputError
+from graph.model import RelType
+from graph.store import SqliteStore
+from loaders import bulk
+from loaders.bulk import StagingStore, write_import_files
+
+
+def _customer(uid: str, **values: object) -> dict[str, object]:
+    from graph.model import CUSTOMER_FIELDS
+
+    source, _, sid = uid.partition(":")
+    row: dict[str, object] = {f.graph: None for f in CUSTOMER_FIELDS}
+    row.update(uid=uid, source=source, sourceCustomerId=sid, **values)
+    return row
+
+
+@pytest.fixture
+def store(sqlite_store: SqliteStore) -> SqliteStore:
+    s = sqlite_store
+    s.write(
+        "load/merge_channels",
+        [
+            {"channelId": "web", "kind": "web", "name": "Web\nshop"},  # a line break
+            {"channelId": "app", "kind": "app", "name": ""},  # empty, not absent
+            {"channelId": "pos", "kind": "store", "name": None},
+        ],
+    )
+    s.write(
+        "load/merge_customers",
+        [
+            _customer(
+                "crm:1",
+                firstName='Ann "Q", Lee',
+                birthDate="1990-01-02",
+                signupAt="2024-01-01T10:00:00+00:00",
+                consentMarketing=True,
+            ),
+            *(_customer(f"shop:{i}", fullName="王伟") for i in range(5)),
+        ],
+    )
+    s.write(
+        "load/identify_customers",
+        [{"uid": "crm:1", "key": "email:a@x.org", "kind": "email", "value": "a@x.org"}],
+    )
+    s.write(
+        "load/add_touchpoints",
+        [
+            {
+                "uid": "crm:1",
+                "channelId": c,
+                "firstAt": f"2024-01-0{d}T00:00:00+00:00",
+                "lastAt": f"2024-01-0{d}T00:00:00+00:00",
+                "count": d,
+                "event": None,
+            }
+            for c, d in (("web", 1), ("web", 2), ("app", 3))
+        ],
+        n=3,
+    )
+    s.write(
+        "load/merge_social",
+        [{"src": "crm:1", "dst": "shop:1", "weight": 0.1, "since": None, "platform": "x"}],
+        slots={"rel": RelType.FOLLOWS},
+    )
+    return s
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_import_files_hold_every_row_with_typed_headers(store: SqliteStore, tmp_path: Path) -> None:
+    files = write_import_files(store, tmp_path / "import")
+    counts = files.counts()
+    assert counts == {
+        "Customer": 6,
+        "Identifier": 1,
+        "Channel": 3,
+        "HAS_IDENTIFIER": 1,
+        "TOUCHED": 2,
+        "FOLLOWS": 1,
+        "Touchpoint": 3,
+        "MADE": 3,
+        "ON": 3,
+    }
+    customers = _rows(tmp_path / "import" / "Customer.csv")
+    ann = next(r for r in customers if r["uid:ID(Customer)"] == "crm:1")
+    assert ann["firstName"] == 'Ann "Q", Lee'
+    assert ann["birthDate:date"] == "1990-01-02"
+    assert ann["signupAt:datetime"] == "2024-01-01T10:00:00+00:00"
+    assert ann["consentMarketing:boolean"] == "true"
+    assert [r[":LABEL"] for r in _rows(tmp_path / "import" / "Identifier.csv")] == ["Email"]
+    touched = {
+        r[":END_ID(Channel)"]: r["count:long"] for r in _rows(tmp_path / "import" / "TOUCHED.csv")
+    }
+    assert touched == {"web": "3", "app": "3"}
+    # a Touchpoint's import id links it to its record and channel, and is not a property
+    points = _rows(tmp_path / "import" / "Touchpoint.csv")
+    assert list(points[0]) == [":ID(Touchpoint)", "at:datetime", "channelId", "event", "count:long"]
+    made = {
+        r[":END_ID(Touchpoint)"]: r[":START_ID(Customer)"]
+        for r in _rows(tmp_path / "import" / "MADE.csv")
+    }
+    on = {
+        r[":START_ID(Touchpoint)"]: r[":END_ID(Channel)"]
+        for r in _rows(tmp_path / "import" / "ON.csv")
+    }
+    assert {p[":ID(Touchpoint)"] for p in points} == set(made) == set(on)
+    assert {on[p[":ID(Touchpoint)"]] for p in points if p["count:long"] == "3"} == {"app"}
+
+
+def test_empty_text_and_absent_values_stay_apart(store: SqliteStore, tmp_path: Path) -> None:
+    write_import_files(store, tmp_path / "import")
+    lines = (tmp_path / "import" / "Channel.csv").read_text(encoding="utf-8").splitlines()
+    assert '"app","app",""' in lines  # "" is an empty string to neo4j-admin
+    assert '"pos","store",' in lines  # nothing is no property
+
+
+def test_line_breaks_are_declared_to_the_importer(store: SqliteStore, tmp_path: Path) -> None:
+    files = write_import_files(store, tmp_path / "import")
+    multiline = [f.name for f in files.files if f.multiline]
+    assert multiline == ["Channel"]
+    args = files.arguments()
+    assert "--multiline-fields-format=v2" in args
+    assert f"--multiline-fields={(tmp_path / 'import' / 'Channel.csv').resolve()}" in args
+    assert "--bad-tolerance=0" in args
+    written = files.write_arguments(tmp_path / "import.args").read_text(encoding="utf-8")
+    assert written.splitlines() == args
+
+
+def test_pages_cover_every_row_once(
+    store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "PAGE_ROWS", 2)
+    files = write_import_files(store, tmp_path / "import")
+    uids = [r["uid:ID(Customer)"] for r in _rows(tmp_path / "import" / "Customer.csv")]
+    assert sorted(uids) == sorted({"crm:1", *(f"shop:{i}" for i in range(5))})
+    assert files.counts()["Touchpoint"] == 3
+
+
+def test_a_folder_with_a_quote_in_its_path_is_refused(store: SqliteStore, tmp_path: Path) -> None:
+    files = write_import_files(store, tmp_path / 'im"port')
+    with pytest.raises(InputError, match="another --bulk-dir"):
+        files.write_arguments(tmp_path / "import.args")
+
+
+def test_the_staging_store_commits_large_groups(tmp_path: Path) -> None:
+    staging = StagingStore(tmp_path / "s.db", batch_size=5000)
+    assert staging.batch_size == 5000  # the manifest counts batches as the target would
+    assert staging.rows_per_commit("customers") == bulk.STAGING_ROWS_PER_COMMIT
+    staging.ensure_schema()
+    assert staging.read("status/counts")
+    staging.close()
