@@ -32,12 +32,13 @@ channelId:ID(Channel),kind,name
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -55,6 +56,7 @@ from loaders.mapping import Mapping
 from loaders.report import ProgressFn
 
 __all__ = [
+    "INTERRUPTED",
     "BulkReport",
     "ImportFile",
     "ImportSet",
@@ -426,6 +428,14 @@ class StagingStore(SqliteStore):
         """Every kind commits :data:`STAGING_ROWS_PER_COMMIT` rows at once."""
         return max(self.batch_size, STAGING_ROWS_PER_COMMIT)
 
+    @contextmanager
+    def loading(self, kind: str, size_bytes: int) -> Iterator[None]:
+        """Touchpoint files load without the event index, whatever their size, and it is
+        not built again: the import files read events in the order they came."""
+        if kind == "touchpoints":
+            self.write("schema/set_aside_event_index")
+        yield
+
 
 STAGING_ROWS_PER_COMMIT = 200_000
 
@@ -483,21 +493,10 @@ def bulk_load(
     """
     say = on_phase or (lambda _: None)
     with connect() as target:
-        if target.kind != "neo4j":
-            raise InputError(
-                "--bulk loads into Neo4j through neo4j-admin; configure one (--neo4j URI or "
-                "CUSTGRAPH_NEO4J_URI), or load into the embedded store without --bulk"
-            )
-        held = _held(target)
-        if held:
-            listed = ", ".join(f"{n:,} {name}" for name, n in sorted(held.items())[:4])
-            raise InputError(
-                f"--bulk needs an empty Neo4j database, and {target.describe()} holds data "
-                f"({listed}, …); load into it without --bulk (loads are incremental), or empty "
-                "it first (scripts/neo4j wipe)"
-            )
+        work = Path(work_dir)
+        marker = work / INTERRUPTED
+        _check_target(target, marker)
         batch_size = batch_size or target.batch_size
-    work = Path(work_dir)
     staging_path = work / "staging.db"
     _clear(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -520,12 +519,16 @@ def bulk_load(
         mark = time.perf_counter()
         files = write_import_files(staging, work / "import")
         expected = _held(staging)
+        begun = _manifest_keys(staging)
         seconds["files"] = time.perf_counter() - mark
     finally:
         staging.close()
     say("importing with neo4j-admin (the server stops and starts again)")
     mark = time.perf_counter()
     files.write_arguments(work / "import.args")
+    # until the counts are checked, the database holds this import only (it was empty):
+    # a re-run may replace it (the manifest entries say which files it was)
+    marker.write_text(json.dumps(sorted(begun)), encoding="utf-8")
     run_import(files)
     seconds["import"] = time.perf_counter() - mark
     say("creating the schema")
@@ -544,8 +547,51 @@ def bulk_load(
             + f"); see {work / 'import.log'}"
         )
     _clear(work)
+    marker.unlink()
     seconds["total"] = time.perf_counter() - started
     return BulkReport(report, files, where, seconds)
+
+
+def _check_target(target: Store, marker: Path) -> None:
+    """Refuse a target that is not Neo4j, or that holds data other than an unfinished
+    import from this bulk folder."""
+    if target.kind != "neo4j":
+        raise InputError(
+            "--bulk loads into Neo4j through neo4j-admin; configure one (--neo4j URI or "
+            "CUSTGRAPH_NEO4J_URI), or load into the embedded store without --bulk"
+        )
+    held = _held(target)
+    if held and not _only_an_interrupted_import(target, marker):
+        listed = ", ".join(f"{n:,} {name}" for name, n in sorted(held.items())[:4])
+        raise InputError(
+            f"--bulk needs an empty Neo4j database, and {target.describe()} holds data "
+            f"({listed}, …); load into it without --bulk (loads are incremental), or empty "
+            "it first (scripts/neo4j wipe)"
+        )
+
+
+INTERRUPTED = "import-unfinished.json"
+"""In the bulk folder while an import is unchecked: the manifest keys of its files."""
+
+
+def _manifest_keys(store: Store) -> set[str]:
+    """The keys of the files a store's load manifest names."""
+    return {
+        str(k)
+        for page in _pages(store, "bulk/load_files", (("after", "fileKey"),), None, "")
+        for k in page.column("fileKey").to_pylist()
+    }
+
+
+def _only_an_interrupted_import(target: Store, marker: Path) -> bool:
+    """Whether what ``target`` holds can only be a bulk import of this folder that did not
+    finish (killed, failed, or unchecked): the folder says one began, and every file the
+    database's manifest names was one of its files (an online load since would add others).
+    """
+    if not marker.is_file():
+        return False
+    begun = set(json.loads(marker.read_text(encoding="utf-8")))
+    return _manifest_keys(target) <= begun
 
 
 def _held(store: Store) -> dict[str, int]:
@@ -606,8 +652,8 @@ def command_importer(command: Sequence[str], log: Path | None = None) -> Importe
         if done.returncode != 0:
             raise StoreUnavailableError(
                 f"the import command ({shlex.join(command)}) failed with exit code "
-                f"{done.returncode}; its output is in {log_path}. The database may be partly "
-                "imported: empty it (scripts/neo4j wipe) and run the bulk load again"
+                f"{done.returncode}; its output is in {log_path}. Run the bulk load again with "
+                "the same --bulk-dir: it replaces an import that did not finish"
             )
 
     return run

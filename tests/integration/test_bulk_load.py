@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,16 @@ from neo4j import GraphDatabase
 
 from graph.errors import InputError
 from graph.settings import Settings
-from graph.store import Neo4jStore, open_store
+from graph.store import Neo4jStore, Store, open_store
 from loaders import load_files
-from loaders.bulk import bulk_load, command_importer, import_command
+from loaders.bulk import (
+    INTERRUPTED,
+    ImportSet,
+    bulk_load,
+    command_importer,
+    import_command,
+    write_import_files,
+)
 from synthetic import GenerateParams, generate_dataset
 
 pytestmark = pytest.mark.neo4j
@@ -218,6 +226,12 @@ def test_a_bulk_load_builds_the_graph_an_online_load_builds(
     # the scratch store and import files (customer data) are gone
     assert not (tmp_path / "bulk" / "staging.db").exists()
     assert not (tmp_path / "bulk" / "import").exists()
+    # the bulk/* queries read Neo4j as they read the staging store: the same rows
+    with Neo4jStore.connect(neo4j_settings) as store:
+        again_files = write_import_files(store, tmp_path / "from-neo4j")
+        assert again_files.counts() == done.files.counts()
+        customers = (tmp_path / "from-neo4j" / "Customer.csv").read_text(encoding="utf-8")
+        assert '"crm:900","crm","900","Annie"' in customers
     # later loads are incremental on top: the same files are known, a new one adds
     with Neo4jStore.connect(neo4j_settings) as store:
         again = load_files(store, [dataset], rejects_dir=tmp_path / "again")
@@ -230,3 +244,41 @@ def test_a_bulk_load_builds_the_graph_an_online_load_builds(
         added = load_files(store, [extra], rejects_dir=tmp_path / "again")
         assert added.files[0].rows_loaded == 1
     assert len(dump(neo4j_settings)["nodes"]) == len(graph["nodes"]) + 2  # record + manifest
+
+
+class KilledError(Exception):
+    """Stands for a kill between the import and the check."""
+
+
+def test_a_rerun_after_an_unfinished_import_ends_as_one_clean_run(
+    neo4j_settings: Settings, dataset: Path, online: dict[str, Any], tmp_path: Path
+) -> None:
+    _wipe(neo4j_settings)
+    real = command_importer(import_command(None))
+
+    def killed(files: ImportSet) -> None:
+        """The nodes imported, the links not, and no schema or check: killed halfway."""
+        half = ImportSet(files.folder, [f for f in files.files if f.node])
+        half.write_arguments(files.folder.parent / "import.args")
+        real(half)
+        raise KilledError
+
+    def connect() -> AbstractContextManager[Store]:
+        return open_store(neo4j_settings)
+
+    with pytest.raises(KilledError):
+        bulk_load(connect, [dataset], run_import=killed, work_dir=tmp_path / "bulk")
+    assert (tmp_path / "bulk" / INTERRUPTED).is_file()
+    # the database is not empty: only a re-run from the same folder may replace it
+    with pytest.raises(InputError, match="needs an empty Neo4j database"):
+        bulk_load(connect, [dataset], run_import=real, work_dir=tmp_path / "elsewhere")
+    bulk_load(
+        connect,
+        [dataset],
+        run_import=real,
+        work_dir=tmp_path / "bulk",
+        rejects_dir=tmp_path / "rejects",
+    )
+    assert dump(neo4j_settings) == online["graph"]
+    assert _rejects(tmp_path / "rejects") == online["rejects"]
+    assert not (tmp_path / "bulk" / INTERRUPTED).exists()

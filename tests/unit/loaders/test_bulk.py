@@ -158,10 +158,18 @@ def test_a_folder_with_a_quote_in_its_path_is_refused(store: SqliteStore, tmp_pa
         files.write_arguments(tmp_path / "import.args")
 
 
-def test_the_staging_store_commits_large_groups(tmp_path: Path) -> None:
+def test_the_staging_store_commits_large_groups_and_keeps_no_event_index(
+    tmp_path: Path,
+) -> None:
+    from tests.unit.loaders.test_write import _event_index
+
     staging = StagingStore(tmp_path / "s.db", batch_size=5000)
     assert staging.batch_size == 5000  # the manifest counts batches as the target would
     assert staging.rows_per_commit("customers") == bulk.STAGING_ROWS_PER_COMMIT
     staging.ensure_schema()
-    assert staging.read("status/counts")
+    with staging.loading("customers", 10):
+        assert _event_index(staging)
+    with staging.loading("touchpoints", 10):  # however small the file
+        assert not _event_index(staging)
+    assert not _event_index(staging)  # and not built again
     staging.close()
