@@ -68,6 +68,13 @@ class Query:
         return any(line.startswith("mode: staged") for line in self.header.splitlines())
 
     @property
+    def typed(self) -> bool:
+        """The header says ``mode: typed`` (SQL only): each column holds values of one type
+        (or nulls), as the tables' declared types keep them, so the embedded store may read
+        the rows straight into Arrow columns (``SqliteStore.table``)."""
+        return any(line.startswith("mode: typed") for line in self.header.splitlines())
+
+    @property
     def purpose(self) -> str:
         """The first line of the header."""
         return self.header.splitlines()[0] if self.header else ""

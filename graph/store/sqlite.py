@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
 
 from graph.errors import QueryError, StoreUnavailableError
 from graph.model import tombstone_key
@@ -312,6 +313,9 @@ class SqliteStore(StoreBase):
         """
         import pyarrow as pa
 
+        fast = self._adbc_table(name, slots, params)
+        if fast is not None:
+            return fast
         columns, chunks = self._chunks(name, slots, params)
         if chunks and all(isinstance(c, pa.Table) for c in chunks):
             try:
@@ -329,6 +333,38 @@ class SqliteStore(StoreBase):
                 "read it with frame(), whose columns may hold Python objects of any type"
             )
         return pa.Table.from_arrays(arrays, names=columns)
+
+    def _adbc_table(
+        self, name: str, slots: Slots | None, params: Mapping[str, Any]
+    ) -> pa.Table | None:
+        """The rows of a ``mode: typed`` query read by Apache Arrow's ADBC SQLite driver
+        straight into Arrow columns, with no Python object per value (ten million links: 2 s
+        against 11 s through the ``sqlite3`` module), on a read-only connection of its own,
+        so committed data only; None for other queries and when the driver cannot say (no
+        rows, a column null in its first rows and typed later, a function only this store's
+        connections define): :meth:`table` then reads as before."""
+        import adbc_driver_manager
+        import adbc_driver_sqlite.dbapi as adbc
+        import pyarrow as pa
+
+        from queries import load_query
+
+        # the driver types a column by its first rows and turns a later mix into text (1 and
+        # 'x' become '1.000000e+00' and 'x'): only queries whose header promises one type
+        if not load_query("sql", name).typed or not self.path.exists():
+            return None
+        statement = self._compiled(name, slots)[-1]
+        values = _sql_params(params)
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            with adbc.connect(uri) as conn, conn.cursor() as cursor:
+                wanted = cursor.adbc_prepare(statement)  # the parameters, in SQLite's order
+                bound = tuple(values[field.name[1:]] for field in wanted) if wanted else None
+                cursor.execute(statement, parameters=bound)
+                table = cursor.fetch_arrow_table()
+        except (adbc_driver_manager.Error, pa.ArrowException, OSError, KeyError):
+            return None
+        return table if table.num_rows else None
 
     def _chunks(
         self, name: str, slots: Slots | None, params: Mapping[str, Any]

@@ -3,6 +3,7 @@
 -- aggregation as identity/derive_person_referrals, in no particular order.
 -- $params: $until — ISO time; later referrals are left out
 -- returns: src, dst (person ids), weight (how many record referrals), at (the first one's time)
+-- mode: typed — one type per column: read straight into Arrow columns
 SELECT pa.dst AS src, pb.dst AS dst, CAST(count(*) AS REAL) AS weight, min(r.at) AS at
 FROM referred r
 JOIN resolves_to pa ON pa.src = r.src

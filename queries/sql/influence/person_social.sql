@@ -3,4 +3,5 @@
 -- slots: {{rel}} — FOLLOWS, FRIENDS_WITH or INTERACTS_WITH (table person_<rel>)
 -- $params: none
 -- returns: src, dst (person ids), weight (the links' summed weight)
+-- mode: typed — one type per column: read straight into Arrow columns
 SELECT src, dst, weight FROM person_{{rel}}

@@ -4,6 +4,7 @@
 -- slots: {{rel}} — FOLLOWS, FRIENDS_WITH or INTERACTS_WITH (table <rel>)
 -- $params: $until — ISO time; later links are left out
 -- returns: src, dst (person ids), weight (the links' summed weight)
+-- mode: typed — one type per column: read straight into Arrow columns
 SELECT pa.dst AS src, pb.dst AS dst, sum(coalesce(r.weight, 1.0)) AS weight
 FROM {{rel}} r
 JOIN resolves_to pa ON pa.src = r.src

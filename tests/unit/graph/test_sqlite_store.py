@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.errors import QueryError, StoreUnavailableError
+from graph.identity import IdentityParams
+from graph.identity.job import run_identity
+from graph.model import RelType
 from graph.store import SqliteStore
 from graph.store.sqlite import SCHEMA_VERSION
+from loaders import load_files
+from synthetic import GenerateParams, generate_dataset
+
+SOCIAL = (RelType.FOLLOWS, RelType.FRIENDS_WITH, RelType.INTERACTS_WITH)
 
 
 def test_a_new_file_gets_the_current_schema_version_in_wal_mode(tmp_path: Path) -> None:
@@ -182,3 +190,30 @@ def test_a_version_5_file_calls_the_record_key_by_its_one_name(tmp_path: Path) -
     assert "sourceId" not in columns
     records = upgraded.read("profiles/person_records", personId="P1")
     assert [(r["uid"], r["sourceCustomerId"]) for r in records] == [("crm:C-1", "C-1")]
+
+
+def test_arrow_reads_give_what_the_sqlite3_reads_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """table() reads through ADBC's SQLite driver; where it can (every read here) the
+    answer is the one the sqlite3 module's rows give, types included."""
+    generate_dataset(tmp_path / "data", GenerateParams(customers=300, seed=3))
+    store = SqliteStore(tmp_path / "g.db")
+    store.ensure_schema()
+    load_files(store, [tmp_path / "data"], rejects_dir=tmp_path / "rej")
+    run_identity(store, IdentityParams(random_pairs=5_000))
+    reads: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+        ("influence/person_referrals", {}, {}),
+        ("influence/person_referrals_until", {}, {"until": "2025-06-30T23:59:59Z"}),
+        ("profiles/touch_times", {}, {"until": "2025-06-30T23:59:59Z"}),
+        *[("influence/person_social", {"rel": rel}, {}) for rel in SOCIAL],
+    ]
+    fast = [store.table(name, slots=slots or None, **params) for name, slots, params in reads]
+    for (name, slots, params), table in zip(reads, fast, strict=True):
+        assert store._adbc_table(name, slots or None, params) is not None, name
+        assert table.num_rows > 0, name
+    monkeypatch.setattr(SqliteStore, "_adbc_table", lambda *a: None)
+    for (name, slots, params), table in zip(reads, fast, strict=True):
+        plain = store.table(name, slots=slots or None, **params)
+        assert table.schema == plain.schema, name
+        assert table.to_pylist() == plain.to_pylist(), name
