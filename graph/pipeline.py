@@ -1,7 +1,9 @@
 """The analysis pipeline: identity → influence → communities → journeys → profiles, or any
-of them in that order. Communities reuse the person graph the influence job projected; a bad
-tag rule fails before the first job runs. `custgraph analyze`, `custgraph demo`, the scheduler and
-the tests all run the jobs through :func:`run_jobs`.
+of them in that order. Communities reuse the person graph the influence job projected, and
+their Leiden run starts in a worker process while influence is computed and written (on a
+machine with more than one core); a bad tag rule fails before the first job runs.
+`custgraph analyze`, `custgraph demo`, the scheduler and the tests all run the jobs through
+:func:`run_jobs`.
 
 Examples
 --------
@@ -97,7 +99,13 @@ def run_jobs(
             if job == "identity":
                 result.identity = run_identity(store, params.identity, full=params.full_identity)
             elif job == "influence":
-                result.influence = run_influence(store, params.influence)
+                # Leiden starts in a worker as soon as the graph is built (a second core)
+                ahead = "communities" in params.jobs and (
+                    params.communities.as_of == params.influence.as_of
+                )
+                result.influence = run_influence(
+                    store, params.influence, communities=params.communities if ahead else None
+                )
             elif job == "communities":
                 shared = result.influence.projection if result.influence else None
                 result.communities = run_communities(store, params.communities, projection=shared)

@@ -13,6 +13,8 @@ graph.errors.JobError: no persons to rank; run `custgraph analyze identity` firs
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,7 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graph import forked
 from graph.errors import JobError
+from graph.influence import algorithms
 from graph.influence.algorithms import (
     CommunityParams,
     InfluenceParams,
@@ -52,6 +56,8 @@ __all__ = [
     "run_influence",
 ]
 
+log = logging.getLogger(__name__)
+
 # The person graph of a date, made from the record-level links of that date.
 _REFERRALS_UNTIL = "influence/person_referrals_until"
 _SOCIAL_UNTIL = "influence/person_social_until"
@@ -74,12 +80,59 @@ class Projection:
     as_of: date | None = None
     built: Any = None
     ranks: dict[str, int] | None = None  # the influence ranks, once that job has run
+    early: forked.Forked[tuple[np.ndarray, float]] | None = None  # Leiden started ahead
+    early_params: CommunityParams | None = None
 
     def undirected(self) -> Any:
         """The undirected igraph graph, built on first use."""
         if self.built is None:
             self.built = undirected(self.graph)
         return self.built
+
+    def resolved(self, params: CommunityParams) -> CommunityParams:
+        """``params`` with the resolution Leiden runs at (the default follows the link
+        weight of the undirected graph)."""
+        weight = float(np.sum(self.undirected().es["weight"]))
+        return replace(params, resolution=effective_resolution(params, weight))
+
+    def start_communities(self, params: CommunityParams) -> None:
+        """Start Leiden with ``params`` in a forked worker process, so that it runs on a
+        second core while the influence job computes and writes (``custgraph analyze all``);
+        :meth:`communities` collects it. Nothing starts where forking is not available."""
+        if self.early is None and len(self.graph.src):
+            resolved = self.resolved(params)
+            self.early = forked.start(_leiden_worker, self.graph, resolved, self.undirected())
+            self.early_params = resolved
+
+    def communities(self, params: CommunityParams) -> tuple[np.ndarray, float, bool]:
+        """Labels and modularity of Leiden run with ``params`` (resolved: see
+        :meth:`resolved`): the worker's if one was started with the same parameters, else
+        computed here; the last item says whether the worker's answer was used."""
+        early, same = self.early, self.early_params == params
+        self.early = self.early_params = None
+        if early is not None and same:
+            try:
+                labels, modularity = early.result()
+                return labels, modularity, True
+            except forked.WorkerLostError as lost:
+                log.warning("communities: %s; computing them in this process", lost)
+        elif early is not None:
+            early.cancel()
+        labels, modularity = detect_communities(self.graph, params, self.undirected())
+        return labels, modularity, False
+
+    def cancel_early(self) -> None:
+        """End the worker started ahead, if any (its job failed or will not run)."""
+        early, self.early, self.early_params = self.early, None, None
+        if early is not None:
+            early.cancel()
+
+
+def _leiden_worker(g: PersonGraph, params: CommunityParams, graph: Any) -> tuple[np.ndarray, float]:
+    """:func:`detect_communities` in a forked worker: its only thread is the one that forked,
+    so igraph's seeding lock is made anew (another thread may have held the parent's)."""
+    algorithms._IGRAPH_RNG = threading.Lock()
+    return detect_communities(g, params, graph)
 
 
 @dataclass(slots=True)
@@ -228,10 +281,16 @@ def compute_influence(
 
 
 def run_influence(
-    store: Store, params: InfluenceParams, projection: Projection | None = None
+    store: Store,
+    params: InfluenceParams,
+    projection: Projection | None = None,
+    *,
+    communities: CommunityParams | None = None,
 ) -> InfluenceResult:
     """Rank every person by influence and store the score, rank and parts (``projection``:
-    the person graph if projected already)."""
+    the person graph if projected already). With ``communities``, the community job's
+    parameters when it runs next on the same projection, Leiden starts in a worker process
+    as soon as the graph is built (see :meth:`Projection.start_communities`)."""
     with recorded_run(store, "influence", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
             projection = _projection(store, params.as_of, projection)
@@ -242,13 +301,19 @@ def run_influence(
             store.write("influence/clear_scores")
             projection.ranks = {}
             return InfluenceResult(g, pd.DataFrame(columns=["personId", "rank"]), projection)
-        with run.timed("compute"):
-            table = compute_influence(
-                g, activity["revenue"].astype(float).to_numpy(), params, projection.undirected()
-            )
-        with run.timed("write"):
-            # one transaction: a kill leaves the previous scores or these, never a mix
-            store.write_tx([Step("influence/write_scores", _rows(table, run=run.run_id))])
+        try:
+            with run.timed("compute"):
+                if communities is not None:
+                    projection.start_communities(communities)
+                table = compute_influence(
+                    g, activity["revenue"].astype(float).to_numpy(), params, projection.undirected()
+                )
+            with run.timed("write"):
+                # one transaction: a kill leaves the previous scores or these, never a mix
+                store.write_tx([Step("influence/write_scores", _rows(table, run=run.run_id))])
+        except BaseException:
+            projection.cancel_early()  # the community job will not run after a failure
+            raise
     projection.ranks = dict(zip(table["personId"].tolist(), table["rank"].tolist(), strict=True))
     return InfluenceResult(g, table, projection)
 
@@ -261,7 +326,18 @@ def run_communities(
     projection: Projection | None = None,
 ) -> pd.DataFrame:
     """Detect communities, keep ids stable, store communities, memberships and summaries
-    (``projection``: the person graph if projected already, by the influence job)."""
+    (``projection``: the person graph if projected already, by the influence job, which
+    may have started Leiden ahead: see :meth:`Projection.start_communities`)."""
+    try:
+        return _run_communities(store, params, churn_days, projection)
+    finally:
+        if projection is not None:
+            projection.cancel_early()  # collected by now, or not needed any more
+
+
+def _run_communities(
+    store: Store, params: CommunityParams, churn_days: int, projection: Projection | None
+) -> pd.DataFrame:
     with recorded_run(store, "communities", asdict(params), seed=params.seed) as run:
         with run.timed("project"):
             projection = _projection(store, params.as_of, projection)
@@ -282,12 +358,11 @@ def run_communities(
             store.write("influence/clear_communities")
             return pd.DataFrame(columns=["communityId", "size"])
         with run.timed("compute"):
-            graph = projection.undirected()
-            resolution = effective_resolution(params, float(np.sum(graph.es["weight"])))
-            run.counts["resolution"] = round(resolution, 6)
-            labels, modularity = detect_communities(
-                g, replace(params, resolution=resolution), graph
-            )
+            resolved = projection.resolved(params)
+            assert resolved.resolution is not None
+            run.counts["resolution"] = round(resolved.resolution, 6)
+            labels, modularity, ahead = projection.communities(resolved)
+            run.counts["leiden_in_worker"] = int(ahead)
             ids = match_community_ids(labels, g.persons, previous, issued)
             summary = summarise(
                 g,

@@ -6,6 +6,9 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import os
+import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,9 @@ from sklearn.metrics import normalized_mutual_info_score
 from graph.identity import IdentityParams
 from graph.identity.job import run_identity
 from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
+from graph.influence.algorithms import detect_communities
+from graph.influence.job import project
+from graph.pipeline import JobsParams, run_jobs
 from graph.store import SqliteStore, Store
 from loaders import load_files
 from synthetic import GenerateParams, generate_dataset, planted_communities
@@ -134,3 +140,60 @@ def test_both_stores_rank_and_group_alike(
             )
         )
     assert answers[0] == answers[1]
+
+
+def test_analyze_all_runs_leiden_ahead_with_the_same_answers(
+    analyzed: tuple[SqliteStore, Path], tmp_path: Path
+) -> None:
+    """`analyze all` starts Leiden in a worker process while influence runs; the answers are
+    those of the two jobs run one after the other (the fixture's)."""
+    store, _ = analyzed
+    copy = SqliteStore(tmp_path / "copy.db")
+    shutil.copyfile(store.path, copy.path)
+    copy.write("influence/clear_communities")  # no earlier ids to keep: the same as the fixture's
+    run_jobs(copy, JobsParams(jobs=("influence", "communities")))
+    runs = {r["job"]: json.loads(r["counts"]) for r in copy.read("status/last_runs")}
+    assert runs["communities"]["leiden_in_worker"] == 1
+    fixture_runs = {r["job"]: json.loads(r["counts"]) for r in store.read("status/last_runs")}
+    assert fixture_runs["communities"]["leiden_in_worker"] == 0
+    assert copy.read("influence/communities") == store.read("influence/communities")
+    ranked = [copy.read("influence/influencers"), store.read("influence/influencers")]
+    assert [[(r["person_id"], r["rank"], r["score"]) for r in rows] for rows in ranked] == [
+        [(r["person_id"], r["rank"], r["score"]) for r in ranked[1]]
+    ] * 2
+
+
+def test_a_lost_worker_is_replaced_by_computing_here(analyzed: tuple[SqliteStore, Path]) -> None:
+    store, _ = analyzed
+    projection = project(store)
+    params = projection.resolved(CommunityParams())
+    expected = detect_communities(projection.graph, params, projection.undirected())
+    projection.start_communities(CommunityParams())
+    assert projection.early is not None
+    assert projection.early.pid is not None
+    os.kill(projection.early.pid, signal.SIGKILL)
+    labels, modularity, ahead = projection.communities(params)
+    assert not ahead
+    assert labels.tolist() == expected[0].tolist()
+    assert modularity == expected[1]
+
+
+def test_a_failed_influence_job_ends_the_worker(
+    analyzed: tuple[SqliteStore, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = analyzed
+    projection = project(store)
+    started: list[int] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        assert projection.early is not None
+        assert projection.early.pid is not None
+        started.append(projection.early.pid)
+        raise RuntimeError("influence failed")
+
+    monkeypatch.setattr("graph.influence.job.compute_influence", fail)
+    with pytest.raises(RuntimeError, match="influence failed"):
+        run_influence(store, InfluenceParams(), projection, communities=CommunityParams())
+    assert projection.early is None
+    with pytest.raises(ProcessLookupError):  # ended and reaped, not left computing
+        os.kill(started[0], 0)
