@@ -92,11 +92,14 @@ class Forked(Generic[T]):
         return os.waitpid(self.pid, 0)[1]
 
 
-def start(fn: Callable[..., T], *args: Any) -> Forked[T] | None:
+def start(fn: Callable[..., T], *args: Any, overlap: bool = True) -> Forked[T] | None:
     """``fn(*args)`` in a forked worker, or None where that is not available (see
-    :func:`available`); ``fn`` must not use locks another thread may hold (the child has
-    only the forking thread) and its result must pickle."""
-    return Forked(fn, args) if available() else None
+    :func:`available`; ``overlap=False``: the call needs a process of its own, not a second
+    core, so a one-core machine forks too); ``fn`` must not use locks another thread may
+    hold (the child has only the forking thread) and its result must pickle."""
+    if available() or (not overlap and hasattr(os, "fork")):
+        return Forked(fn, args)
+    return None
 
 
 def _answer(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:

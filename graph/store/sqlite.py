@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
+from graph import forked
 from graph.errors import QueryError, StoreUnavailableError
 from graph.model import tombstone_key
 from graph.store.base import Row, Slots, Step, StoreBase
@@ -339,14 +340,17 @@ class SqliteStore(StoreBase):
     ) -> pa.Table | None:
         """The rows of a ``mode: typed`` query read by Apache Arrow's ADBC SQLite driver
         straight into Arrow columns, with no Python object per value (ten million links: 2 s
-        against 11 s through the ``sqlite3`` module), on a read-only connection of its own,
-        so committed data only; None for other queries and when the driver cannot say (no
-        rows, a column null in its first rows and typed later, a function only this store's
-        connections define): :meth:`table` then reads as before."""
-        import adbc_driver_manager
-        import adbc_driver_sqlite.dbapi as adbc
-        import pyarrow as pa
+        against 11 s through the ``sqlite3`` module); None for other queries and when the
+        driver cannot say (no rows, a column null in its first rows and typed later, a
+        function only this store's connections define): :meth:`table` then reads as before.
 
+        The driver brings its own copy of SQLite, and two copies of SQLite must never open
+        the same file in one process: POSIX locks belong to the process, so the driver's
+        copy, closing, takes itself for the last connection and truncates the WAL index
+        under this one's feet (a bus error in the next write, seen at 100k customers). So
+        the read runs in a forked process of its own (:func:`graph.forked.start`), read-only
+        and on committed data only, and sends the table back.
+        """
         from queries import load_query
 
         # the driver types a column by its first rows and turns a later mix into text (1 and
@@ -354,17 +358,12 @@ class SqliteStore(StoreBase):
         if not load_query("sql", name).typed or not self.path.exists():
             return None
         statement = self._compiled(name, slots)[-1]
-        values = _sql_params(params)
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        try:
-            with adbc.connect(uri) as conn, conn.cursor() as cursor:
-                wanted = cursor.adbc_prepare(statement)  # the parameters, in SQLite's order
-                bound = tuple(values[field.name[1:]] for field in wanted) if wanted else None
-                cursor.execute(statement, parameters=bound)
-                table = cursor.fetch_arrow_table()
-        except (adbc_driver_manager.Error, pa.ArrowException, OSError, KeyError):
+        call = forked.start(_adbc_read, uri, statement, _sql_params(params), overlap=False)
+        if call is None:
             return None
-        return table if table.num_rows else None
+        table: pa.Table | None = call.result()
+        return table
 
     def _chunks(
         self, name: str, slots: Slots | None, params: Mapping[str, Any]
@@ -462,6 +461,24 @@ class SqliteStore(StoreBase):
 def _has_containers(row: Mapping[str, Any]) -> bool:
     """Whether a row carries lists or dicts (which SQLite takes as JSON text)."""
     return any(isinstance(v, list | dict | tuple) for v in row.values())
+
+
+def _adbc_read(uri: str, statement: str, values: dict[str, Any]) -> pa.Table | None:
+    """In a forked process (see ``SqliteStore._adbc_table``): the statement's rows as an
+    Arrow table, or None (no rows, or the driver could not type or run it)."""
+    import adbc_driver_manager
+    import adbc_driver_sqlite.dbapi as adbc
+    import pyarrow as pa
+
+    try:
+        with adbc.connect(uri) as conn, conn.cursor() as cursor:
+            wanted = cursor.adbc_prepare(statement)  # the parameters, in SQLite's order
+            bound = tuple(values[field.name[1:]] for field in wanted) if wanted else None
+            cursor.execute(statement, parameters=bound)
+            table = cursor.fetch_arrow_table()
+    except (adbc_driver_manager.Error, pa.ArrowException, OSError, KeyError):
+        return None
+    return table if table.num_rows else None
 
 
 def _sql_params(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +219,37 @@ def test_arrow_reads_give_what_the_sqlite3_reads_give(
         plain = store.table(name, slots=slots or None, **params)
         assert table.schema == plain.schema, name
         assert table.to_pylist() == plain.to_pylist(), name
+
+
+_READ_THEN_WRITE = """
+import sys
+from pathlib import Path
+from graph.pipeline import JobsParams, run_jobs
+from graph.store import SqliteStore
+from loaders import load_files
+from synthetic import GenerateParams, generate_dataset
+work = Path(sys.argv[1])
+generate_dataset(work / "data", GenerateParams(customers=20_000, seed=3))
+store = SqliteStore(work / "g.db")
+store.ensure_schema()
+load_files(store, [work / "data"], rejects_dir=work / "rej")
+run_jobs(store, JobsParams(jobs=("identity", "profiles")))
+print(len(store.read("profiles/export")))
+"""
+
+
+def test_arrow_reads_leave_the_stores_own_connections_alone(tmp_path: Path) -> None:
+    """The driver's own SQLite, opened on the store's file in the store's process, took
+    itself for the file's last user on closing and truncated the WAL index: the profile
+    job's write-back after its Arrow read of the touch times died of a bus error at 20k
+    customers. The read runs in a process of its own; the job ends and its profiles are
+    there (in a child process here, so a crash fails the test and not the run)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", _READ_THEN_WRITE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.strip().splitlines()[-1]) > 10_000
