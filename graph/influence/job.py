@@ -82,6 +82,7 @@ class Projection:
     ranks: dict[str, int] | None = None  # the influence ranks, once that job has run
     early: forked.Forked[tuple[np.ndarray, float]] | None = None  # Leiden started ahead
     early_params: CommunityParams | None = None
+    link_weight: float | None = None  # of the undirected graph, once summed
 
     def undirected(self) -> Any:
         """The undirected igraph graph, built on first use."""
@@ -92,8 +93,9 @@ class Projection:
     def resolved(self, params: CommunityParams) -> CommunityParams:
         """``params`` with the resolution Leiden runs at (the default follows the link
         weight of the undirected graph)."""
-        weight = float(np.sum(self.undirected().es["weight"]))
-        return replace(params, resolution=effective_resolution(params, weight))
+        if self.link_weight is None:  # summed once: ten million weights become a list
+            self.link_weight = float(np.sum(self.undirected().es["weight"]))
+        return replace(params, resolution=effective_resolution(params, self.link_weight))
 
     def start_communities(self, params: CommunityParams) -> None:
         """Start Leiden with ``params`` in a forked worker process, so that it runs on a
