@@ -160,6 +160,7 @@ def analyze(
             horizon_days=horizon_days,
             segments=segments,
             rules=rules,
+            overrides=overrides,
         )
         return
     if inputs or out or spark_master or spark_conf or mapping:
@@ -218,9 +219,12 @@ def _spark(
     horizon_days: int,
     segments: int | None,
     rules: Path | None,
+    overrides: Path | None,
 ) -> None:
-    """``analyze --engine spark``: the jobs in Spark, from files to Parquet."""
+    """``analyze --engine spark``: the jobs in Spark, from files to Parquet (``overrides``
+    apply to this run: there is no store to keep them in)."""
     from graph.identity import IdentityParams
+    from graph.identity.job import read_overrides
     from graph.influence import CommunityParams, InfluenceParams
     from graph.profiles import ProfileParams, load_rules
     from loaders import load_mapping
@@ -252,6 +256,7 @@ def _spark(
         rules=load_rules(rules) if rules else None,
         mapping=load_mapping(mapping) if mapping else None,
         conf=settings,
+        overrides=tuple(read_overrides(overrides)) if overrides else (),
     )
     console = Console()
     with console.status("starting Spark…") as status:
@@ -262,6 +267,8 @@ def _spark(
         f"spark: {ident.get('records', 0):,} records → {ident.get('persons', 0):,} persons "
         f"({ident.get('kept_pairs', 0):,} matches); {counts.get('rejects', 0):,} rejects"
     )
+    if params.overrides:
+        console.print(f"spark: {len(params.overrides):,} override(s) applied")
     if "skipped" in counts:
         console.print(f"spark: influence and communities skipped, {counts['skipped']}")
     elif "communities" in counts:

@@ -17,13 +17,18 @@
    component the existing guards (``cluster``: weak bridges cut) as a grouped pandas
    function, and the stable ids of ``person_id_for`` (SQL ``sha1``, as in process).
 
-Stated limits: a run from files is a full run (no previous ids, overrides or incremental
-runs: those live in a store); term-frequency adjustments are not offered here.
+Reviewers' decisions (``overrides``: the rows of ``read_overrides``) apply as in process:
+a must-link pair joins the candidate pairs (and so the comparison vectors the model is fitted
+on), scores 1 and is accepted whatever its evidence; the cannot-link pairs of a component
+go with it to the guards.
+
+Stated limits: a run from files is a full run (no previous ids or incremental runs: those
+live in a store); term-frequency adjustments are not offered here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -205,19 +210,27 @@ def _guards(bridge_threshold: float) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """Per component: the in-process guards (``cluster``), each record's part and whether
     each pair is kept."""
 
-    def run(frame: pd.DataFrame) -> pd.DataFrame:
+    def run(group: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
 
         from graph.identity.clustering import cluster
 
+        # the pairs in record order, as in process (ties in probability keep that order)
+        frame = group[~group["cannot"]].sort_values(["i", "j"], ignore_index=True)
+        apart = group[group["cannot"]]
         nodes, local = np.unique(
             np.concatenate([frame["i"].to_numpy(), frame["j"].to_numpy()]), return_inverse=True
         )
         pairs = local.reshape(2, -1).T
+        cannot = np.stack(
+            [np.searchsorted(nodes, apart["i"].to_numpy()), np.searchsorted(nodes, apart["j"])],
+            axis=1,
+        ).reshape(-1, 2)
         labels, kept = cluster(
             len(nodes),
             pairs,
             frame["prob"].to_numpy(dtype=float),
+            cannot_link=cannot if len(cannot) else None,
             bridge_threshold=bridge_threshold,
         )
         comp = int(frame["comp"].iloc[0])
@@ -238,8 +251,14 @@ def _guards(bridge_threshold: float) -> Callable[[pd.DataFrame], pd.DataFrame]:
     return run
 
 
-def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> SparkIdentity:
-    """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model."""
+def resolve(
+    spark: SparkSession,
+    records: DataFrame,
+    params: IdentityParams,
+    overrides: Sequence[Mapping[str, str]] = (),
+) -> SparkIdentity:
+    """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model and
+    the reviewers' ``overrides`` (``a``, ``b``: record uids; ``decision``)."""
     import pandas as pd
     from pyspark.sql import functions as F
 
@@ -290,7 +309,9 @@ def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> 
     pairs_by_rule = {
         KEY_LAYOUT[r["rule"]]: int(r["count"]) for r in by_rule.groupBy("rule").count().collect()
     }
-    pairs = by_rule.select("i", "j").distinct().persist()
+    must = _override_pairs(indexed, overrides, "must-link")
+    cannot = _override_pairs(indexed, overrides, "cannot-link")
+    pairs = _with(by_rule.select("i", "j"), must).distinct().persist()
     overshared = sizes.filter(F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
     oversized = sizes.filter(~F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
 
@@ -321,22 +342,12 @@ def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> 
         seed=params.seed,
         counts=counted["count"].to_numpy(dtype=float),
     )
-    scored = levels.mapInPandas(
-        _scorer(model), _LEVEL_SCHEMA + ", prob double, personal boolean"
+    scored = _scored(levels, model, must)
+    accepted = scored.filter(
+        (F.col("prob") >= params.threshold) & (F.col("personal") | F.col("forced"))
     ).persist()
-    accepted = scored.filter((F.col("prob") >= params.threshold) & F.col("personal")).persist()
 
-    comps = components(accepted.select("i", "j"))
-    with_comp = accepted.select("i", "j", "prob").join(
-        comps.select(F.col("node").alias("i"), "comp"), "i"
-    )
-    guarded = (
-        with_comp.groupBy("comp")
-        .applyInPandas(
-            _guards(params.bridge_threshold), "kind string, i long, j long, part long, comp long"
-        )
-        .persist()
-    )
+    guarded = _guarded(accepted, cannot, params.bridge_threshold)
     parts = guarded.filter(F.col("kind") == "node").select(F.col("i").alias("idx"), "comp", "part")
     kept = guarded.filter(F.col("kind") == "kept").select("i", "j")
 
@@ -355,7 +366,7 @@ def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> 
         F.min("uid").alias("first_uid"), F.min("idx").alias("first_idx")
     )
     firsts = _person_ids(firsts)
-    kept_scores = kept.join(scored.select("i", "j", "prob", *_LEVELS), ["i", "j"]).persist()
+    kept_scores = kept.join(scored.select("i", "j", "prob", "rule", *_LEVELS), ["i", "j"]).persist()
     best = (
         kept_scores.select(F.col("i").alias("idx"), "prob")
         .unionByName(kept_scores.select(F.col("j").alias("idx"), "prob"))
@@ -379,9 +390,7 @@ def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> 
     matches = (
         kept_scores.join(uids.select(F.col("idx").alias("i"), F.col("uid").alias("src")), "i")
         .join(uids.select(F.col("idx").alias("j"), F.col("uid").alias("dst")), "j")
-        .select(
-            "src", "dst", F.round("prob", 6).alias("score"), F.lit("fellegi-sunter").alias("rule")
-        )
+        .select("src", "dst", F.round("prob", 6).alias("score"), "rule")
         .localCheckpoint()
     )
     counts = {
@@ -395,6 +404,86 @@ def resolve(spark: SparkSession, records: DataFrame, params: IdentityParams) -> 
         "em_iterations": model.iterations,
     }
     return SparkIdentity(out, matches, counted, model, counts, pairs_by_rule)
+
+
+def _with(pairs: DataFrame, more: DataFrame | None) -> DataFrame:
+    return pairs if more is None else pairs.unionByName(more)
+
+
+def _scored(levels: DataFrame, model: FSModel, must: DataFrame | None) -> DataFrame:
+    """Each compared pair's match probability, personal evidence and rule: a must-link
+    pair (``must``) scores 1 under the rule ``must-link override`` (``forced``)."""
+    from pyspark.sql import functions as F
+
+    scored = levels.mapInPandas(_scorer(model), _LEVEL_SCHEMA + ", prob double, personal boolean")
+    if must is None:  # no join (and no shuffle of every pair) without must-link decisions
+        scored = scored.withColumn("forced", F.lit(None).cast("boolean"))
+    else:
+        scored = scored.join(must.withColumn("forced", F.lit(True)), ["i", "j"], "left")
+    forced = F.coalesce(F.col("forced"), F.lit(False))
+    return (
+        scored.withColumn("prob", F.when(forced, F.lit(1.0)).otherwise(F.col("prob")))
+        .withColumn(
+            "rule",
+            F.when(forced, F.lit("must-link override")).otherwise(F.lit("fellegi-sunter")),
+        )
+        .withColumn("forced", forced)
+        .persist()
+    )
+
+
+def _guarded(accepted: DataFrame, cannot: DataFrame | None, bridge_threshold: float) -> DataFrame:
+    """The connected components of the accepted pairs, then per component the in-process
+    guards with the component's cannot-link pairs: the rows of :func:`_guards`."""
+    from pyspark.sql import functions as F
+
+    comps = components(accepted.select("i", "j"))
+    with_comp = accepted.select("i", "j", "prob", F.lit(False).alias("cannot")).join(
+        comps.select(F.col("node").alias("i"), "comp"), "i"
+    )
+    # a cannot-link pair matters only inside one component: it goes to that component's guards
+    apart = (
+        None
+        if cannot is None
+        else (
+            cannot.join(comps.select(F.col("node").alias("i"), "comp"), "i")
+            .join(comps.select(F.col("node").alias("j"), F.col("comp").alias("comp_j")), "j")
+            .filter(F.col("comp") == F.col("comp_j"))
+            .select(
+                "i",
+                "j",
+                F.lit(None).cast("double").alias("prob"),
+                F.lit(True).alias("cannot"),
+                "comp",
+            )
+        )
+    )
+    return (
+        _with(with_comp, apart)
+        .groupBy("comp")
+        .applyInPandas(
+            _guards(bridge_threshold), "kind string, i long, j long, part long, comp long"
+        )
+        .persist()
+    )
+
+
+def _override_pairs(
+    indexed: DataFrame, overrides: Sequence[Mapping[str, str]], decision: str
+) -> DataFrame | None:
+    """The record pairs (``i < j``, record indexes) of one kind of decision (None: no such
+    decision); pairs naming a record the input does not hold are left out, as in process."""
+    from pyspark.sql import functions as F
+
+    chosen = [(o["a"], o["b"]) for o in overrides if o["decision"] == decision]
+    if not chosen:
+        return None
+    named = indexed.sparkSession.createDataFrame(chosen, "a string, b string")
+    ids = indexed.select("idx", "uid")
+    found = named.join(ids.select(F.col("uid").alias("a"), F.col("idx").alias("x")), "a").join(
+        ids.select(F.col("uid").alias("b"), F.col("idx").alias("y")), "b"
+    )
+    return found.select(F.least("x", "y").alias("i"), F.greatest("x", "y").alias("j")).distinct()
 
 
 def _person_ids(firsts: DataFrame) -> DataFrame:

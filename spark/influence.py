@@ -59,9 +59,13 @@ class PersonEdges:
     edges: DataFrame
 
 
-def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
+def person_edges(
+    rows: dict[str, DataFrame], records: DataFrame, until: str | None = None
+) -> PersonEdges:
     """Person-level edges from the record-level referrals and social links (``rows`` from
-    ``read_inputs``; ``records``: uid → person_id)."""
+    ``read_inputs``; ``records``: uid → person_id); with ``until`` (an ISO time, the end of
+    an ``--as-of`` day: ``graph.model.until``) only the referrals and links made by then, a
+    link without a time counting as always there (``influence/person_*_until``)."""
     from pyspark.sql import functions as F
 
     spark = records.sparkSession
@@ -76,6 +80,8 @@ def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
             .select("ord", "line", "r.*")
         )
         refs = latest(refs, ["src", "dst"])
+        if until is not None:
+            refs = refs.filter(F.col("at").isNull() | (F.col("at") <= until))
         parts.append(
             _to_persons(refs, person)
             .groupBy("src", "dst")
@@ -88,11 +94,15 @@ def person_edges(rows: dict[str, DataFrame], records: DataFrame) -> PersonEdges:
             .select(
                 "ord",
                 "line",
-                F.from_json("row", "src string, dst string, rel string, weight double").alias("r"),
+                F.from_json(
+                    "row", "src string, dst string, rel string, weight double, since string"
+                ).alias("r"),
             )
             .select("ord", "line", "r.*")
         )
         links = latest(links, ["rel", "src", "dst"])
+        if until is not None:
+            links = links.filter(F.col("since").isNull() | (F.col("since") <= until))
         parts.append(
             _to_persons(links, person)
             .groupBy("rel", "src", "dst")
@@ -123,14 +133,17 @@ def _to_persons(frame: DataFrame, person: DataFrame) -> DataFrame:
     return joined.drop("src", "dst").withColumnRenamed("pa", "src").withColumnRenamed("pb", "dst")
 
 
-def revenue(rows: dict[str, DataFrame], records: DataFrame) -> DataFrame:
-    """``person_id``, ``revenue``: the amounts of the orders a person's records placed."""
+def revenue(rows: dict[str, DataFrame], records: DataFrame, until: str | None = None) -> DataFrame:
+    """``person_id``, ``revenue``: the amounts of the orders a person's records placed (with
+    ``until``, the orders placed by then: ``influence/person_activity``)."""
     from pyspark.sql import functions as F
 
     persons = records.select("person_id").distinct()
     if "purchases" not in rows:
         return persons.withColumn("revenue", F.lit(0.0))
     orders = orders_of(purchase_lines(rows["purchases"]))
+    if until is not None:
+        orders = orders.filter(F.col("purchasedAt") <= until)
     spent = (
         orders.join(records.select("uid", "person_id"), "uid")
         .groupBy("person_id")

@@ -20,7 +20,10 @@ under ``out`` with the columns of the matching ``custgraph export``:
 - ``run.json``: counts, timings, the fitted model and the parameters
 
 Influence and communities need persons, so they always run after identity; profiles use
-influence and communities, so they run after both.
+influence and communities, so they run after both. With an ``as_of`` day (``--as-of``),
+influence, communities and profiles read only what happened by the end of that day, as
+they do in process: the person graph (and ``person_graph/``) holds the referrals and links
+made by then, revenue the orders placed by then; identity always reads every record.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from graph.errors import InputError
 from graph.identity.resolve import IdentityParams
 from graph.influence.algorithms import CommunityParams, InfluenceParams
+from graph.model import until
 from graph.profiles.job import ProfileParams
 from graph.profiles.rules import ProfileRules
 from loaders.mapping import Mapping
@@ -49,7 +54,8 @@ SPARK_JOBS = ("identity", "influence", "communities", "profiles")
 @dataclass(frozen=True, slots=True)
 class SparkParams:
     """A Spark run: which jobs, the input paths, the output folder, the master URL, the
-    jobs' parameters (the in-process defaults) and extra Spark settings."""
+    jobs' parameters (the in-process defaults), extra Spark settings and the reviewers'
+    identity decisions."""
 
     jobs: tuple[str, ...]
     inputs: tuple[str, ...]
@@ -62,6 +68,8 @@ class SparkParams:
     rules: ProfileRules | None = None
     mapping: Mapping | None = None
     conf: dict[str, str] = field(default_factory=dict)
+    #: reviewers' must-link / cannot-link decisions (``graph.identity.job.read_overrides``)
+    overrides: tuple[dict[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [j for j in self.jobs if j not in SPARK_JOBS]
@@ -70,12 +78,26 @@ class SparkParams:
                 f"the spark engine runs {', '.join(SPARK_JOBS)} (or all); not yet "
                 f"{', '.join(unknown)}: run it in process after `custgraph load`"
             )
-        if (
-            self.influence.as_of is not None
-            or self.communities.as_of is not None
-            or self.profiles.as_of is not None
-        ):
-            raise InputError("--as-of is not offered by the spark engine yet")
+        days = {
+            job: getattr(self, job).as_of
+            for job in ("influence", "communities", "profiles")
+            if job in self.jobs
+        }
+        if len(set(days.values())) > 1:
+            raise InputError(
+                "the spark engine runs its jobs as of one day: give influence, communities "
+                "and profiles the same as_of ("
+                + ", ".join(f"{j} {d}" for j, d in days.items())
+                + ")"
+            )
+
+    @property
+    def as_of(self) -> date | None:
+        """The day the jobs run as of (None: everything in the files)."""
+        for job in ("influence", "communities", "profiles"):
+            if job in self.jobs:
+                return cast(date | None, getattr(self, job).as_of)
+        return None
 
 
 @dataclass(slots=True)
@@ -100,7 +122,7 @@ def _timed(timings: dict[str, float], step: str, say: Callable[[str], None]) -> 
 def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) -> SparkResult:
     """Run ``params.jobs`` in Spark and write their results under ``params.out``."""
     from spark.identity import customer_records, resolve
-    from spark.influence import communities, influence, person_edges, revenue
+    from spark.influence import person_edges
     from spark.inputs import read_inputs
     from spark.session import spark_session
 
@@ -117,7 +139,12 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
         if "customers" not in inputs.rows:
             raise InputError("no customers file among the inputs: nobody to resolve")
         with _timed(t, "resolving identities", say):
-            ident = resolve(spark, customer_records(inputs.rows["customers"]), params.identity)
+            ident = resolve(
+                spark,
+                customer_records(inputs.rows["customers"]),
+                params.identity,
+                overrides=params.overrides,
+            )
             ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
                 "source", "source_customer_id"
             ).write.mode("overwrite").parquet(str(out / "identities"))
@@ -125,39 +152,17 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
                 str(out / "comparison_vectors")
             )
-            result.counts["identity"] = ident.counts
-        wants_graph = {"influence", "communities", "profiles"} & set(params.jobs)
-        graph, table, members = None, None, None
-        if wants_graph:
-            with _timed(t, "building the person graph", say):
-                graph = person_edges(inputs.rows, ident.records)
-                graph.edges.write.mode("overwrite").parquet(str(out / "person_graph"))
-                edges = spark.read.parquet(str(out / "person_graph")).count()
-                result.counts["person_edges"] = edges
-            if edges == 0:
-                result.counts["skipped"] = "no referrals or social links between persons"
-            else:
-                with _timed(t, "ranking influence", say):
-                    table, g = influence(
-                        graph,
-                        str(out / "person_graph"),
-                        revenue(inputs.rows, ident.records),
-                        params.influence,
-                        result.counts,
-                    )
-                    if "influence" in params.jobs:
-                        spark.createDataFrame(table).write.mode("overwrite").parquet(
-                            str(out / "influencers")
-                        )
-                if {"communities", "profiles"} & set(params.jobs):
-                    with _timed(t, "detecting communities", say):
-                        members, modularity = communities(g, params.communities)
-                        spark.createDataFrame(members).write.mode("overwrite").parquet(
-                            str(out / "communities")
-                        )
-                        result.counts["communities"] = int(members["community_id"].nunique())
-                        result.counts["modularity"] = round(modularity, 6)
+            result.counts["identity"] = {**ident.counts, "overrides": len(params.overrides)}
+        end = until(params.as_of) if params.as_of is not None else None
+        graph, table, members = _graph_jobs(
+            spark, params, result, say, rows=inputs.rows, ident=ident, end=end
+        )
         if "profiles" in params.jobs:
+            ever = None
+            if end is not None:
+                # whether anyone is linked socially at all: the stored person graph's answer
+                # in process (every link loaded, whatever the day)
+                ever = person_edges(inputs.rows, ident.records)
             _profiles(
                 spark,
                 params,
@@ -165,13 +170,16 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 say,
                 rows=inputs.rows,
                 records=ident.records,
-                graph=graph,
+                graph=ever if ever is not None else graph,
                 table=table,
                 members=members,
             )
+            if ever is not None:
+                ever.edges.unpersist()
         report = {
             "jobs": list(params.jobs),
             "inputs": list(params.inputs),
+            "as_of": params.as_of.isoformat() if params.as_of else None,
             "master": spark.sparkContext.master,
             "counts": result.counts,
             "timings": result.timings,
@@ -189,6 +197,51 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
         }
         (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
     return result
+
+
+def _graph_jobs(
+    spark: Any,
+    params: SparkParams,
+    result: SparkResult,
+    say: Callable[[str], None],
+    *,
+    rows: dict[str, Any],
+    ident: Any,
+    end: str | None,
+) -> tuple[Any, Any, Any]:
+    """The person graph (as of ``end``), influence and communities, when the jobs need
+    them: the graph, the influence table and the memberships (None where not run)."""
+    from spark.influence import communities, influence, person_edges, revenue
+
+    out, t = Path(params.out), result.timings
+    graph, table, members = None, None, None
+    if not {"influence", "communities", "profiles"} & set(params.jobs):
+        return graph, table, members
+    with _timed(t, "building the person graph", say):
+        graph = person_edges(rows, ident.records, until=end)
+        graph.edges.write.mode("overwrite").parquet(str(out / "person_graph"))
+        edges = spark.read.parquet(str(out / "person_graph")).count()
+        result.counts["person_edges"] = edges
+    if edges == 0:
+        result.counts["skipped"] = "no referrals or social links between persons"
+        return graph, table, members
+    with _timed(t, "ranking influence", say):
+        table, g = influence(
+            graph,
+            str(out / "person_graph"),
+            revenue(rows, ident.records, until=end),
+            params.influence,
+            result.counts,
+        )
+        if "influence" in params.jobs:
+            spark.createDataFrame(table).write.mode("overwrite").parquet(str(out / "influencers"))
+    if {"communities", "profiles"} & set(params.jobs):
+        with _timed(t, "detecting communities", say):
+            members, modularity = communities(g, params.communities)
+            spark.createDataFrame(members).write.mode("overwrite").parquet(str(out / "communities"))
+            result.counts["communities"] = int(members["community_id"].nunique())
+            result.counts["modularity"] = round(modularity, 6)
+    return graph, table, members
 
 
 def _profiles(

@@ -35,19 +35,25 @@ from graph.model import PERSON_RELATIONSHIPS, RelType, split_uid
 from graph.runs import RunRecord, recorded_run, utc_now
 from graph.store.base import Store
 
-__all__ = ["current_model", "load_overrides", "run_identity"]
+__all__ = ["current_model", "load_overrides", "read_overrides", "run_identity"]
 
 _DECISIONS = {"must-link", "cannot-link"}
 
 
-def load_overrides(store: Store, path: Path) -> int:
-    """Store must-link / cannot-link decisions from a CSV (``record_a,record_b,decision``).
+def read_overrides(path: Path) -> list[dict[str, str]]:
+    """Must-link / cannot-link decisions from a CSV (``record_a,record_b,decision``), one
+    per pair of records (``key``: the two uids sorted, ``a|b``; a later row on the same pair
+    replaces an earlier one). Records are written ``SOURCE:ID``; decisions are
+    ``must-link`` or ``cannot-link``. Every problem in the file is reported at once.
 
-    Records are written ``SOURCE:ID``; decisions are ``must-link`` or ``cannot-link``. Every
-    problem in the file is reported at once. Stored decisions apply to every later run.
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
+    >>> _ = f.write_text("record_a,record_b,decision\\ncrm:2,crm:1,must-link\\n")
+    >>> read_overrides(f)
+    [{'key': 'crm:1|crm:2', 'a': 'crm:1', 'b': 'crm:2', 'decision': 'must-link'}]
     """
     problems: list[str] = []
-    rows: list[dict[str, str]] = []
+    rows: dict[str, dict[str, str]] = {}
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -76,9 +82,17 @@ def load_overrides(store: Store, path: Path) -> int:
                 )
                 continue
             a, b = sorted((a, b))
-            rows.append({"key": f"{a}|{b}", "a": a, "b": b, "decision": decision})
+            rows.pop(f"{a}|{b}", None)
+            rows[f"{a}|{b}"] = {"key": f"{a}|{b}", "a": a, "b": b, "decision": decision}
     if problems:
         raise InputError(f"overrides {path.name}: " + "; ".join(problems))
+    return list(rows.values())
+
+
+def load_overrides(store: Store, path: Path) -> int:
+    """Store the decisions of an overrides CSV (:func:`read_overrides`); stored decisions
+    apply to every later run. Returns how many pairs the file decides."""
+    rows = read_overrides(path)
     store.write("identity/merge_overrides", rows=rows)
     return len(rows)
 

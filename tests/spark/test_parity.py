@@ -7,7 +7,9 @@ bijection), the same candidate and accepted pairs and the same comparison vector
 same counts (the EM input), the same model, PageRank within 1e-4 relative, the same
 degrees, referral reach and k-cores, the same communities for the same seed, the same
 profiles (every attribute, numbers within 1e-6), and the same rejects with the same file,
-line, column and reason.
+line, column and reason. One dataset is run as of a day inside its history and with
+reviewers' decisions (must-link and cannot-link pairs chosen so that they change the
+answer), given to both sides the way users give them: ``--as-of`` and ``--overrides``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import csv
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +27,13 @@ import pandas as pd
 import pytest
 
 from graph.identity import IdentityParams
+from graph.identity.job import load_overrides, read_overrides
 from graph.identity.keys import raw_keys, record_keys
 from graph.identity.resolve import block_records, features_of, resolve_identities
 from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
+from graph.influence import CommunityParams, InfluenceParams
 from graph.pipeline import JobsParams, run_jobs
+from graph.profiles import ProfileParams
 from graph.store import SqliteStore
 from loaders import load_files
 from synthetic.generator import GenerateParams, generate_dataset
@@ -49,6 +55,11 @@ class Run:
     out: Path  # the Spark run's results
     bad: bool  # bad rows were appended to the files
     pairs: int  # random pairs for u, on both sides
+    as_of: date | None = None  # --as-of, on both sides
+    overrides: list[dict[str, str]] = field(default_factory=list)  # --overrides, both sides
+
+    def decided(self, decision: str) -> list[tuple[str, str]]:
+        return [(o["a"], o["b"]) for o in self.overrides if o["decision"] == decision]
 
 
 def _bad_rows(data: Path) -> None:
@@ -115,20 +126,55 @@ def _bad_rows(data: Path) -> None:
         writer.writerow({**first, "order_id": "O-bad-amount", "amount": "lots"})
 
 
-def _in_process(data: Path, work: Path, pairs: int) -> tuple[SqliteStore, pd.DataFrame]:
+def _decisions(store: SqliteStore, path: Path, pairs: int) -> Path:
+    """Write reviewers' decisions that change the answer, chosen from a resolution without
+    them: a cannot-link between two records of one person of three or more records, and
+    must-links joining records of other persons."""
+    base = resolve_identities(store.frame("identity/records"), IdentityParams(random_pairs=pairs))
+    members = pd.Series(base.uids).groupby(base.labels).agg(sorted)
+    big = members[members.map(len) >= 3]
+    apart = big.iloc[0]
+    others = members.drop(big.index[0])
+    rows = [(apart[0], apart[-1], "cannot-link")]
+    rows += [(others.iloc[k][0], others.iloc[k + 1][-1], "must-link") for k in (0, 2)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["record_a", "record_b", "decision"])
+        out.writerows(rows)
+    return path
+
+
+def _median_day(data: Path) -> date:
+    """A day inside the data's history: the median order's day."""
+    (file,) = data.glob("purchases.*")
+    frame = pd.read_parquet(file) if file.suffix == ".parquet" else pd.read_csv(file, dtype=str)
+    return pd.to_datetime(frame["purchased_at"]).sort_values().iloc[len(frame) // 2].date()
+
+
+def _in_process(
+    data: Path, work: Path, pairs: int, reviewed: bool
+) -> tuple[SqliteStore, pd.DataFrame, date | None, Path | None]:
     store = SqliteStore(work / "custgraph.db")
     store.ensure_schema()
     load_files(store, [data], rejects_dir=work / "rejects")
+    as_of, decisions = None, None
+    if reviewed:
+        as_of = _median_day(data)
+        decisions = _decisions(store, work / "overrides.csv", pairs)
+        load_overrides(store, decisions)
     run_jobs(
         store,
         JobsParams(
             jobs=("identity", "influence", "communities", "profiles"),
             identity=IdentityParams(random_pairs=pairs),
+            influence=InfluenceParams(as_of=as_of),
+            communities=CommunityParams(as_of=as_of),
+            profiles=ProfileParams(as_of=as_of),
         ),
     )
     files = sorted((work / "rejects").glob("*.csv"))
     rejects = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
-    return store, rejects
+    return store, rejects, as_of, decisions
 
 
 def _spark(data: Path, out: Path) -> None:
@@ -145,39 +191,53 @@ def _spark(data: Path, out: Path) -> None:
     )
 
 
-def _spark_command(data: Path, out: Path) -> None:
+def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | None) -> None:
     """The way users run it: ``custgraph analyze all --engine spark`` in a process."""
     args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
             "--spark-conf", "spark.sql.shuffle.partitions=4"]  # fmt: skip
+    if as_of is not None:
+        args += ["--as-of", as_of.isoformat()]
+    if decisions is not None:
+        args += ["--overrides", str(decisions)]
     result = custgraph(*args)
     assert result.returncode == 0, result.stderr[-2000:]
+    if decisions is not None:
+        assert "3 override(s) applied" in result.stdout
     assert "records →" in result.stdout
     assert "communities" in result.stdout
     assert "spark: profiles of" in result.stdout
 
 
-#: name: (what to generate, bad rows appended, run through the command line)
+#: name: (what to generate, bad rows appended, run through the command line, run as of a
+#: day with reviewers' decisions)
 DATASETS = {
-    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True, False),
-    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False, False),
-    "parquet-by-command": (GenerateParams(customers=1000, seed=3, fmt="parquet"), False, True),
+    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True, False, False),
+    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False, False, False),
+    "parquet-by-command-as-of-reviewed": (
+        GenerateParams(customers=1000, seed=3, fmt="parquet"),
+        False,
+        True,
+        True,
+    ),
 }
 
 
 @pytest.fixture(scope="module", params=list(DATASETS))
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    params, bad, command = DATASETS[request.param]
+    params, bad, command, reviewed = DATASETS[request.param]
     work = tmp_path_factory.mktemp(request.param)
     generate_dataset(work / "data", params)
     if bad:
         _bad_rows(work / "data")
     pairs = DEFAULT_PAIRS if command else PAIRS
-    store, rejects = _in_process(work / "data", work, pairs)
+    store, rejects, as_of, decisions = _in_process(work / "data", work, pairs, reviewed)
     if command:
-        _spark_command(work / "data", work / "out")
+        _spark_command(work / "data", work / "out", as_of, decisions)
     else:
+        assert not reviewed  # the reviewed dataset goes through the command line
         _spark(work / "data", work / "out")
-    yield Run(work / "data", store, rejects, work / "out", bad, pairs)
+    decided = read_overrides(decisions) if decisions else []
+    yield Run(work / "data", store, rejects, work / "out", bad, pairs, as_of, decided)
     store.close()
 
 
@@ -202,7 +262,8 @@ def test_every_record_has_the_same_person(run: Run) -> None:
 def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
     params = IdentityParams(random_pairs=run.pairs)
     records = run.store.frame("identity/records")
-    result = resolve_identities(records, params)
+    must, cannot = run.decided("must-link"), run.decided("cannot-link")
+    result = resolve_identities(records, params, must_link=must, cannot_link=cannot)
     report = json.loads((run.out / "run.json").read_text())
     counts = report["counts"]["identity"]
     for key in ("records", "candidate_pairs", "accepted_pairs", "kept_pairs", "persons"):
@@ -210,7 +271,7 @@ def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
     # the EM input: every distinct comparison vector of the candidate pairs, with its count
     f = features_of(records)
     raw = raw_keys(f)
-    pairs, _, blocked, _ = block_records(f, record_keys(f, raw), params, None, [], raw=raw)
+    pairs, _, blocked, _ = block_records(f, record_keys(f, raw), params, None, must, raw=raw)
     levels = compare(f, pairs, coded=code_fields(f, blocked))
     fields = list(LEVEL_NAMES)
     expected = pd.DataFrame(levels).value_counts(fields).rename("count").reset_index()
@@ -225,8 +286,11 @@ def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
         assert np.allclose(model["m"][name], result.model.m[name], rtol=1e-9)
         assert np.allclose(model["u"][name], result.model.u[name], rtol=1e-12)
     matches = _parquet(run.out, "matches")
-    spark_pairs = {tuple(sorted(p)) for p in matches[["src", "dst"]].itertuples(index=False)}
-    inproc_pairs = {tuple(sorted((m["src"], m["dst"]))) for m in result.matches}
+    spark_pairs = {
+        (*sorted((str(a), str(b))), str(rule))
+        for a, b, rule in matches[["src", "dst", "rule"]].itertuples(index=False)
+    }
+    inproc_pairs = {(*sorted((m["src"], m["dst"])), m["rule"]) for m in result.matches}
     assert spark_pairs == inproc_pairs
 
 
@@ -318,3 +382,37 @@ def test_every_profile_attribute_matches_in_process(run: Run) -> None:
     # the JSON parts are not empty everywhere: factors, channel mixes, categories, sources
     for column in ("churnFactors", "channelMix", "topCategories", "demographics"):
         assert (spark[column].str.len() > 2).sum() > len(spark) / 4, column
+
+
+def test_as_of_and_reviewers_decisions_change_the_answer_alike(run: Run) -> None:
+    """The reviewed dataset: the decisions hold on both sides (the other tests show the two
+    sides equal), and the day cut the person graph."""
+    if run.as_of is None:
+        pytest.skip("this dataset is run with every record and no decisions")
+
+    def persons(frame: pd.DataFrame) -> dict[str, str]:
+        uids = frame["source"] + ":" + frame["source_customer_id"]
+        return dict(zip(uids, frame["person_id"], strict=True))
+
+    person = persons(_parquet(run.out, "identities"))
+    stored = persons(run.store.frame("identity/export"))
+    for a, b in run.decided("must-link"):
+        assert person[a] == person[b]
+        assert stored[a] == stored[b]
+    for a, b in run.decided("cannot-link"):
+        assert person[a] != person[b]
+        assert stored[a] != stored[b]
+    matches = _parquet(run.out, "matches")
+    assert (matches["rule"] == "must-link override").sum() == len(run.decided("must-link"))
+    report = json.loads((run.out / "run.json").read_text())
+    assert report["as_of"] == run.as_of.isoformat()
+    assert report["counts"]["identity"]["overrides"] == len(run.overrides) == 3
+    assert report["counts"]["profiles"]["as_of"].startswith(run.as_of.isoformat())
+    # the day left later links out: fewer person links than the stored graph of every link
+    with sqlite3.connect(run.store.path) as db:
+        every = sum(
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("person_referred", "person_follows", "person_friends_with",
+                      "person_interacts_with")
+        )  # fmt: skip
+    assert 0 < report["counts"]["person_edges"] < every
