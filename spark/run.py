@@ -154,9 +154,8 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             )
             result.counts["identity"] = {**ident.counts, "overrides": len(params.overrides)}
         end = until(params.as_of) if params.as_of is not None else None
-        graph, table, members = _graph_jobs(
-            spark, params, result, say, rows=inputs.rows, ident=ident, end=end
-        )
+        step = _Run(spark, params, result, say)
+        graph, table, members = _graph_jobs(step, rows=inputs.rows, ident=ident, end=end)
         if "profiles" in params.jobs:
             ever = None
             if end is not None:
@@ -164,10 +163,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 # in process (every link loaded, whatever the day)
                 ever = person_edges(inputs.rows, ident.records)
             _profiles(
-                spark,
-                params,
-                result,
-                say,
+                step,
                 rows=inputs.rows,
                 records=ident.records,
                 graph=ever if ever is not None else graph,
@@ -199,20 +195,25 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every step of a run writes with: the session, the parameters, the result it
+    fills in and the progress callback."""
+
+    spark: Any
+    params: SparkParams
+    result: SparkResult
+    say: Callable[[str], None]
+
+
 def _graph_jobs(
-    spark: Any,
-    params: SparkParams,
-    result: SparkResult,
-    say: Callable[[str], None],
-    *,
-    rows: dict[str, Any],
-    ident: Any,
-    end: str | None,
+    run: _Run, *, rows: dict[str, Any], ident: Any, end: str | None
 ) -> tuple[Any, Any, Any]:
     """The person graph (as of ``end``), influence and communities, when the jobs need
     them: the graph, the influence table and the memberships (None where not run)."""
     from spark.influence import communities, influence, person_edges, revenue
 
+    spark, params, result, say = run.spark, run.params, run.result, run.say
     out, t = Path(params.out), result.timings
     graph, table, members = None, None, None
     if not {"influence", "communities", "profiles"} & set(params.jobs):
@@ -245,19 +246,11 @@ def _graph_jobs(
 
 
 def _profiles(
-    spark: Any,
-    params: SparkParams,
-    result: SparkResult,
-    say: Callable[[str], None],
-    *,
-    rows: dict[str, Any],
-    records: Any,
-    graph: Any,
-    table: Any,
-    members: Any,
+    step: _Run, *, rows: dict[str, Any], records: Any, graph: Any, table: Any, members: Any
 ) -> None:
     """Profiles from the inputs, the persons, influence and communities: ``profiles/``,
     ``profile_details/``, and the segments, tags and counts in ``run.json``."""
+    params, result, say = step.params, step.result, step.say
     import uuid
     from datetime import UTC, datetime
 
