@@ -8,11 +8,11 @@ its own, timed, with the peak resident memory of its whole process tree (the dri
 which in local mode holds the executor, and the Python workers) and the JVM's heap in use
 against its configured maximum (``jstat``) sampled every 0.5 s; then,
 unless ``--no-inprocess``, the same files loaded into a fresh embedded store and analysed
-in process (identity, influence, communities, profiles), timed. Prints the seconds per
-step, the time per record and its growth from the smallest size, and the in-process ÷ Spark
-ratio; writes ``bench/out/spark.json``. Spark is expected to be slower on one 2-core
-machine: the point is that its time per record holds as the input grows, and that it runs
-on a cluster.
+in process (the five jobs: identity, influence, communities, journeys, profiles), timed.
+Prints the seconds per step, the time per record and its growth from the smallest size,
+and the in-process ÷ Spark ratio; writes ``bench/out/spark.json``. Spark is expected to be
+slower on one 2-core machine: the point is that its time per record holds as the input
+grows, and that it runs on a cluster.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def run_spark(data: Path, out: Path) -> dict[str, Any]:
 
 
 def run_inprocess(data: Path, work: Path) -> dict[str, Any]:
-    """Load ``data`` into a fresh embedded store and run the four jobs: seconds."""
+    """Load ``data`` into a fresh embedded store and run the five jobs: seconds."""
     from graph.pipeline import JobsParams, run_jobs
     from graph.store import SqliteStore
     from loaders import load_files
@@ -156,7 +156,7 @@ def run_inprocess(data: Path, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     load_files(store, [data], rejects_dir=work / "rejects")
     loaded = time.perf_counter()
-    run_jobs(store, JobsParams(jobs=("identity", "influence", "communities", "profiles")))
+    run_jobs(store, JobsParams())  # the five, as `analyze all --engine spark` runs them
     finished = time.perf_counter()
     store.close()
     return {

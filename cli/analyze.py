@@ -98,7 +98,7 @@ def analyze(
         typer.Option(
             "--engine",
             help="inprocess (the store's data) or spark (input files to Parquet results; "
-            "identity, influence, communities, profiles; see docs/scale.md)",
+            "the five jobs; see docs/scale.md)",
         ),
     ] = "inprocess",
     inputs: Annotated[
@@ -133,8 +133,8 @@ def analyze(
     profiles: RFM, lifetime value, churn risk, segments, preferences, tags, demographics.
     all: the five, in that order.
 
-    With --engine spark, identity, influence, communities and profiles (all: the four) run
-    in Apache Spark straight from the input files, and write Parquet results to --out.
+    With --engine spark, the five jobs run in Apache Spark straight from the input files,
+    and write Parquet results to --out (see docs/scale.md).
 
     Example: custgraph analyze all --seed 7
     Example: custgraph analyze all --engine spark --input data/ --out results/
@@ -161,6 +161,8 @@ def analyze(
             segments=segments,
             rules=rules,
             overrides=overrides,
+            lookback_days=lookback_days,
+            markov_order=markov_order,
         )
         return
     if inputs or out or spark_master or spark_conf or mapping:
@@ -220,12 +222,15 @@ def _spark(
     segments: int | None,
     rules: Path | None,
     overrides: Path | None,
+    lookback_days: int,
+    markov_order: int,
 ) -> None:
     """``analyze --engine spark``: the jobs in Spark, from files to Parquet (``overrides``
     apply to this run: there is no store to keep them in)."""
     from graph.identity import IdentityParams
     from graph.identity.job import read_overrides
     from graph.influence import CommunityParams, InfluenceParams
+    from graph.journeys.job import JourneyParams
     from graph.profiles import ProfileParams, load_rules
     from loaders import load_mapping
     from spark.run import SparkParams, jobs_of, run_spark
@@ -253,6 +258,7 @@ def _spark(
             objective=objective, resolution=resolution, seed=seed, as_of=day
         ),
         profiles=ProfileParams(as_of=day, horizon_days=horizon_days, seed=seed, segments=segments),
+        journeys=JourneyParams(as_of=day, lookback_days=lookback_days, markov_order=markov_order),
         rules=load_rules(rules) if rules else None,
         mapping=load_mapping(mapping) if mapping else None,
         conf=settings,
@@ -273,6 +279,15 @@ def _spark(
         console.print(f"spark: influence and communities skipped, {counts['skipped']}")
     elif "communities" in counts:
         console.print(f"spark: {counts['communities']:,} communities")
+    if "journeys" in counts:
+        j = counts["journeys"]
+        if "skipped" in j:
+            console.print(f"spark: journeys skipped, {escape(j['skipped'])}")
+        else:
+            console.print(
+                f"spark: {j['journeys']:,} journeys of {j['persons']:,} persons; "
+                f"{j['conversions']:,} converted, {j['paths']:,} paths"
+            )
     if "profiles" in counts:
         p = counts["profiles"]
         console.print(

@@ -14,16 +14,22 @@ under ``out`` with the columns of the matching ``custgraph export``:
   risk, segment, community, influence rank, tags); ``profile_details/``: every attribute
   of a profile as a store keeps it (churn factors, channel mix, top categories,
   demographics with their source record, …)
+- ``paths/``, ``attribution/``, ``transitions/``: the journeys run's conversion paths (the
+  columns of ``custgraph export paths``, with revenue), every attribution model's credits
+  (``custgraph export attribution``) and the channel transitions; ``journey_behaviour/``:
+  each person's journeys, conversions, touches and days before the first purchase, the
+  channels before converting and the stage
 - ``comparison_vectors/``: each distinct comparison vector of the candidate pairs (a level
   per field) and how many pairs have it: what the model was fitted on
 - ``rejects/``: file, line, column, reason, action (every rejected row and dropped field)
 - ``run.json``: counts, timings, the fitted model and the parameters
 
-Influence and communities need persons, so they always run after identity; profiles use
-influence and communities, so they run after both. With an ``as_of`` day (``--as-of``),
-influence, communities and profiles read only what happened by the end of that day, as
-they do in process: the person graph (and ``person_graph/``) holds the referrals and links
-made by then, revenue the orders placed by then; identity always reads every record.
+Influence, communities and journeys need persons, so they always run after identity;
+profiles use influence and communities, so they run after both. With an ``as_of`` day
+(``--as-of``), influence, communities, journeys and profiles read only what happened by
+the end of that day, as they do in process: the person graph (and ``person_graph/``)
+holds the referrals and links made by then, revenue the orders placed by then, journeys
+the touchpoints and orders by then; identity always reads every record.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from typing import Any, cast
 from graph.errors import InputError
 from graph.identity.resolve import IdentityParams
 from graph.influence.algorithms import CommunityParams, InfluenceParams
+from graph.journeys.job import JourneyParams
 from graph.model import until
 from graph.profiles.job import ProfileParams
 from graph.profiles.rules import ProfileRules
@@ -48,7 +55,7 @@ from loaders.mapping import Mapping
 __all__ = ["SPARK_JOBS", "SparkParams", "SparkResult", "run_spark"]
 
 #: The jobs the Spark engine runs ("all" is the four of them).
-SPARK_JOBS = ("identity", "influence", "communities", "profiles")
+SPARK_JOBS = ("identity", "influence", "communities", "journeys", "profiles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,7 @@ class SparkParams:
     influence: InfluenceParams = field(default_factory=InfluenceParams)
     communities: CommunityParams = field(default_factory=CommunityParams)
     profiles: ProfileParams = field(default_factory=ProfileParams)
+    journeys: JourneyParams = field(default_factory=JourneyParams)
     rules: ProfileRules | None = None
     mapping: Mapping | None = None
     conf: dict[str, str] = field(default_factory=dict)
@@ -80,13 +88,13 @@ class SparkParams:
             )
         days = {
             job: getattr(self, job).as_of
-            for job in ("influence", "communities", "profiles")
+            for job in ("influence", "communities", "journeys", "profiles")
             if job in self.jobs
         }
         if len(set(days.values())) > 1:
             raise InputError(
-                "the spark engine runs its jobs as of one day: give influence, communities "
-                "and profiles the same as_of ("
+                "the spark engine runs its jobs as of one day: give influence, communities, "
+                "journeys and profiles the same as_of ("
                 + ", ".join(f"{j} {d}" for j, d in days.items())
                 + ")"
             )
@@ -94,7 +102,7 @@ class SparkParams:
     @property
     def as_of(self) -> date | None:
         """The day the jobs run as of (None: everything in the files)."""
-        for job in ("influence", "communities", "profiles"):
+        for job in ("influence", "communities", "journeys", "profiles"):
             if job in self.jobs:
                 return cast(date | None, getattr(self, job).as_of)
         return None
@@ -156,6 +164,13 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
         end = until(params.as_of) if params.as_of is not None else None
         step = _Run(spark, params, result, say)
         graph, table, members = _graph_jobs(step, rows=inputs.rows, ident=ident, end=end)
+        if "journeys" in params.jobs:
+            from spark.journeys import journeys
+
+            with _timed(t, "tracing journeys", say):
+                result.counts["journeys"] = journeys(
+                    inputs.rows, ident.records, params.journeys, out
+                )
         if "profiles" in params.jobs:
             ever = None
             if end is not None:
@@ -185,6 +200,10 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 "identity": asdict(params.identity),
                 "influence": asdict(params.influence),
                 "communities": asdict(params.communities),
+                "journeys": {
+                    **asdict(params.journeys),
+                    "as_of": str(params.journeys.as_of) if params.journeys.as_of else None,
+                },
                 "profiles": {
                     **asdict(params.profiles),
                     "as_of": str(params.profiles.as_of) if params.profiles.as_of else None,
@@ -287,11 +306,13 @@ def jobs_of(job: str) -> tuple[str, ...]:
     """The jobs ``custgraph analyze JOB --engine spark`` runs (profiles use influence and
     communities, so they come with them).
 
-    >>> jobs_of("all") == SPARK_JOBS, jobs_of("communities")
-    (True, ('identity', 'communities'))
+    >>> jobs_of("all") == SPARK_JOBS, jobs_of("communities"), jobs_of("journeys")
+    (True, ('identity', 'communities'), ('identity', 'journeys'))
     >>> jobs_of("profiles")
     ('identity', 'influence', 'communities', 'profiles')
     """
-    if job in ("all", "profiles"):
+    if job == "all":
         return SPARK_JOBS
+    if job == "profiles":
+        return ("identity", "influence", "communities", "profiles")
     return ("identity", job) if job != "identity" else ("identity",)

@@ -48,6 +48,7 @@ __all__ = [
     "person_behaviour",
     "person_journey",
     "run_journeys",
+    "summarise_journeys",
 ]
 
 #: The journey stages, in funnel order.
@@ -125,6 +126,15 @@ def compute_journeys(
     (personId, channelId, at, count) and orders (personId, orderId, at, revenue) (pure)."""
     end = _end(touches, orders, params.as_of)
     j = build_journeys(touches, orders, end=end, lookback_days=params.lookback_days)
+    result = summarise_journeys(j, params)
+    result.behaviour = person_behaviour(j, touches, orders, params.lookback_days)
+    return result
+
+
+def summarise_journeys(j: Journeys, params: JourneyParams) -> JourneyResult:
+    """The population's part of a journeys run, from every person's journeys (pure): the
+    paths, attribution by every model, transitions and the counts (no behaviour: that is
+    each person's own part, :func:`person_behaviour`)."""
     credits, extra = attribute(
         j,
         markov_order=params.markov_order,
@@ -146,7 +156,6 @@ def compute_journeys(
         paths=paths,
         attribution=credits,
         transitions=transition_matrix(j),
-        behaviour=person_behaviour(j, touches, orders, params.lookback_days),
         counts=counts,
         journeys=j,
     )

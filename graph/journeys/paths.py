@@ -36,7 +36,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DAY_NS", "PATH_SEP", "Journeys", "build_journeys", "key_of", "ns_times", "path_table"]
+__all__ = [
+    "DAY_NS",
+    "PATH_SEP",
+    "Journeys",
+    "build_journeys",
+    "key_of",
+    "ns_times",
+    "path_keys",
+    "path_table",
+]
 
 #: Nanoseconds in a day.
 DAY_NS = 86_400 * 10**9
@@ -219,7 +228,7 @@ def build_journeys(
         keep[:-1] = (jid[ti[1:]] != jid[ti[:-1]]) | (t.channel[ti[1:]] != t.channel[ti[:-1]])
     si = ti[keep]
     steps = pd.DataFrame({"journey": jid[si], "channel": t.channel[si], "at": t.at[si]})
-    key, path = _paths(steps, nj, t.channels)
+    key, path = path_keys(steps, nj, t.channels)
     journeys = pd.DataFrame(
         {
             "person": t.person[ends],
@@ -239,8 +248,15 @@ def build_journeys(
     return Journeys(journeys, steps, t.channels, end_ns, t.persons)
 
 
-def _paths(steps: pd.DataFrame, nj: int, channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each journey's step key (one character per step) and readable path."""
+def path_keys(steps: pd.DataFrame, nj: int, channels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each journey's step key (one character per step, :func:`key_of`) and readable path,
+    from the collapsed ``steps`` (journey 0..nj-1 in order, channel codes into
+    ``channels``).
+
+    >>> steps = pd.DataFrame({"journey": [0, 0, 2], "channel": [1, 0, 1]})
+    >>> path_keys(steps, 3, np.array(["app", "web"], dtype=object))[1].tolist()
+    ['web > app', '', 'web']
+    """
     codes = steps["channel"].to_numpy()
     text = "".join(map(chr, (codes + _BASE).tolist()))
     bounds = np.searchsorted(steps["journey"].to_numpy(), np.arange(nj + 1))

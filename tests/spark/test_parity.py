@@ -6,10 +6,12 @@ Then: the same person for every record (the ids are the same, so the clusters ar
 bijection), the same candidate and accepted pairs and the same comparison vectors with the
 same counts (the EM input), the same model, PageRank within 1e-4 relative, the same
 degrees, referral reach and k-cores, the same communities for the same seed, the same
-profiles (every attribute, numbers within 1e-6), and the same rejects with the same file,
-line, column and reason. One dataset is run as of a day inside its history and with
-reviewers' decisions (must-link and cannot-link pairs chosen so that they change the
-answer), given to both sides the way users give them: ``--as-of`` and ``--overrides``.
+journeys (paths, every attribution model's credits, transitions, each person's behaviour
+and the run's counts), the same profiles (every attribute, numbers within 1e-6), and the
+same rejects with the same file, line, column and reason. One dataset is run as of a day
+inside its history and with reviewers' decisions (must-link and cannot-link pairs chosen
+so that they change the answer), given to both sides the way users give them: ``--as-of``
+and ``--overrides``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from graph.identity.keys import raw_keys, record_keys
 from graph.identity.resolve import block_records, features_of, resolve_identities
 from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
 from graph.influence import CommunityParams, InfluenceParams
+from graph.journeys.job import JourneyParams
 from graph.pipeline import JobsParams, run_jobs
 from graph.profiles import ProfileParams
 from graph.store import SqliteStore
@@ -165,8 +168,9 @@ def _in_process(
     run_jobs(
         store,
         JobsParams(
-            jobs=("identity", "influence", "communities", "profiles"),
+            jobs=("identity", "influence", "communities", "journeys", "profiles"),
             identity=IdentityParams(random_pairs=pairs),
+            journeys=JourneyParams(as_of=as_of),
             influence=InfluenceParams(as_of=as_of),
             communities=CommunityParams(as_of=as_of),
             profiles=ProfileParams(as_of=as_of),
@@ -205,6 +209,7 @@ def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | 
         assert "3 override(s) applied" in result.stdout
     assert "records →" in result.stdout
     assert "communities" in result.stdout
+    assert "journeys of" in result.stdout
     assert "spark: profiles of" in result.stdout
 
 
@@ -384,11 +389,11 @@ def test_every_profile_attribute_matches_in_process(run: Run) -> None:
         assert (spark[column].str.len() > 2).sum() > len(spark) / 4, column
 
 
+@pytest.mark.parametrize("run", ["parquet-by-command-as-of-reviewed"], indirect=True)
 def test_as_of_and_reviewers_decisions_change_the_answer_alike(run: Run) -> None:
     """The reviewed dataset: the decisions hold on both sides (the other tests show the two
     sides equal), and the day cut the person graph."""
-    if run.as_of is None:
-        pytest.skip("this dataset is run with every record and no decisions")
+    assert run.as_of is not None
 
     def persons(frame: pd.DataFrame) -> dict[str, str]:
         uids = frame["source"] + ":" + frame["source_customer_id"]
@@ -416,3 +421,39 @@ def test_as_of_and_reviewers_decisions_change_the_answer_alike(run: Run) -> None
                       "person_interacts_with")
         )  # fmt: skip
     assert 0 < report["counts"]["person_edges"] < every
+
+
+def test_journeys_match_in_process(run: Run) -> None:
+    """Paths, attribution, transitions and behaviour as the in-process journeys job stores
+    them (numbers within 1e-6; revenue within a cent: sums in another order)."""
+    report = json.loads((run.out / "run.json").read_text())["counts"]["journeys"]
+    runs = run.store.frame("status/last_runs")
+    stored = json.loads(runs.loc[runs["job"] == "journeys", "counts"].iloc[0])
+    for key in ("touchpoints", "orders", "unresolved_touchpoints", "journeys", "conversions",
+                "direct_conversions", "open_journeys", "persons", "paths",
+                "shapley_fallback_conversions"):  # fmt: skip
+        assert report[key] == stored[key], key
+    tables = {
+        "paths": run.store.frame("journeys/paths"),
+        "attribution": run.store.frame("journeys/attribution", model=None),
+        "transitions": run.store.frame("journeys/transitions"),
+    }
+    for name, table in tables.items():
+        inproc = table.drop(columns=["run"], errors="ignore")
+        spark = _parquet(run.out, name)
+        assert list(spark.columns) == list(inproc.columns), name
+        assert len(spark) == len(inproc) > 1, name
+        for column in inproc.columns:
+            if column == "revenue":
+                assert np.allclose(inproc[column], spark[column], rtol=0, atol=0.011), name
+            else:
+                _same(inproc[column], spark[column], f"{name}.{column}")
+    attribution = _parquet(run.out, "attribution")
+    assert attribution["model"].nunique() == 7
+    with sqlite3.connect(run.store.path) as db:
+        inproc = pd.read_sql("SELECT * FROM person_behaviour ORDER BY personId", db)
+    spark = _parquet(run.out, "journey_behaviour").sort_values("personId", ignore_index=True)
+    assert len(spark) == len(inproc) > 0
+    for column in inproc.columns.drop("run"):
+        _same(inproc[column], spark[column], f"behaviour.{column}")
+    assert spark["stage"].nunique() > 1

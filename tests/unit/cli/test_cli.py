@@ -154,13 +154,9 @@ def test_generate_writes_files_and_truth(tmp_path: Path) -> None:
         (["analyze", "all", "--engine", "flink"], "unknown engine 'flink'"),
         (["analyze", "all", "--input", "data"], "go with --engine spark"),
         (
-            ["analyze", "journeys", "--engine", "spark", "--input", "d", "--out", "o"],
-            "not yet journeys",
-        ),
-        (
-            ["analyze", "profiles", "--engine", "spark", "--input", "d", "--out", "o",
-             "--as-of", "2026-01-01"],
-            "--as-of is not offered",
+            ["analyze", "identity", "--engine", "spark", "--input", "d", "--out", "o",
+             "--overrides", "no-such-overrides.csv"],
+            "cannot read overrides no-such-overrides.csv",
         ),
         (
             ["analyze", "all", "--engine", "spark", "--input", "d", "--out", "o",
