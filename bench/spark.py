@@ -103,9 +103,9 @@ def run_spark(data: Path, out: Path) -> dict[str, Any]:
     ]  # fmt: skip
     peak = {"tree": 0, "jvm": 0, "heap": 0, "xmx": 0}
     started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    log = out.parent / "spark.log"  # the run's steps, with times, and Spark's errors
+    handle = log.open("w", encoding="utf-8")
+    child = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample() -> None:
@@ -128,8 +128,15 @@ def run_spark(data: Path, out: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     done.set()
     thread.join()
+    handle.write(err)
+    handle.close()
     if child.returncode:
-        raise SystemExit(f"the spark run failed:\n{err[-3000:]}")
+        steps = [line for line in log.read_text("utf-8").splitlines() if " spark: " in line]
+        raise SystemExit(
+            f"the spark run failed after {seconds:,.0f} s (peak heap "
+            f"{peak['heap'] / 2**20:,.0f} MiB), in: {steps[-1] if steps else '?'}\n"
+            f"{err[-3000:]}\nthe whole log: {log}"
+        )
     report = json.loads((out / "run.json").read_text())
     return {
         "seconds": round(seconds, 1),

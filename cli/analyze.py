@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -265,8 +266,13 @@ def _spark(
         overrides=tuple(read_overrides(overrides)) if overrides else (),
     )
     console = Console()
-    with console.status("starting Spark…") as status:
-        result = run_spark(params, say=lambda step: status.update(f"spark: {step}…"))
+    if console.is_terminal:
+        with console.status("starting Spark…") as status:
+            result = run_spark(params, say=lambda step: status.update(f"spark: {step}…"))
+    else:  # a log (cron, CI, a bench): one timed line per step instead of a spinner
+        result = run_spark(
+            params, say=lambda step: console.print(f"{time.strftime('%H:%M:%S')} spark: {step}…")
+        )
     counts = result.counts
     ident = counts.get("identity", {})
     console.print(

@@ -35,8 +35,10 @@ the touchpoints and orders by then; identity always reads every record.
 from __future__ import annotations
 
 import json
+import math
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -137,7 +139,10 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
     out = Path(params.out)
     result = SparkResult(out)
     t = result.timings
-    with spark_session(params.master, conf=params.conf) as spark:
+    conf = dict(params.conf)
+    if "spark.sql.shuffle.partitions" not in conf:
+        conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions(params.inputs))
+    with spark_session(params.master, conf=conf) as spark:
         with _timed(t, "reading and validating the input files", say):
             inputs = read_inputs(spark, list(params.inputs), params.mapping)
             rejects = inputs.rejects.orderBy("ord", "line", "column").drop("ord")
@@ -300,6 +305,30 @@ def _profiles(
         "segment_table": run.segments,
         "tag_table": run.tags,
     }
+
+
+#: Input bytes per shuffle partition: Spark's guide is 100 to 200 MB a partition; at 8
+#: partitions (the least) the 1M-record bench input (1.5 GB) sits at this size.
+BYTES_PER_PARTITION = 192 * 2**20
+
+
+def shuffle_partitions(inputs: Sequence[str]) -> int:
+    """Shuffle partitions for a run: one per :data:`BYTES_PER_PARTITION` of the local input
+    files (URLs are not sized), at least 8, a multiple of 8. A 2M-record input (3 GB) with
+    8 partitions failed in Spark's hash aggregation (``AGGREGATE_OUT_OF_MEMORY``, 4 GiB
+    heap, local[2]): a partition's share of a shuffle must stay bounded as inputs grow.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "customers.csv").write_text("source,source_customer_id\\n")
+    >>> shuffle_partitions([str(folder)])
+    8
+    """
+    from spark.inputs import plan_inputs
+
+    size = sum(os.path.getsize(f.path) for f in plan_inputs(list(inputs)) if "://" not in f.path)
+    wanted = math.ceil(size / BYTES_PER_PARTITION)
+    return max(8, math.ceil(wanted / 8) * 8)
 
 
 def jobs_of(job: str) -> tuple[str, ...]:

@@ -208,6 +208,7 @@ def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | 
     if decisions is not None:
         assert "3 override(s) applied" in result.stdout
     assert "records →" in result.stdout
+    assert " spark: resolving identities…" in result.stdout  # a log gets a line per step
     assert "communities" in result.stdout
     assert "journeys of" in result.stdout
     assert "spark: profiles of" in result.stdout
