@@ -107,7 +107,8 @@ def ns_times(values: pd.Series) -> np.ndarray:
 @dataclass(slots=True)
 class _Timeline:
     """Touchpoints and orders of every person in one array set, by person then time (a
-    touch before an order at the same instant)."""
+    touch before an order at the same instant; touches at one instant by channel name,
+    orders by id, whatever order the rows came in)."""
 
     kind: np.ndarray  # 0 touch, 1 order
     person: np.ndarray
@@ -137,7 +138,11 @@ def _timeline(touches: pd.DataFrame, orders: pd.DataFrame, end_ns: int) -> _Time
     kind = np.concatenate([np.zeros(nt, np.int8), np.ones(no, np.int8)])
     person = codes.astype(np.int64)
     at = np.concatenate([t_at, o_at])
-    order = np.lexsort((kind, at, person))
+    # ties at one instant broken by the data, not by the rows' order (a store's load order,
+    # a Spark partition's): touches by channel, orders by id
+    o_codes = pd.factorize(orders["orderId"], sort=True)[0] if no else np.zeros(0, np.int64)
+    tie = np.concatenate([ch_codes.astype(np.int64), o_codes.astype(np.int64)])
+    order = np.lexsort((tie, kind, at, person))
     return _Timeline(
         kind=kind[order],
         person=person[order],

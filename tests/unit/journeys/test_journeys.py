@@ -213,3 +213,39 @@ def test_behaviour_names_the_stage_and_what_came_before_the_first_purchase() -> 
     assert got.loc["a", "daysBeforeFirstPurchase"] == pytest.approx(4.0)
     assert got.loc["a", "lastChannelBeforeConversion"] == "email"
     assert got.loc["d", "daysBeforeFirstPurchase"] is None
+
+
+def test_ties_at_one_instant_do_not_depend_on_the_rows_order() -> None:
+    """Two touches and two orders of one person at one instant each: the same journeys,
+    paths and revenue whatever order the rows come in (a store's load order, a Spark
+    partition's)."""
+    at = pd.Timestamp("2026-01-01", tz="UTC")
+    touches = pd.DataFrame(
+        {
+            "personId": ["a", "a", "a"],
+            "channelId": ["web", "email", "app"],
+            "at": [at, at, at + pd.Timedelta(hours=2)],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "personId": ["a", "a"],
+            "orderId": ["O2", "O1"],
+            "revenue": [20.0, 5.0],
+            "at": [at + pd.Timedelta(hours=1)] * 2,
+        }
+    )
+    end = at + pd.Timedelta(days=1)
+    seen = set()
+    for t_order, o_order in (([0, 1, 2], [0, 1]), ([1, 0, 2], [1, 0])):
+        j = build_journeys(
+            touches.iloc[t_order].reset_index(drop=True),
+            orders.iloc[o_order].reset_index(drop=True),
+            end=end,
+            lookback_days=30,
+        )
+        columns = ["orderId", "path", "revenue", "touches"]
+        seen.add(tuple(map(tuple, j.journeys[columns].to_numpy().tolist())))
+    assert len(seen) == 1
+    (rows,) = seen
+    assert rows[0] == ("O1", "email > web", 5.0, 2)  # the first order by id takes the touches
