@@ -259,6 +259,7 @@ def read_inputs(
     (``ord``, ``line``, ``row`` as JSON) and the rejects, file by file in load order."""
     from functools import reduce
 
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     mapping = mapping or Mapping()
@@ -276,7 +277,10 @@ def read_inputs(
         out = raw.mapInPandas(_validator(file, mapping, ctx, header), VALIDATED_SCHEMA)
         validated.setdefault(file.kind, []).append(out)
     merged = {k: reduce(lambda a, b: a.unionByName(b), v) for k, v in validated.items()}
-    merged = {k: v.persist() for k, v in merged.items()}
+    # kept on disk, not in the heap: the validated rows are the size of the input, and
+    # caching them in memory competed with the same tasks' aggregations for execution
+    # memory (a 2M-record run died of AGGREGATE_OUT_OF_MEMORY while writing the rejects)
+    merged = {k: v.persist(StorageLevel.DISK_ONLY) for k, v in merged.items()}
     reject_parts = [v.filter(F.col("action") == ROW_REJECTED) for v in merged.values()]
     warnings = {k: v.filter(F.col("action") == FIELD_DROPPED) for k, v in merged.items()}
     ready = {k: v.filter(F.col("ok")) for k, v in merged.items()}
