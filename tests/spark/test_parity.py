@@ -190,7 +190,7 @@ def _spark(data: Path, out: Path) -> None:
             inputs=(str(data),),
             out=str(out),
             identity=IdentityParams(random_pairs=PAIRS),
-            conf={"spark.sql.shuffle.partitions": "4"},
+            conf={"spark.sql.shuffle.partitions": "2"},
         )
     )
 
@@ -198,7 +198,7 @@ def _spark(data: Path, out: Path) -> None:
 def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | None) -> None:
     """The way users run it: ``custgraph analyze all --engine spark`` in a process."""
     args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
-            "--spark-conf", "spark.sql.shuffle.partitions=4"]  # fmt: skip
+            "--spark-conf", "spark.sql.shuffle.partitions=2"]  # fmt: skip
     if as_of is not None:
         args += ["--as-of", as_of.isoformat()]
     if decisions is not None:
