@@ -33,7 +33,7 @@ from graph.influence.algorithms import (
 )
 from graph.influence.job import compute_influence
 from graph.model import PERSON_RELATIONSHIPS, RelType
-from spark.orders import latest, orders_of, purchase_lines
+from spark.orders import latest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,15 +133,15 @@ def _to_persons(frame: DataFrame, person: DataFrame) -> DataFrame:
     return joined.drop("src", "dst").withColumnRenamed("pa", "src").withColumnRenamed("pb", "dst")
 
 
-def revenue(rows: dict[str, DataFrame], records: DataFrame, until: str | None = None) -> DataFrame:
-    """``person_id``, ``revenue``: the amounts of the orders a person's records placed (with
-    ``until``, the orders placed by then: ``influence/person_activity``)."""
+def revenue(orders: DataFrame | None, records: DataFrame, until: str | None = None) -> DataFrame:
+    """``person_id``, ``revenue``: the amounts of the ``orders`` (``orders_of``; None: no
+    purchases) a person's records placed (with ``until``, the orders placed by then:
+    ``influence/person_activity``)."""
     from pyspark.sql import functions as F
 
     persons = records.select("person_id").distinct()
-    if "purchases" not in rows:
+    if orders is None:
         return persons.withColumn("revenue", F.lit(0.0))
-    orders = orders_of(purchase_lines(rows["purchases"]))
     if until is not None:
         orders = orders.filter(F.col("purchasedAt") <= until)
     spent = (

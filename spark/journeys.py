@@ -21,7 +21,7 @@ behaviour. Here:
 
 Example (``rows`` from ``read_inputs``, ``records`` from identity)::
 
-    counts = journeys(rows, records, JourneyParams(), out=Path("results"))
+    counts = journeys(rows, records, JourneyParams(), Path("results"), purchases.orders)
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import numpy as np
 from graph.journeys.job import NO_TOUCHES, JourneyParams, person_behaviour, summarise_journeys
 from graph.journeys.paths import Journeys, build_journeys, ns_times, path_keys
 from graph.model import until
-from spark.orders import orders_of, purchase_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,18 +78,25 @@ def _events(rows: dict[str, DataFrame], person: DataFrame, end: str) -> DataFram
     )
 
 
-def _orders(rows: dict[str, DataFrame], person: DataFrame, end: str) -> DataFrame:
-    """``profiles/orders`` as the journeys job reads them: person_id, orderId, at, revenue."""
+def _orders(orders: DataFrame | None, person: DataFrame, end: str) -> DataFrame:
+    """``profiles/orders`` as the journeys job reads them: person_id, orderId, at, revenue
+    (``orders``: the run's ``orders_of``; None: no purchases)."""
     from pyspark.sql import functions as F
 
     spark = person.sparkSession
-    if "purchases" not in rows:
+    if orders is None:
         return spark.createDataFrame(
             [], "person_id string, orderId string, at string, revenue double"
         )
-    orders = orders_of(purchase_lines(rows["purchases"])).filter(F.col("purchasedAt") <= end)
-    return orders.join(person, "uid").select(
-        "person_id", "orderId", F.col("purchasedAt").alias("at"), F.col("amount").alias("revenue")
+    return (
+        orders.filter(F.col("purchasedAt") <= end)
+        .join(person, "uid")
+        .select(
+            "person_id",
+            "orderId",
+            F.col("purchasedAt").alias("at"),
+            F.col("amount").alias("revenue"),
+        )
     )
 
 
@@ -211,9 +217,14 @@ def _assemble(journey_rows: pd.DataFrame, step_rows: pd.DataFrame, channels: lis
 
 
 def journeys(
-    rows: dict[str, DataFrame], records: DataFrame, params: JourneyParams, out: Path
+    rows: dict[str, DataFrame],
+    records: DataFrame,
+    params: JourneyParams,
+    out: Path,
+    orders: DataFrame | None,
 ) -> dict[str, Any]:
-    """Every person's journeys; ``paths/``, ``attribution/``, ``transitions/`` and
+    """Every person's journeys from the touchpoint ``rows`` and the run's ``orders``
+    (``Purchases.orders``); ``paths/``, ``attribution/``, ``transitions/`` and
     ``journey_behaviour/`` written under ``out`` (the columns of the store's tables);
     the run's counts returned (those of the in-process run)."""
     import pyarrow.dataset as ds
@@ -226,7 +237,7 @@ def journeys(
     person = records.select("uid", "person_id")
     events = _events(rows, person, end_text).persist()
     resolved = events.filter(F.col("person_id").isNotNull())
-    orders = _orders(rows, person, end_text).persist()
+    orders = _orders(orders, person, end_text).persist()
     counts: dict[str, Any] = {
         "touchpoints": resolved.count(),
         "orders": orders.count(),

@@ -8,17 +8,19 @@ The order's amount is its direct amount plus its product lines, rounded to the c
 (``load/total_orders``).
 
 Example: ``orders_of(purchase_lines(inputs.rows["purchases"]))`` has the columns
-``orderId, uid, purchasedAt, currency, channelId, amount``.
+``orderId, uid, purchasedAt, currency, channelId, amount``. A run builds them once
+(``Purchases.of(rows)``, cached on disk) and hands them to every job that reads orders.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["latest", "order_lines_of", "orders_of", "purchase_lines"]
+__all__ = ["Purchases", "latest", "order_lines_of", "orders_of", "purchase_lines"]
 
 #: The fields of a validated purchase line the Spark engine reads.
 LINE_FIELDS = (
@@ -76,3 +78,35 @@ def orders_of(lines: DataFrame) -> DataFrame:
         .join(products, "orderId", "left")
         .select("orderId", "uid", "purchasedAt", "currency", "channelId", total.alias("amount"))
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Purchases:
+    """A run's purchase lines and the orders rebuilt from them, built once and shared by
+    influence (referred revenue), journeys and profiles: rebuilding the orders is a few
+    shuffles of every line, so each job doing it again cost a run as much as its reading.
+    Both frames are cached on disk only (in memory they would compete with the jobs'
+    aggregations, as the validated rows did); :meth:`release` drops them.
+
+    Example: ``purchases = Purchases.of(inputs.rows)``; ``purchases.orders`` (None when
+    there is no purchases file), then ``purchases.release()``.
+    """
+
+    lines: DataFrame | None
+    orders: DataFrame | None
+
+    @classmethod
+    def of(cls, rows: dict[str, DataFrame]) -> Purchases:
+        """The lines and orders of the validated ``rows`` (both None without purchases)."""
+        from pyspark import StorageLevel
+
+        if "purchases" not in rows:
+            return cls(None, None)
+        lines = purchase_lines(rows["purchases"]).persist(StorageLevel.DISK_ONLY)
+        return cls(lines, orders_of(lines).persist(StorageLevel.DISK_ONLY))
+
+    def release(self) -> None:
+        """Drop the cached frames."""
+        for frame in (self.orders, self.lines):
+            if frame is not None:
+                frame.unpersist()

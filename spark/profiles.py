@@ -35,7 +35,7 @@ from graph.errors import JobError
 from graph.model import RelType
 from graph.profiles.job import ProfileParams, Profiles
 from graph.profiles.rules import ProfileRules
-from spark.orders import latest, order_lines_of, orders_of, purchase_lines
+from spark.orders import Purchases, latest, order_lines_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -300,6 +300,7 @@ def profiles(
     rows: dict[str, DataFrame],
     records: DataFrame,
     *,
+    purchases: Purchases,
     person_edges: DataFrame | None,
     influence: pd.DataFrame | None,
     memberships: pd.DataFrame | None,
@@ -309,12 +310,12 @@ def profiles(
     run: str,
     timed: Callable[[str], AbstractContextManager[None]] = lambda _step: nullcontext(),
 ) -> ProfileRun:
-    """Every person's profile from the validated ``rows`` and ``records`` (uid →
-    person_id), with ``influence`` (person_id, rank, score) and ``memberships`` (person_id,
-    community_id) as the Spark engine computed them (None: not computed). Writes
-    ``profiles/`` and ``profile_details/`` under ``out`` (work files in
-    ``out/_profiles_work``, removed at the end); ``timed(step)`` wraps each step (the
-    runner records its seconds)."""
+    """Every person's profile from the validated ``rows``, the run's ``purchases`` and
+    ``records`` (uid → person_id), with ``influence`` (person_id, rank, score) and
+    ``memberships`` (person_id, community_id) as the Spark engine computed them (None: not
+    computed). Writes ``profiles/`` and ``profile_details/`` under ``out`` (work files in
+    ``out/_profiles_work``, removed at the end); ``timed(step)`` wraps each step (the runner
+    records its seconds)."""
     import shutil
 
     import pandas as pd
@@ -323,11 +324,10 @@ def profiles(
     from graph.profiles.job import population_profiles
     from graph.profiles.value import to_utc
 
-    if "purchases" not in rows:
+    lines, orders = purchases.lines, purchases.orders
+    if lines is None or orders is None:
         raise JobError("no purchases among the inputs; profiles need a purchases file")
     work = out / "_profiles_work"
-    lines = purchase_lines(rows["purchases"]).persist()
-    orders = orders_of(lines).persist()
     latest_at = orders.agg(F.max("purchasedAt").alias("at")).first()
     if latest_at is None or latest_at["at"] is None:
         raise JobError("no purchases among the inputs; profiles need a purchases file")
@@ -349,7 +349,7 @@ def profiles(
         del parts
     with timed("profiling: writing"):
         _write(frames, result, as_of, params, rules=rules, run=run, out=out)
-    for frame in (lines, orders, frames.codes, frames.person, frames.touches):
+    for frame in (frames.codes, frames.person, frames.touches):
         if frame is not None:
             frame.unpersist()
     shutil.rmtree(work, ignore_errors=True)

@@ -134,6 +134,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
     from spark.identity import customer_records, resolve
     from spark.influence import person_edges
     from spark.inputs import read_inputs
+    from spark.orders import Purchases
     from spark.session import spark_session
 
     out = Path(params.out)
@@ -168,13 +169,21 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             result.counts["identity"] = {**ident.counts, "overrides": len(params.overrides)}
         end = until(params.as_of) if params.as_of is not None else None
         step = _Run(spark, params, result, say)
-        graph, table, members = _graph_jobs(step, rows=inputs.rows, ident=ident, end=end)
+        # the orders, rebuilt from their lines once for every job that reads them
+        purchases = (
+            Purchases.of(inputs.rows)
+            if {"influence", "communities", "journeys", "profiles"} & set(params.jobs)
+            else Purchases(None, None)
+        )
+        graph, table, members = _graph_jobs(
+            step, rows=inputs.rows, ident=ident, end=end, orders=purchases.orders
+        )
         if "journeys" in params.jobs:
             from spark.journeys import journeys
 
             with _timed(t, "tracing journeys", say):
                 result.counts["journeys"] = journeys(
-                    inputs.rows, ident.records, params.journeys, out
+                    inputs.rows, ident.records, params.journeys, out, purchases.orders
                 )
         if "profiles" in params.jobs:
             ever = None
@@ -185,6 +194,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             _profiles(
                 step,
                 rows=inputs.rows,
+                purchases=purchases,
                 records=ident.records,
                 graph=ever if ever is not None else graph,
                 table=table,
@@ -192,6 +202,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             )
             if ever is not None:
                 ever.edges.unpersist()
+        purchases.release()
         report = {
             "jobs": list(params.jobs),
             "inputs": list(params.inputs),
@@ -231,10 +242,11 @@ class _Run:
 
 
 def _graph_jobs(
-    run: _Run, *, rows: dict[str, Any], ident: Any, end: str | None
+    run: _Run, *, rows: dict[str, Any], ident: Any, end: str | None, orders: Any
 ) -> tuple[Any, Any, Any]:
-    """The person graph (as of ``end``), influence and communities, when the jobs need
-    them: the graph, the influence table and the memberships (None where not run)."""
+    """The person graph (as of ``end``), influence (referred revenue from the run's
+    ``orders``) and communities, when the jobs need them: the graph, the influence table
+    and the memberships (None where not run)."""
     from spark.influence import communities, influence, person_edges, revenue
 
     spark, params, result, say = run.spark, run.params, run.result, run.say
@@ -254,7 +266,7 @@ def _graph_jobs(
         table, g = influence(
             graph,
             str(out / "person_graph"),
-            revenue(rows, ident.records, until=end),
+            revenue(orders, ident.records, until=end),
             params.influence,
             result.counts,
         )
@@ -270,10 +282,18 @@ def _graph_jobs(
 
 
 def _profiles(
-    step: _Run, *, rows: dict[str, Any], records: Any, graph: Any, table: Any, members: Any
+    step: _Run,
+    *,
+    rows: dict[str, Any],
+    purchases: Any,
+    records: Any,
+    graph: Any,
+    table: Any,
+    members: Any,
 ) -> None:
-    """Profiles from the inputs, the persons, influence and communities: ``profiles/``,
-    ``profile_details/``, and the segments, tags and counts in ``run.json``."""
+    """Profiles from the inputs, the run's purchases, the persons, influence and
+    communities: ``profiles/``, ``profile_details/``, and the segments, tags and counts in
+    ``run.json``."""
     params, result, say = step.params, step.result, step.say
     import uuid
     from datetime import UTC, datetime
@@ -289,6 +309,7 @@ def _profiles(
         run = profiles(
             rows,
             records,
+            purchases=purchases,
             person_edges=graph.edges if graph is not None else None,
             influence=table,
             memberships=members,
