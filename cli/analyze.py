@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from graph.identity.resolve import IdentityResult
     from graph.journeys.job import JourneyResult
     from graph.pipeline import JobsResult
+    from spark.run import SparkParams, SparkResult
 
 __all__ = ["analyze"]
 
@@ -121,6 +122,14 @@ def analyze(
         Path | None,
         typer.Option("--mapping", help="Spark: YAML mapping of the input files' columns"),
     ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            help="Spark: the --out folder of an earlier run, whose person ids this run keeps "
+            "(merges keep the oldest, splits and new persons get new ids)",
+        ),
+    ] = None,
 ) -> None:
     """Run analysis jobs and record each run (parameters, seed, counts, timings).
 
@@ -164,12 +173,14 @@ def analyze(
             overrides=overrides,
             lookback_days=lookback_days,
             markov_order=markov_order,
+            previous=previous,
         )
         return
-    if inputs or out or spark_master or spark_conf or mapping:
+    if inputs or out or spark_master or spark_conf or mapping or previous:
         raise InputError(
-            "--input, --out, --spark-master, --spark-conf and --mapping go with --engine spark "
-            "(in process, load the files first: custgraph load)"
+            "--input, --out, --spark-master, --spark-conf, --mapping and --previous go with "
+            "--engine spark (in process, load the files first: custgraph load; the store "
+            "keeps the person ids between runs)"
         )
     from graph.identity import IdentityParams
     from graph.influence import CommunityParams, InfluenceParams
@@ -225,9 +236,11 @@ def _spark(
     overrides: Path | None,
     lookback_days: int,
     markov_order: int,
+    previous: str | None,
 ) -> None:
     """``analyze --engine spark``: the jobs in Spark, from files to Parquet (``overrides``
-    apply to this run: there is no store to keep them in)."""
+    apply to this run: there is no store to keep them in; ``previous`` is the results
+    folder of the run whose person ids this one keeps)."""
     from graph.identity import IdentityParams
     from graph.identity.job import read_overrides
     from graph.influence import CommunityParams, InfluenceParams
@@ -264,6 +277,7 @@ def _spark(
         mapping=load_mapping(mapping) if mapping else None,
         conf=settings,
         overrides=tuple(read_overrides(overrides)) if overrides else (),
+        previous=previous,
     )
     console = Console()
     if console.is_terminal:
@@ -273,6 +287,12 @@ def _spark(
         result = run_spark(
             params, say=lambda step: console.print(f"{time.strftime('%H:%M:%S')} spark: {step}…")
         )
+    _spark_summary(console, params, result)
+
+
+def _spark_summary(console: Console, params: SparkParams, result: SparkResult) -> None:
+    """The lines a Spark run ends with: persons, rejects, ids, communities, journeys,
+    profiles, and where the results are."""
     counts = result.counts
     ident = counts.get("identity", {})
     console.print(
@@ -281,6 +301,13 @@ def _spark(
     )
     if params.overrides:
         console.print(f"spark: {len(params.overrides):,} override(s) applied")
+    if params.previous:
+        events = ident.get("lineage", {})
+        console.print(
+            "spark: person ids kept from "
+            f"{escape(params.previous)}; "
+            + ", ".join(f"{events.get(e, 0):,} {e}" for e in ("new", "merge", "split", "retire"))
+        )
     if "skipped" in counts:
         console.print(f"spark: influence and communities skipped, {counts['skipped']}")
     elif "communities" in counts:

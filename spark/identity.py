@@ -22,15 +22,20 @@ a must-link pair joins the candidate pairs (and so the comparison vectors the mo
 on), scores 1 and is accepted whatever its evidence; the cannot-link pairs of a component
 go with it to the guards.
 
-Stated limits: a run from files is a full run (no previous ids or incremental runs: those
-live in a store); term-frequency adjustments are not offered here.
+Stable ids: with an earlier run's results (``previous``: :func:`spark.ids.read_previous`)
+the clusters keep, merge, split and retire the earlier ids by the in-process rules
+(:mod:`spark.ids`); without, every cluster gets a new id as a first run does in process.
+
+Stated limits: a run from files is a full run (no incremental runs: only the components
+new records touch would need the store's key index); term-frequency adjustments are not
+offered here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +44,7 @@ from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures
 from graph.identity.keys import KEY_LAYOUT
 from graph.identity.resolve import IdentityParams, _random_pairs, personal_evidence
 from graph.identity.scoring import LEVEL_NAMES, FSModel, compare, fit_model, match_probability
+from spark.ids import Previous, issued_ids, stable_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,12 +77,15 @@ _LEVELS = tuple(LEVEL_NAMES)
 class SparkIdentity:
     """What a Spark resolution gives: per record its person and confidence (``records``:
     idx, uid, source, source_customer_id, person_id, confidence), the kept matches, the
-    comparison vectors with their counts (the EM input), the model and the counts."""
+    comparison vectors with their counts (the EM input), the model, the run's lineage
+    events and every person id ever issued (``spark.ids.issued_ids``), and the counts."""
 
     records: DataFrame
     matches: DataFrame
     patterns: pd.DataFrame
     model: FSModel
+    lineage: DataFrame
+    person_ids: DataFrame
     counts: dict[str, int] = field(default_factory=dict)
     pairs_by_rule: dict[str, int] = field(default_factory=dict)
 
@@ -255,10 +264,14 @@ def resolve(
     spark: SparkSession,
     records: DataFrame,
     params: IdentityParams,
+    *,
     overrides: Sequence[Mapping[str, str]] = (),
+    previous: Previous | None = None,
+    at: str = "",
 ) -> SparkIdentity:
     """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model and
-    the reviewers' ``overrides`` (``a``, ``b``: record uids; ``decision``)."""
+    the reviewers' ``overrides`` (``a``, ``b``: record uids; ``decision``), keeping the
+    ``previous`` run's ids (new ids are created ``at``)."""
     import pandas as pd
     from pyspark.sql import functions as F
 
@@ -348,24 +361,9 @@ def resolve(
     ).persist()
 
     guarded = _guarded(accepted, cannot, params.bridge_threshold)
-    parts = guarded.filter(F.col("kind") == "node").select(F.col("i").alias("idx"), "comp", "part")
     kept = guarded.filter(F.col("kind") == "kept").select("i", "j")
-
-    clustered = indexed.select("idx", "uid", "source", "sourceCustomerId").join(
-        parts, "idx", "left"
-    )
-    clustered = clustered.withColumn(
-        "cluster",
-        F.when(F.col("comp").isNull(), F.concat(F.lit("r"), F.col("idx").cast("string"))).otherwise(
-            F.concat(
-                F.lit("c"), F.col("comp").cast("string"), F.lit("."), F.col("part").cast("string")
-            )
-        ),
-    )
-    firsts = clustered.groupBy("cluster").agg(
-        F.min("uid").alias("first_uid"), F.min("idx").alias("first_idx")
-    )
-    firsts = _person_ids(firsts)
+    clustered, firsts = _clusters(indexed, guarded)
+    resolved, lineage = (f.localCheckpoint() for f in stable_ids(clustered, firsts, previous))
     kept_scores = kept.join(scored.select("i", "j", "prob", "rule", *_LEVELS), ["i", "j"]).persist()
     best = (
         kept_scores.select(F.col("i").alias("idx"), "prob")
@@ -374,7 +372,7 @@ def resolve(
         .agg(F.max("prob").alias("best"))
     )
     out = (
-        clustered.join(firsts.select("cluster", "person_id"), "cluster")
+        clustered.join(resolved.select("cluster", "person_id"), "cluster")
         .join(best, "idx", "left")
         .select(
             "idx",
@@ -398,12 +396,37 @@ def resolve(
         "candidate_pairs": pairs.count(),
         "accepted_pairs": accepted.count(),
         "kept_pairs": kept.count(),
-        "persons": firsts.count(),
+        "persons": resolved.count(),
         "overshared_values": overshared.count(),
         "oversized_blocks": oversized.count(),
         "em_iterations": model.iterations,
     }
-    return SparkIdentity(out, matches, counted, model, counts, pairs_by_rule)
+    person_ids = issued_ids(resolved, previous, at).localCheckpoint()
+    return SparkIdentity(out, matches, counted, model, lineage, person_ids, counts, pairs_by_rule)
+
+
+def _clusters(indexed: DataFrame, guarded: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """Each record's cluster (``idx, uid, source, sourceCustomerId, cluster``: a part of a
+    component after the guards, or the record alone) and each cluster's smallest uid and
+    first record (``cluster, first_uid, first_idx``)."""
+    from pyspark.sql import functions as F
+
+    parts = guarded.filter(F.col("kind") == "node").select(F.col("i").alias("idx"), "comp", "part")
+    clustered = indexed.select("idx", "uid", "source", "sourceCustomerId").join(
+        parts, "idx", "left"
+    )
+    clustered = clustered.withColumn(
+        "cluster",
+        F.when(F.col("comp").isNull(), F.concat(F.lit("r"), F.col("idx").cast("string"))).otherwise(
+            F.concat(
+                F.lit("c"), F.col("comp").cast("string"), F.lit("."), F.col("part").cast("string")
+            )
+        ),
+    )
+    firsts = clustered.groupBy("cluster").agg(
+        F.min("uid").alias("first_uid"), F.min("idx").alias("first_idx")
+    )
+    return clustered, firsts
 
 
 def _with(pairs: DataFrame, more: DataFrame | None) -> DataFrame:
@@ -484,39 +507,3 @@ def _override_pairs(
         ids.select(F.col("uid").alias("b"), F.col("idx").alias("y")), "b"
     )
     return found.select(F.least("x", "y").alias("i"), F.greatest("x", "y").alias("j")).distinct()
-
-
-def _person_ids(firsts: DataFrame) -> DataFrame:
-    """``person_id`` per cluster: ``person_id_for(smallest uid)`` as in process (SQL sha1 of
-    the same UTF-8 text), the rare repeated id given its next attempt in record order."""
-    from pyspark.sql import functions as F
-
-    from graph.identity.ids import person_id_for
-
-    def pid(attempt: int) -> Any:
-        digest = F.sha1(F.concat(F.col("first_uid"), F.lit(f"#{attempt}")))
-        return F.concat(F.lit("P"), F.substring(digest, 1, 12))
-
-    firsts = firsts.withColumn("person_id", pid(0))
-    repeated = firsts.groupBy("person_id").count().filter(F.col("count") > 1)
-    clashes = firsts.join(repeated.select("person_id"), "person_id").orderBy("first_idx").collect()
-    if not clashes:
-        return firsts
-    # as in process: clusters in order of their first record; a taken id tries the next attempt
-    issued: set[str] = set()
-    fixed: dict[str, str] = {}
-    for row in clashes:
-        attempt, chosen = 0, person_id_for(row["first_uid"])
-        while chosen in issued:
-            attempt += 1
-            chosen = person_id_for(row["first_uid"], attempt)
-        issued.add(chosen)
-        fixed[row["cluster"]] = chosen
-    mapping = firsts.sparkSession.createDataFrame(
-        list(fixed.items()), "cluster string, fixed string"
-    )
-    return (
-        firsts.join(mapping, "cluster", "left")
-        .withColumn("person_id", F.coalesce("fixed", "person_id"))
-        .drop("fixed")
-    )

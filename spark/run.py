@@ -19,6 +19,9 @@ under ``out`` with the columns of the matching ``custgraph export``:
   (``custgraph export attribution``) and the channel transitions; ``journey_behaviour/``:
   each person's journeys, conversions, touches and days before the first purchase, the
   channels before converting and the stage
+- ``lineage/``: the run's identity events (event: new, merge, split or retire; person_id,
+  other_id), as a store records them; ``person_ids/``: every person id ever issued
+  (person_id, created_at, retired), what the next run's ``--previous`` reads
 - ``comparison_vectors/``: each distinct comparison vector of the candidate pairs (a level
   per field) and how many pairs have it: what the model was fitted on
 - ``rejects/``: file, line, column, reason, action (every rejected row and dropped field)
@@ -29,7 +32,9 @@ profiles use influence and communities, so they run after both. With an ``as_of`
 (``--as-of``), influence, communities, journeys and profiles read only what happened by
 the end of that day, as they do in process: the person graph (and ``person_graph/``)
 holds the referrals and links made by then, revenue the orders placed by then, journeys
-the touchpoints and orders by then; identity always reads every record.
+the touchpoints and orders by then; identity always reads every record. With ``previous``
+(``--previous``: an earlier run's ``out``), persons keep that run's ids by the in-process
+rules (``spark.ids``); without, every person gets the id a first run gives.
 """
 
 from __future__ import annotations
@@ -80,6 +85,8 @@ class SparkParams:
     conf: dict[str, str] = field(default_factory=dict)
     #: reviewers' must-link / cannot-link decisions (``graph.identity.job.read_overrides``)
     overrides: tuple[dict[str, str], ...] = ()
+    #: the results folder of an earlier run whose person ids this run keeps
+    previous: str | None = None
 
     def __post_init__(self) -> None:
         unknown = [j for j in self.jobs if j not in SPARK_JOBS]
@@ -87,6 +94,20 @@ class SparkParams:
             raise InputError(
                 f"the spark engine runs {', '.join(SPARK_JOBS)} (or all); not yet "
                 f"{', '.join(unknown)}: run it in process after `custgraph load`"
+            )
+        if self.previous is not None and _same_folder(self.previous, self.out):
+            raise InputError(
+                f"--previous {self.previous} is the --out folder: a run cannot read the ids "
+                "it is overwriting; write this run to a new folder"
+            )
+        if (
+            self.previous is not None
+            and "://" not in self.previous
+            and not (Path(self.previous) / "identities").is_dir()
+        ):
+            raise InputError(
+                f"--previous {self.previous}: no identities/ in it; give the --out folder of "
+                "an earlier spark run"
             )
         days = {
             job: getattr(self, job).as_of
@@ -110,6 +131,17 @@ class SparkParams:
         return None
 
 
+def _same_folder(a: str, b: str) -> bool:
+    """Whether two paths (or URLs) name one folder.
+
+    >>> _same_folder("results/", "./results"), _same_folder("results", "results-2")
+    (True, False)
+    """
+    if "://" in a or "://" in b:
+        return a.rstrip("/") == b.rstrip("/")
+    return Path(a).resolve() == Path(b).resolve()
+
+
 @dataclass(slots=True)
 class SparkResult:
     """What a Spark run wrote and measured."""
@@ -131,7 +163,9 @@ def _timed(timings: dict[str, float], step: str, say: Callable[[str], None]) -> 
 
 def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) -> SparkResult:
     """Run ``params.jobs`` in Spark and write their results under ``params.out``."""
+    from graph.runs import utc_now
     from spark.identity import customer_records, resolve
+    from spark.ids import read_previous
     from spark.influence import person_edges
     from spark.inputs import read_inputs
     from spark.orders import Purchases
@@ -158,6 +192,8 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
                 customer_records(inputs.rows["customers"]),
                 params.identity,
                 overrides=params.overrides,
+                previous=read_previous(spark, params.previous) if params.previous else None,
+                at=utc_now(),
             )
             ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
                 "source", "source_customer_id"
@@ -166,7 +202,14 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
                 str(out / "comparison_vectors")
             )
-            result.counts["identity"] = {**ident.counts, "overrides": len(params.overrides)}
+            ident.lineage.write.mode("overwrite").parquet(str(out / "lineage"))
+            ident.person_ids.write.mode("overwrite").parquet(str(out / "person_ids"))
+            events = ident.lineage.groupBy("event").count().collect()
+            result.counts["identity"] = {
+                **ident.counts,
+                "overrides": len(params.overrides),
+                "lineage": {r["event"]: int(r["count"]) for r in events},
+            }
         end = until(params.as_of) if params.as_of is not None else None
         step = _Run(spark, params, result, say)
         # the orders, rebuilt from their lines once for every job that reads them
@@ -207,6 +250,7 @@ def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) 
             "jobs": list(params.jobs),
             "inputs": list(params.inputs),
             "as_of": params.as_of.isoformat() if params.as_of else None,
+            "previous": params.previous,
             "master": spark.sparkContext.master,
             "counts": result.counts,
             "timings": result.timings,

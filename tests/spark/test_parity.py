@@ -11,7 +11,9 @@ and the run's counts), the same profiles (every attribute, numbers within 1e-6),
 same rejects with the same file, line, column and reason. One dataset is run as of a day
 inside its history and with reviewers' decisions (must-link and cannot-link pairs chosen
 so that they change the answer), given to both sides the way users give them: ``--as-of``
-and ``--overrides``.
+and ``--overrides``. Another is a second run: a first on part of the customers, then one
+on every file with decisions, where persons keep, merge and split the first run's ids
+(a store's ids in process, ``--previous`` on Spark): the same ids and the same lineage.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,6 +63,7 @@ class Run:
     pairs: int  # random pairs for u, on both sides
     as_of: date | None = None  # --as-of, on both sides
     overrides: list[dict[str, str]] = field(default_factory=list)  # --overrides, both sides
+    lineage: set[tuple[str, str, str | None]] | None = None  # in process, a second run's
 
     def decided(self, decision: str) -> list[tuple[str, str]]:
         return [(o["a"], o["b"]) for o in self.overrides if o["decision"] == decision]
@@ -129,13 +133,14 @@ def _bad_rows(data: Path) -> None:
         writer.writerow({**first, "order_id": "O-bad-amount", "amount": "lots"})
 
 
-def _decisions(store: SqliteStore, path: Path, pairs: int) -> Path:
+def _decisions(store: SqliteStore, path: Path, pairs: int, earlier: set[str] | None = None) -> Path:
     """Write reviewers' decisions that change the answer, chosen from a resolution without
-    them: a cannot-link between two records of one person of three or more records, and
-    must-links joining records of other persons."""
+    them: a cannot-link between two records of one person of three or more records (with
+    ``earlier``, records a first run resolved: so that the person splits), and must-links
+    joining records of other persons."""
     base = resolve_identities(store.frame("identity/records"), IdentityParams(random_pairs=pairs))
     members = pd.Series(base.uids).groupby(base.labels).agg(sorted)
-    big = members[members.map(len) >= 3]
+    big = members[members.map(lambda m: len(m) >= 3 and (earlier is None or set(m) <= earlier))]
     apart = big.iloc[0]
     others = members.drop(big.index[0])
     rows = [(apart[0], apart[-1], "cannot-link")]
@@ -154,21 +159,53 @@ def _median_day(data: Path) -> date:
     return pd.to_datetime(frame["purchased_at"]).sort_values().iloc[len(frame) // 2].date()
 
 
+def _first_part(data: Path, first: Path) -> Path:
+    """A first delivery: the first 70 % of the customers file's records, alone."""
+    first.mkdir()
+    lines = (data / "customers.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (first / "customers.jsonl").write_text("".join(lines[: len(lines) * 7 // 10]), "utf-8")
+    return first
+
+
+def _uids(identities: pd.DataFrame | None) -> set[str] | None:
+    """The record uids of an ``identity/export`` frame (None: no frame)."""
+    if identities is None:
+        return None
+    return set(identities["source"] + ":" + identities["source_customer_id"])
+
+
+def _events(store: SqliteStore) -> set[tuple[str, str, str, str | None]]:
+    """Every lineage event the store recorded: id, event, person id, other id."""
+    with sqlite3.connect(store.path) as db:
+        rows = db.execute("SELECT eventId, event, personId, otherId FROM identity_event")
+        return {(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows}
+
+
 def _in_process(
-    data: Path, work: Path, pairs: int, reviewed: bool
-) -> tuple[SqliteStore, pd.DataFrame, date | None, Path | None]:
+    data: Path, work: Path, pairs: int, reviewed: bool, first: Path | None = None
+) -> tuple[SqliteStore, pd.DataFrame, date | None, Path | None, set[tuple[str, str, str | None]]]:
+    """Load and analyse in process; with ``first``, after a first identity run on it (the
+    second run's lineage events returned)."""
     store = SqliteStore(work / "custgraph.db")
     store.ensure_schema()
+    before: set[tuple[str, str, str, str | None]] = set()
+    if first is not None:
+        load_files(store, [first], rejects_dir=work / "rejects-first")
+        run_jobs(store, JobsParams(jobs=("identity",), identity=IdentityParams(random_pairs=pairs)))
+        before = _events(store)
+    before_load = store.frame("identity/export") if first is not None else None
     load_files(store, [data], rejects_dir=work / "rejects")
     as_of, decisions = None, None
+    if reviewed or first is not None:
+        decisions = _decisions(store, work / "overrides.csv", pairs, _uids(before_load))
+        load_overrides(store, decisions)
     if reviewed:
         as_of = _median_day(data)
-        decisions = _decisions(store, work / "overrides.csv", pairs)
-        load_overrides(store, decisions)
     run_jobs(
         store,
         JobsParams(
             jobs=("identity", "influence", "communities", "journeys", "profiles"),
+            full_identity=True,
             identity=IdentityParams(random_pairs=pairs),
             journeys=JourneyParams(as_of=as_of),
             influence=InfluenceParams(as_of=as_of),
@@ -178,12 +215,27 @@ def _in_process(
     )
     files = sorted((work / "rejects").glob("*.csv"))
     rejects = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
-    return store, rejects, as_of, decisions
+    lineage = {e[1:] for e in _events(store) - before}
+    return store, rejects, as_of, decisions, lineage
 
 
-def _spark(data: Path, out: Path) -> None:
+def _spark(data: Path, out: Path, decisions: Path | None = None, first: Path | None = None) -> None:
+    """``run_spark`` in this process; with ``first``, after an identity run on it whose
+    ids the run keeps (``previous``)."""
     from spark.run import SPARK_JOBS, SparkParams, run_spark
 
+    previous = None
+    if first is not None:
+        previous = str(out.with_name(out.name + "-first"))
+        run_spark(
+            SparkParams(
+                jobs=("identity",),
+                inputs=(str(first),),
+                out=previous,
+                identity=IdentityParams(random_pairs=PAIRS),
+                conf={"spark.sql.shuffle.partitions": "2"},
+            )
+        )
     run_spark(
         SparkParams(
             jobs=SPARK_JOBS,
@@ -191,6 +243,8 @@ def _spark(data: Path, out: Path) -> None:
             out=str(out),
             identity=IdentityParams(random_pairs=PAIRS),
             conf={"spark.sql.shuffle.partitions": "2"},
+            overrides=tuple(read_overrides(decisions)) if decisions else (),
+            previous=previous,
         )
     )
 
@@ -215,35 +269,49 @@ def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | 
 
 
 #: name: (what to generate, bad rows appended, run through the command line, run as of a
-#: day with reviewers' decisions)
+#: day with reviewers' decisions, a second run with decisions after a first on part of
+#: the customers)
 DATASETS = {
-    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True, False, False),
-    "jsonl": (GenerateParams(customers=1500, seed=11, fmt="jsonl"), False, False, False),
+    "csv-with-bad-rows": (GenerateParams(customers=2500, seed=7), True, False, False, False),
+    "jsonl-second-run": (
+        GenerateParams(customers=1500, seed=11, fmt="jsonl"),
+        False,
+        False,
+        False,
+        True,
+    ),
     "parquet-by-command-as-of-reviewed": (
         GenerateParams(customers=1000, seed=3, fmt="parquet"),
         False,
         True,
         True,
+        False,
     ),
 }
 
 
 @pytest.fixture(scope="module", params=list(DATASETS))
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    params, bad, command, reviewed = DATASETS[request.param]
+    params, bad, command, reviewed, second = DATASETS[request.param]
     work = tmp_path_factory.mktemp(request.param)
     generate_dataset(work / "data", params)
     if bad:
         _bad_rows(work / "data")
+    first = _first_part(work / "data", work / "first") if second else None
     pairs = DEFAULT_PAIRS if command else PAIRS
-    store, rejects, as_of, decisions = _in_process(work / "data", work, pairs, reviewed)
+    store, rejects, as_of, decisions, lineage = _in_process(
+        work / "data", work, pairs, reviewed, first
+    )
     if command:
         _spark_command(work / "data", work / "out", as_of, decisions)
     else:
         assert not reviewed  # the reviewed dataset goes through the command line
-        _spark(work / "data", work / "out")
+        _spark(work / "data", work / "out", decisions, first)
     decided = read_overrides(decisions) if decisions else []
-    yield Run(work / "data", store, rejects, work / "out", bad, pairs, as_of, decided)
+    yield Run(
+        work / "data", store, rejects, work / "out", bad, pairs, as_of, decided,
+        lineage if second else None,
+    )  # fmt: skip
     store.close()
 
 
@@ -422,6 +490,33 @@ def test_as_of_and_reviewers_decisions_change_the_answer_alike(run: Run) -> None
                       "person_interacts_with")
         )  # fmt: skip
     assert 0 < report["counts"]["person_edges"] < every
+
+
+@pytest.mark.parametrize("run", ["jsonl-second-run"], indirect=True)
+def test_a_second_run_keeps_merges_and_splits_ids_alike(run: Run) -> None:
+    """The second run: persons kept, merged and split the first run's ids alike (the
+    identities test shows every record with the same id on both sides), with the same
+    lineage events; ``person_ids/`` holds every id issued, and feeds a third run."""
+    assert run.lineage is not None
+    kinds = {event for event, _, _ in run.lineage}
+    assert {"new", "merge", "split"} <= kinds  # the scenario exercises each rule
+    got = _parquet(run.out, "lineage")
+    spark = {
+        (e, p, None if o is None or pd.isna(o) else o)
+        for e, p, o in got[["event", "person_id", "other_id"]].itertuples(index=False)
+    }
+    assert spark == run.lineage
+    first = _parquet(run.out.with_name(run.out.name + "-first"), "identities")
+    issued = _parquet(run.out, "person_ids")
+    live = set(_parquet(run.out, "identities")["person_id"])
+    assert issued["person_id"].is_unique
+    assert set(issued["person_id"]) == set(first["person_id"]) | live
+    assert set(issued.loc[~issued["retired"], "person_id"]) == live
+    kept = issued["person_id"].isin(set(first["person_id"]))
+    assert issued.loc[kept, "created_at"].nunique() == 1  # created by the first run
+    assert (issued.loc[~kept, "created_at"] > issued.loc[kept, "created_at"].iloc[0]).all()
+    report = json.loads((run.out / "run.json").read_text())
+    assert report["counts"]["identity"]["lineage"] == dict(Counter(e for e, _, _ in spark))
 
 
 def test_journeys_match_in_process(run: Run) -> None:

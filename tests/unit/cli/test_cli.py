@@ -147,15 +147,21 @@ def test_generate_writes_files_and_truth(tmp_path: Path) -> None:
     assert (tmp_path / "d" / "truth" / "records.csv").exists()
 
 
+#: a Spark identity run from the folder d to the folder o
+SPARK_IDENTITY = ["analyze", "identity", "--engine", "spark", "--input", "d", "--out", "o"]
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
         (["analyze", "all", "--engine", "spark"], "pass --input PATH"),
         (["analyze", "all", "--engine", "flink"], "unknown engine 'flink'"),
         (["analyze", "all", "--input", "data"], "go with --engine spark"),
+        (["analyze", "identity", "--previous", "results"], "the store keeps the person ids"),
+        ([*SPARK_IDENTITY, "--previous", "./o"], "is the --out folder"),
+        ([*SPARK_IDENTITY, "--previous", "nothing-here"], "nothing-here: no identities/ in it"),
         (
-            ["analyze", "identity", "--engine", "spark", "--input", "d", "--out", "o",
-             "--overrides", "no-such-overrides.csv"],
+            [*SPARK_IDENTITY, "--overrides", "no-such-overrides.csv"],
             "cannot read overrides no-such-overrides.csv",
         ),
         (

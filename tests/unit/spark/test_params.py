@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,21 @@ def test_the_jobs_run_as_of_one_day() -> None:
 def test_an_unknown_job_is_refused() -> None:
     with pytest.raises(InputError, match="not yet gossip"):
         SparkParams(jobs=("identity", "gossip"), inputs=("d",), out="o")
+
+
+def test_a_run_never_reads_the_ids_it_overwrites(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    (tmp_path / "last" / "identities").mkdir(parents=True)
+    with pytest.raises(InputError, match="is the --out folder"):
+        SparkParams(jobs=("identity",), inputs=("d",), out=str(out), previous=f"{out}/")
+    with pytest.raises(InputError, match="is the --out folder"):
+        SparkParams(jobs=("identity",), inputs=("d",), out="s3a://b/r", previous="s3a://b/r/")
+    kept = SparkParams(
+        jobs=("identity",), inputs=("d",), out=str(out), previous=str(tmp_path / "last")
+    )
+    assert kept.previous == str(tmp_path / "last")
+
+
+def test_previous_results_must_hold_identities(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no identities/ in it"):
+        SparkParams(jobs=("identity",), inputs=("d",), out="o", previous=str(tmp_path))
