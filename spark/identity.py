@@ -45,6 +45,7 @@ from graph.identity.keys import KEY_LAYOUT
 from graph.identity.resolve import IdentityParams, _random_pairs, personal_evidence
 from graph.identity.scoring import LEVEL_NAMES, FSModel, compare, fit_model, match_probability
 from spark.ids import Previous, issued_ids, stable_ids
+from spark.session import Held
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,24 +273,48 @@ def resolve(
     """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model and
     the reviewers' ``overrides`` (``a``, ``b``: record uids; ``decision``), keeping the
     ``previous`` run's ids (new ids are created ``at``)."""
+    if params.term_frequencies:
+        raise InputError("term-frequency adjustments are not offered by the spark engine")
+    held = Held()
+    try:
+        return _resolve(
+            spark, records, params, overrides=overrides, previous=previous, at=at, held=held
+        )
+    finally:
+        held.release()  # what is returned is checkpointed: the working frames can go
+
+
+def _resolve(
+    spark: SparkSession,
+    records: DataFrame,
+    params: IdentityParams,
+    *,
+    overrides: Sequence[Mapping[str, str]],
+    previous: Previous | None,
+    at: str,
+    held: Held,
+) -> SparkIdentity:
+    """:func:`resolve`, caching its working frames in ``held``."""
     import pandas as pd
     from pyspark.sql import functions as F
 
-    if params.term_frequencies:
-        raise InputError("term-frequency adjustments are not offered by the spark engine")
     ordered = records.orderBy("uid")
-    indexed = spark.createDataFrame(
-        ordered.rdd.zipWithIndex().map(lambda t: (t[1], *t[0])),
-        "idx long, "
-        + ", ".join(f"`{c}` {ordered.schema[c].dataType.simpleString()}" for c in ordered.columns),
-    ).persist()
+    indexed = held(
+        spark.createDataFrame(
+            ordered.rdd.zipWithIndex().map(lambda t: (t[1], *t[0])),
+            "idx long, "
+            + ", ".join(
+                f"`{c}` {ordered.schema[c].dataType.simpleString()}" for c in ordered.columns
+            ),
+        )
+    )
     n = indexed.count()
     if n == 0:
         raise InputError("no customer records to resolve; pass a customers file")
-    feats = indexed.select("idx", *RECORD_COLUMNS).mapInPandas(_features, _FEATURE_SCHEMA).persist()
+    feats = held(indexed.select("idx", *RECORD_COLUMNS).mapInPandas(_features, _FEATURE_SCHEMA))
 
     # blocking: (rule, key, idx) per record and key, blocks counted and capped
-    keyed = (
+    keyed = held(
         feats.select(
             "idx",
             F.explode(
@@ -303,28 +328,26 @@ def resolve(
         )
         .select("idx", "e.rule", "e.key")
         .filter(F.col("key").isNotNull())
-        .persist()
     )
     identifiers = {KEY_LAYOUT.index(name) for name in IDENTIFIER_FIELDS}
     limit = F.when(F.col("rule").isin(*identifiers), F.lit(params.max_identifier_share)).otherwise(
         F.lit(params.max_block)
     )
-    sizes = keyed.groupBy("rule", "key").count().withColumn("limit", limit).persist()
+    sizes = held(keyed.groupBy("rule", "key").count().withColumn("limit", limit))
     usable = sizes.filter((F.col("count") >= 2) & (F.col("count") <= F.col("limit")))
     members = keyed.join(usable.select("rule", "key"), ["rule", "key"])
     a, b = members.alias("a"), members.alias("b")
-    by_rule = (
+    by_rule = held(
         a.join(b, ["rule", "key"])
         .filter(F.col("a.idx") < F.col("b.idx"))
         .select("rule", F.col("a.idx").alias("i"), F.col("b.idx").alias("j"))
-        .persist()
     )
     pairs_by_rule = {
         KEY_LAYOUT[r["rule"]]: int(r["count"]) for r in by_rule.groupBy("rule").count().collect()
     }
     must = _override_pairs(indexed, overrides, "must-link")
     cannot = _override_pairs(indexed, overrides, "cannot-link")
-    pairs = _with(by_rule.select("i", "j"), must).distinct().persist()
+    pairs = held(_with(by_rule.select("i", "j"), must).distinct())
     overshared = sizes.filter(F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
     oversized = sizes.filter(~F.col("rule").isin(*identifiers) & (F.col("count") > F.col("limit")))
 
@@ -339,9 +362,9 @@ def resolve(
             .withColumn(name, F.when(F.col(f"_is_{name}"), F.lit(None)).otherwise(F.col(name)))
             .drop(f"_bad_{name}", f"_is_{name}")
         )
-    compared = compared.select("idx", *FEATURES).persist()
+    compared = held.cut(compared.select("idx", *FEATURES))
 
-    levels = _compare_pairs(pairs, compared).persist()
+    levels = held(_compare_pairs(pairs, compared))
     counted = levels.groupBy(*_LEVELS).count().toPandas()
     random = _random_pairs(n, params.random_pairs, params.seed)
     random_frame = spark.createDataFrame(
@@ -355,16 +378,16 @@ def resolve(
         seed=params.seed,
         counts=counted["count"].to_numpy(dtype=float),
     )
-    scored = _scored(levels, model, must)
-    accepted = scored.filter(
-        (F.col("prob") >= params.threshold) & (F.col("personal") | F.col("forced"))
-    ).persist()
+    scored = held.cut(_scored(levels, model, must))
+    accepted = held(
+        scored.filter((F.col("prob") >= params.threshold) & (F.col("personal") | F.col("forced")))
+    )
 
-    guarded = _guarded(accepted, cannot, params.bridge_threshold)
+    guarded = held.cut(_guarded(accepted, cannot, params.bridge_threshold))
     kept = guarded.filter(F.col("kind") == "kept").select("i", "j")
     clustered, firsts = _clusters(indexed, guarded)
-    resolved, lineage = (f.localCheckpoint() for f in stable_ids(clustered, firsts, previous))
-    kept_scores = kept.join(scored.select("i", "j", "prob", "rule", *_LEVELS), ["i", "j"]).persist()
+    resolved, lineage = (f.localCheckpoint() for f in stable_ids(clustered, firsts, previous, held))
+    kept_scores = held(kept.join(scored.select("i", "j", "prob", "rule", *_LEVELS), ["i", "j"]))
     best = (
         kept_scores.select(F.col("i").alias("idx"), "prob")
         .unionByName(kept_scores.select(F.col("j").alias("idx"), "prob"))
@@ -451,7 +474,6 @@ def _scored(levels: DataFrame, model: FSModel, must: DataFrame | None) -> DataFr
             F.when(forced, F.lit("must-link override")).otherwise(F.lit("fellegi-sunter")),
         )
         .withColumn("forced", forced)
-        .persist()
     )
 
 
@@ -487,7 +509,6 @@ def _guarded(accepted: DataFrame, cannot: DataFrame | None, bridge_threshold: fl
         .applyInPandas(
             _guards(bridge_threshold), "kind string, i long, j long, part long, comp long"
         )
-        .persist()
     )
 
 

@@ -22,7 +22,9 @@ first new id is taken (a split's smaller part, a rare hash clash) reach the driv
 Example (``clustered``: idx, uid, cluster; ``firsts``: cluster, first_uid, first_idx)::
 
     previous = read_previous(spark, "results-of-last-week")
-    firsts, lineage = stable_ids(clustered, firsts, previous)
+    held = Held()
+    firsts, lineage = stable_ids(clustered, firsts, previous, held)  # checkpoint them, then
+    held.release()
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from graph.identity.ids import ATTEMPTS, person_id_for
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from spark.session import Held
 
 __all__ = ["Previous", "issued_ids", "read_previous", "stable_ids"]
 
@@ -76,19 +80,20 @@ def read_previous(spark: SparkSession, folder: str) -> Previous:
 
 
 def stable_ids(
-    clustered: DataFrame, firsts: DataFrame, previous: Previous | None
+    clustered: DataFrame, firsts: DataFrame, previous: Previous | None, held: Held
 ) -> tuple[DataFrame, DataFrame]:
     """``firsts`` with each cluster's ``person_id`` (and ``new``: whether the id is issued
     by this run), and the run's lineage events (:data:`LINEAGE_SCHEMA`).
 
     ``clustered`` has a row per record (``uid``, ``cluster``); ``firsts`` a row per cluster
-    (``cluster``, ``first_uid``: its smallest uid, ``first_idx``: its first record).
+    (``cluster``, ``first_uid``: its smallest uid, ``first_idx``: its first record). The
+    frames it caches are in ``held``, for the caller to drop once it has the answer.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     if previous is None:
-        fresh = _new_ids(firsts, None)
+        fresh = _new_ids(firsts, None, held)
         lineage = fresh.select(
             F.lit("new").alias("event"), "person_id", F.lit(None).cast("string").alias("other_id")
         )
@@ -112,7 +117,7 @@ def stable_ids(
     by_cluster = Window.partitionBy("cluster").orderBy(
         F.coalesce("created_at", F.lit("")), "old_id"
     )
-    ranked = claims.withColumn("_k", F.row_number().over(by_cluster)).persist()
+    ranked = held(claims.withColumn("_k", F.row_number().over(by_cluster)))
     kept = ranked.filter("_k = 1").select("cluster", F.col("old_id").alias("kept"))
     merges = (
         ranked.filter("_k > 1")
@@ -124,6 +129,7 @@ def stable_ids(
     fresh = _new_ids(
         with_kept.filter(F.col("kept").isNull()).drop("kept"),
         previous.issued.select("person_id"),
+        held,
     )
     split_from = overlap.groupBy("cluster").agg(F.min("old_id").alias("from"))
     born = fresh.join(split_from, "cluster", "left").select(
@@ -169,7 +175,7 @@ def issued_ids(resolved: DataFrame, previous: Previous | None, at: str) -> DataF
     ).select("person_id", "created_at", F.coalesce("retired", F.lit(True)).alias("retired"))
 
 
-def _new_ids(firsts: DataFrame, taken: DataFrame | None) -> DataFrame:
+def _new_ids(firsts: DataFrame, taken: DataFrame | None, held: Held) -> DataFrame:
     """``person_id`` per cluster without an earlier id: ``person_id_for(smallest uid)`` as
     in process (SQL sha1 of the same UTF-8 text). The clusters whose first id was issued
     before (``taken``: ``person_id``) or that another cluster shares try the next attempts
@@ -181,7 +187,7 @@ def _new_ids(firsts: DataFrame, taken: DataFrame | None) -> DataFrame:
         return F.concat(F.lit("P"), F.substring(digest, 1, 12))
 
     spark = firsts.sparkSession
-    firsts = firsts.withColumn("person_id", pid(0)).persist()
+    firsts = held(firsts.withColumn("person_id", pid(0)))
     repeated = firsts.groupBy("person_id").count().filter(F.col("count") > 1).select("person_id")
     if taken is not None:
         repeated = repeated.unionByName(

@@ -97,6 +97,9 @@ class Inputs:
     rows: dict[str, DataFrame]
     rejects: DataFrame
     files: list[InputFile] = field(default_factory=list)
+    #: the frames cached for the run (every file's validated rows, per kind, on disk):
+    #: the run drops them at its end
+    cached: list[DataFrame] = field(default_factory=list)
 
 
 def _csv_batch(header: list[str], lines: Sequence[int], texts: Sequence[str | None]) -> RawBatch:
@@ -312,7 +315,7 @@ def read_inputs(
         .join(names, "ord")
         .select("ord", "file", "line", "column", "reason", "action")
     )
-    return Inputs(rows, rejects, files)
+    return Inputs(rows, rejects, files, list(merged.values()))
 
 
 _REF_COLUMNS = {

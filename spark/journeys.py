@@ -37,6 +37,7 @@ import numpy as np
 from graph.journeys.job import NO_TOUCHES, JourneyParams, person_behaviour, summarise_journeys
 from graph.journeys.paths import Journeys, build_journeys, ns_times, path_keys
 from graph.model import until
+from spark.session import Held
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -235,28 +236,30 @@ def journeys(
         return {"skipped": NO_TOUCHES}
     end_text = until(params.as_of)
     person = records.select("uid", "person_id")
-    events = _events(rows, person, end_text).persist()
-    resolved = events.filter(F.col("person_id").isNotNull())
-    orders = _orders(orders, person, end_text).persist()
-    counts: dict[str, Any] = {
-        "touchpoints": resolved.count(),
-        "orders": orders.count(),
-        "unresolved_touchpoints": events.filter(F.col("person_id").isNull()).count(),
-    }
-    if counts["touchpoints"] == 0:
-        return {**counts, "skipped": NO_TOUCHES}
-    end = _end_ns(resolved, orders, params)
-    persons = records.select("person_id").distinct().count()
-    spread = max(int(spark.conf.get("spark.sql.shuffle.partitions") or 8), persons // 50_000, 1)
-    together = (
-        resolved.withColumn("kind", F.lit("t"))
-        .unionByName(orders.withColumn("kind", F.lit("o")), allowMissingColumns=True)
-        .withColumn("bucket", F.pmod(F.hash("person_id"), F.lit(spread)))
-    )
-    parts = together.groupBy("bucket").applyInPandas(_per_person(end, params), _OUT_SCHEMA)
-    parts.write.mode("overwrite").partitionBy("part").parquet(str(out / "_journeys"))
-    events.unpersist()
-    orders.unpersist()
+    held = Held()
+    try:
+        events = held(_events(rows, person, end_text))
+        resolved = events.filter(F.col("person_id").isNotNull())
+        orders = held(_orders(orders, person, end_text))
+        counts: dict[str, Any] = {
+            "touchpoints": resolved.count(),
+            "orders": orders.count(),
+            "unresolved_touchpoints": events.filter(F.col("person_id").isNull()).count(),
+        }
+        if counts["touchpoints"] == 0:
+            return {**counts, "skipped": NO_TOUCHES}
+        end = _end_ns(resolved, orders, params)
+        persons = records.select("person_id").distinct().count()
+        spread = max(int(spark.conf.get("spark.sql.shuffle.partitions") or 8), persons // 50_000, 1)
+        together = (
+            resolved.withColumn("kind", F.lit("t"))
+            .unionByName(orders.withColumn("kind", F.lit("o")), allowMissingColumns=True)
+            .withColumn("bucket", F.pmod(F.hash("person_id"), F.lit(spread)))
+        )
+        parts = together.groupBy("bucket").applyInPandas(_per_person(end, params), _OUT_SCHEMA)
+        parts.write.mode("overwrite").partitionBy("part").parquet(str(out / "_journeys"))
+    finally:
+        held.release()
     behaviour = spark.read.parquet(str(out / "_journeys" / "part=b")).select(*_BEHAVIOUR)
     behaviour.orderBy("personId").write.mode("overwrite").parquet(str(out / "journey_behaviour"))
     channels = [r[0] for r in resolved.select("channelId").distinct().collect() if r[0] is not None]

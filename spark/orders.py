@@ -86,10 +86,11 @@ class Purchases:
     influence (referred revenue), journeys and profiles: rebuilding the orders is a few
     shuffles of every line, so each job doing it again cost a run as much as its reading.
     Both frames are cached on disk only (in memory they would compete with the jobs'
-    aggregations, as the validated rows did); :meth:`release` drops them.
+    aggregations, as the validated rows did); the run drops them at its end.
 
     Example: ``purchases = Purchases.of(inputs.rows)``; ``purchases.orders`` (None when
-    there is no purchases file), then ``purchases.release()``.
+    there is no purchases file), then ``held.keep(purchases.lines, purchases.orders)``
+    (:class:`spark.session.Held`).
     """
 
     lines: DataFrame | None
@@ -104,9 +105,3 @@ class Purchases:
             return cls(None, None)
         lines = purchase_lines(rows["purchases"]).persist(StorageLevel.DISK_ONLY)
         return cls(lines, orders_of(lines).persist(StorageLevel.DISK_ONLY))
-
-    def release(self) -> None:
-        """Drop the cached frames."""
-        for frame in (self.orders, self.lines):
-            if frame is not None:
-                frame.unpersist()

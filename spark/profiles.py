@@ -36,6 +36,7 @@ from graph.model import RelType
 from graph.profiles.job import ProfileParams, Profiles
 from graph.profiles.rules import ProfileRules
 from spark.orders import Purchases, latest, order_lines_of
+from spark.session import Held
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,21 +181,19 @@ class _Frames:
 
 
 def _frames(rows: dict[str, DataFrame], records: DataFrame, until: str, orders: DataFrame,
-            lines: DataFrame) -> _Frames:  # fmt: skip
+            lines: DataFrame, *, held: Held) -> _Frames:  # fmt: skip
     from pyspark.sql import functions as F
 
     ids = records.select("person_id").distinct().orderBy("person_id")
-    codes = (
+    codes = held(
         ids.rdd.zipWithIndex()
         .map(lambda pair: (pair[0][0], pair[1]))
         .toDF("person_id string, code long")
-        .persist()
     )
-    person = (
+    person = held(
         records.select("uid", "person_id")
         .join(codes, "person_id")
         .select("uid", F.col("code").alias("personId"))
-        .persist()
     )
     placed = orders.filter(F.col("purchasedAt") <= until).join(person, "uid")
     parts = [
@@ -215,7 +214,7 @@ def _frames(rows: dict[str, DataFrame], records: DataFrame, until: str, orders: 
             .agg(F.sum("count").alias("count"), F.min("firstAt").alias("firstAt"))
             .filter(F.col("firstAt").isNull() | (F.col("firstAt") <= until))
         )
-        touches = (
+        touches = held(
             per_record.join(person, "uid")
             .join(_channels(rows), "channelId")
             .groupBy("personId", "channelId")
@@ -224,7 +223,6 @@ def _frames(rows: dict[str, DataFrame], records: DataFrame, until: str, orders: 
                 F.sum("count").alias("touches"),
                 F.min("firstAt").alias("firstAt"),
             )
-            .persist()
         )
         events = (
             touch.filter(F.col("firstAt") <= until)
@@ -337,21 +335,22 @@ def profiles(
         as_of = (
             pd.Timestamp(params.as_of, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
         )
-    with timed("profiling: inputs and plan"):
-        frames = _frames(rows, records, as_of.strftime(_UNTIL), orders, lines)
-        plan, now, then = _plan(frames, as_of, params)
-    with timed("profiling: person parts (partitions)"):
-        parts, index, spread = _person_parts(frames, plan, rules, params, now=now, then=then,
-                                             work=work)  # fmt: skip
-    with timed("profiling: population (driver)"):
-        shared = _shared(frames, person_edges, influence, memberships, work)
-        result = population_profiles(parts, shared, plan, params, rules, persons=index)
-        del parts
-    with timed("profiling: writing"):
-        _write(frames, result, as_of, params, rules=rules, run=run, out=out)
-    for frame in (frames.codes, frames.person, frames.touches):
-        if frame is not None:
-            frame.unpersist()
+    held = Held()
+    try:
+        with timed("profiling: inputs and plan"):
+            frames = _frames(rows, records, as_of.strftime(_UNTIL), orders, lines, held=held)
+            plan, now, then = _plan(frames, as_of, params)
+        with timed("profiling: person parts (partitions)"):
+            parts, index, spread = _person_parts(frames, plan, rules, params, now=now, then=then,
+                                                 work=work)  # fmt: skip
+        with timed("profiling: population (driver)"):
+            shared = _shared(frames, person_edges, influence, memberships, work)
+            result = population_profiles(parts, shared, plan, params, rules, persons=index)
+            del parts
+        with timed("profiling: writing"):
+            _write(frames, result, as_of, params, rules=rules, run=run, out=out)
+    finally:
+        held.release()
     shutil.rmtree(work, ignore_errors=True)
     spark = records.sparkSession
     return ProfileRun(

@@ -48,7 +48,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from graph.errors import InputError
 from graph.identity.resolve import IdentityParams
@@ -58,6 +58,11 @@ from graph.model import until
 from graph.profiles.job import ProfileParams
 from graph.profiles.rules import ProfileRules
 from loaders.mapping import Mapping
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from spark.session import Held
 
 __all__ = ["SPARK_JOBS", "SparkParams", "SparkResult", "run_spark"]
 
@@ -161,117 +166,163 @@ def _timed(timings: dict[str, float], step: str, say: Callable[[str], None]) -> 
         timings[step] = round(time.perf_counter() - started, 3)
 
 
-def run_spark(params: SparkParams, say: Callable[[str], None] = lambda _: None) -> SparkResult:
-    """Run ``params.jobs`` in Spark and write their results under ``params.out``."""
+def run_spark(
+    params: SparkParams,
+    say: Callable[[str], None] = lambda _: None,
+    *,
+    session: SparkSession | None = None,
+) -> SparkResult:
+    """Run ``params.jobs`` in Spark and write their results under ``params.out``.
+
+    Without ``session`` the run builds its own (``params.master``, ``params.conf``) and
+    stops it; with one (a notebook's, a test module's) it borrows it: ``params.conf`` may
+    then hold only settings a running session accepts, and the session is left as it was
+    found — its SQL settings put back, nothing of the run cached.
+    """
+    from spark.session import borrowed_session, spark_session
+
+    result = SparkResult(Path(params.out))
+    conf = dict(params.conf)
+    if session is not None:
+        if params.master is not None:
+            raise InputError(
+                f"a run on a borrowed Spark session runs where that session does, not on "
+                f"{params.master}: give one or the other"
+            )
+        with borrowed_session(session, conf) as spark:
+            _analyse(spark, params, say, result)
+        return result
+    if "spark.sql.shuffle.partitions" not in conf:
+        conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions(params.inputs))
+    with spark_session(params.master, conf=conf) as spark:
+        _analyse(spark, params, say, result)
+    return result
+
+
+def _analyse(
+    spark: SparkSession, params: SparkParams, say: Callable[[str], None], result: SparkResult
+) -> None:
+    """:func:`run_spark` in ``spark``; every frame the run caches is dropped at its end."""
+    from spark.session import Held
+
+    held = Held()
+    try:
+        _steps(spark, params, say, result, held)
+    finally:
+        held.release()
+
+
+def _steps(
+    spark: SparkSession,
+    params: SparkParams,
+    say: Callable[[str], None],
+    result: SparkResult,
+    held: Held,
+) -> None:
+    """The steps of a run; the frames kept from step to step are cached in ``held``."""
     from graph.runs import utc_now
     from spark.identity import customer_records, resolve
     from spark.ids import read_previous
     from spark.influence import person_edges
     from spark.inputs import read_inputs
     from spark.orders import Purchases
-    from spark.session import spark_session
 
     out = Path(params.out)
-    result = SparkResult(out)
     t = result.timings
-    conf = dict(params.conf)
-    if "spark.sql.shuffle.partitions" not in conf:
-        conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions(params.inputs))
-    with spark_session(params.master, conf=conf) as spark:
-        with _timed(t, "reading and validating the input files", say):
-            inputs = read_inputs(spark, list(params.inputs), params.mapping)
-            rejects = inputs.rejects.orderBy("ord", "line", "column").drop("ord")
-            rejects.write.mode("overwrite").parquet(str(out / "rejects"))
-            result.counts["rejects"] = spark.read.parquet(str(out / "rejects")).count()
-            result.counts["files"] = len(inputs.files)
-        if "customers" not in inputs.rows:
-            raise InputError("no customers file among the inputs: nobody to resolve")
-        with _timed(t, "resolving identities", say):
-            ident = resolve(
-                spark,
-                customer_records(inputs.rows["customers"]),
-                params.identity,
-                overrides=params.overrides,
-                previous=read_previous(spark, params.previous) if params.previous else None,
-                at=utc_now(),
-            )
-            ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
-                "source", "source_customer_id"
-            ).write.mode("overwrite").parquet(str(out / "identities"))
-            ident.matches.write.mode("overwrite").parquet(str(out / "matches"))
-            spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
-                str(out / "comparison_vectors")
-            )
-            ident.lineage.write.mode("overwrite").parquet(str(out / "lineage"))
-            ident.person_ids.write.mode("overwrite").parquet(str(out / "person_ids"))
-            events = ident.lineage.groupBy("event").count().collect()
-            result.counts["identity"] = {
-                **ident.counts,
-                "overrides": len(params.overrides),
-                "lineage": {r["event"]: int(r["count"]) for r in events},
-            }
-        end = until(params.as_of) if params.as_of is not None else None
-        step = _Run(spark, params, result, say)
-        # the orders, rebuilt from their lines once for every job that reads them
-        purchases = (
-            Purchases.of(inputs.rows)
-            if {"influence", "communities", "journeys", "profiles"} & set(params.jobs)
-            else Purchases(None, None)
+    with _timed(t, "reading and validating the input files", say):
+        inputs = read_inputs(spark, list(params.inputs), params.mapping)
+        held.keep(*inputs.cached)
+        rejects = inputs.rejects.orderBy("ord", "line", "column").drop("ord")
+        rejects.write.mode("overwrite").parquet(str(out / "rejects"))
+        result.counts["rejects"] = spark.read.parquet(str(out / "rejects")).count()
+        result.counts["files"] = len(inputs.files)
+    if "customers" not in inputs.rows:
+        raise InputError("no customers file among the inputs: nobody to resolve")
+    with _timed(t, "resolving identities", say):
+        ident = resolve(
+            spark,
+            customer_records(inputs.rows["customers"]),
+            params.identity,
+            overrides=params.overrides,
+            previous=read_previous(spark, params.previous) if params.previous else None,
+            at=utc_now(),
         )
-        graph, table, members = _graph_jobs(
-            step, rows=inputs.rows, ident=ident, end=end, orders=purchases.orders
+        ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
+            "source", "source_customer_id"
+        ).write.mode("overwrite").parquet(str(out / "identities"))
+        ident.matches.write.mode("overwrite").parquet(str(out / "matches"))
+        spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
+            str(out / "comparison_vectors")
         )
-        if "journeys" in params.jobs:
-            from spark.journeys import journeys
-
-            with _timed(t, "tracing journeys", say):
-                result.counts["journeys"] = journeys(
-                    inputs.rows, ident.records, params.journeys, out, purchases.orders
-                )
-        if "profiles" in params.jobs:
-            ever = None
-            if end is not None:
-                # whether anyone is linked socially at all: the stored person graph's answer
-                # in process (every link loaded, whatever the day)
-                ever = person_edges(inputs.rows, ident.records)
-            _profiles(
-                step,
-                rows=inputs.rows,
-                purchases=purchases,
-                records=ident.records,
-                graph=ever if ever is not None else graph,
-                table=table,
-                members=members,
-            )
-            if ever is not None:
-                ever.edges.unpersist()
-        purchases.release()
-        report = {
-            "jobs": list(params.jobs),
-            "inputs": list(params.inputs),
-            "as_of": params.as_of.isoformat() if params.as_of else None,
-            "previous": params.previous,
-            "master": spark.sparkContext.master,
-            "counts": result.counts,
-            "timings": result.timings,
-            "pairs_by_rule": ident.pairs_by_rule,
-            "model": ident.model.to_dict(),
-            "params": {
-                "identity": asdict(params.identity),
-                "influence": asdict(params.influence),
-                "communities": asdict(params.communities),
-                "journeys": {
-                    **asdict(params.journeys),
-                    "as_of": str(params.journeys.as_of) if params.journeys.as_of else None,
-                },
-                "profiles": {
-                    **asdict(params.profiles),
-                    "as_of": str(params.profiles.as_of) if params.profiles.as_of else None,
-                },
-            },
+        ident.lineage.write.mode("overwrite").parquet(str(out / "lineage"))
+        ident.person_ids.write.mode("overwrite").parquet(str(out / "person_ids"))
+        events = ident.lineage.groupBy("event").count().collect()
+        result.counts["identity"] = {
+            **ident.counts,
+            "overrides": len(params.overrides),
+            "lineage": {r["event"]: int(r["count"]) for r in events},
         }
-        (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
-    return result
+    end = until(params.as_of) if params.as_of is not None else None
+    step = _Run(spark, params, result, say)
+    # the orders, rebuilt from their lines once for every job that reads them
+    purchases = (
+        Purchases.of(inputs.rows)
+        if {"influence", "communities", "journeys", "profiles"} & set(params.jobs)
+        else Purchases(None, None)
+    )
+    held.keep(purchases.lines, purchases.orders)
+    graph, table, members = _graph_jobs(
+        step, rows=inputs.rows, ident=ident, end=end, orders=purchases.orders
+    )
+    held.keep(graph.edges if graph is not None else None)
+    if "journeys" in params.jobs:
+        from spark.journeys import journeys
+
+        with _timed(t, "tracing journeys", say):
+            result.counts["journeys"] = journeys(
+                inputs.rows, ident.records, params.journeys, out, purchases.orders
+            )
+    if "profiles" in params.jobs:
+        ever = None
+        if end is not None:
+            # whether anyone is linked socially at all: the stored person graph's answer
+            # in process (every link loaded, whatever the day)
+            ever = person_edges(inputs.rows, ident.records)
+            held.keep(ever.edges)
+        _profiles(
+            step,
+            rows=inputs.rows,
+            purchases=purchases,
+            records=ident.records,
+            graph=ever if ever is not None else graph,
+            table=table,
+            members=members,
+        )
+    report = {
+        "jobs": list(params.jobs),
+        "inputs": list(params.inputs),
+        "as_of": params.as_of.isoformat() if params.as_of else None,
+        "previous": params.previous,
+        "master": spark.sparkContext.master,
+        "counts": result.counts,
+        "timings": result.timings,
+        "pairs_by_rule": ident.pairs_by_rule,
+        "model": ident.model.to_dict(),
+        "params": {
+            "identity": asdict(params.identity),
+            "influence": asdict(params.influence),
+            "communities": asdict(params.communities),
+            "journeys": {
+                **asdict(params.journeys),
+                "as_of": str(params.journeys.as_of) if params.journeys.as_of else None,
+            },
+            "profiles": {
+                **asdict(params.profiles),
+                "as_of": str(params.profiles.as_of) if params.profiles.as_of else None,
+            },
+        },
+    }
+    (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,11 @@ custgraph, pandas and pyarrow), the driver binds to loopback in local mode
 than Spark's default 200 (tiny tasks dominate small inputs). A real cluster's settings
 (executor memory, partitions) come from ``spark-submit`` or ``--conf`` as usual and win.
 
+A run can also borrow a session its caller owns (a notebook's, a test module's):
+:func:`borrowed_session` sets the SQL settings the jobs rely on (UTC, Arrow) for the run
+and puts the owner's back afterwards. Each step drops what it cached for itself
+(:class:`Held`), so a borrowed session is left holding nothing of the run.
+
 Examples
 --------
 >>> master_of(None)
@@ -20,16 +25,25 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from graph.errors import InputError
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark import StorageLevel
+    from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["master_of", "spark_session"]
+__all__ = ["RUN_SQL_CONF", "Held", "borrowed_session", "master_of", "spark_session"]
+
+#: SQL settings the jobs' answers depend on (times are read and written in UTC; pandas
+#: functions exchange Arrow batches): set on a session of custgraph's own, and for the
+#: length of a run on a borrowed one.
+RUN_SQL_CONF = {
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.session.timeZone": "UTC",
+}
 
 
 def master_of(master: str | None) -> str:
@@ -71,11 +85,9 @@ def spark_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", os.environ.get("CUSTGRAPH_SPARK_DRIVER_MEMORY", "4g"))
     )
-    for key, value in (conf or {}).items():
+    for key, value in {**RUN_SQL_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
@@ -83,3 +95,80 @@ def spark_session(
         yield session
     finally:
         session.stop()
+
+
+@contextmanager
+def borrowed_session(
+    session: SparkSession, conf: Mapping[str, str] | None = None
+) -> Iterator[SparkSession]:
+    """``session`` (its owner's: not stopped here) with :data:`RUN_SQL_CONF` and ``conf``
+    set for the length of a run, then the owner's values put back.
+
+    Only settings a running session accepts can be given (``spark.sql.*``, mostly); others
+    belong where the session is built.
+    """
+    wanted = {**RUN_SQL_CONF, **(conf or {})}
+    fixed = [key for key in wanted if not session.conf.isModifiable(key)]
+    if fixed:
+        raise InputError(
+            f"{', '.join(sorted(fixed))} cannot be changed on a running Spark session; "
+            "set it where the session is built (or let custgraph build one)"
+        )
+    before = {key: session.conf.get(key, None) for key in wanted}
+    for key, value in wanted.items():
+        session.conf.set(key, value)
+    try:
+        yield session
+    finally:
+        for key, value in before.items():
+            if value is None:
+                session.conf.unset(key)
+            else:
+                session.conf.set(key, value)
+
+
+class Held:
+    """The frames one step caches for its own work, dropped together when it ends: a run's
+    later steps get the executors' storage back, and a borrowed session keeps nothing.
+
+    Example::
+
+        held = Held()
+        try:
+            pairs = held(candidates(records))  # cached (memory, then disk) until release
+            ...
+        finally:
+            held.release()
+    """
+
+    def __init__(self) -> None:
+        self._frames: list[DataFrame] = []
+
+    def __call__(self, frame: DataFrame, level: StorageLevel | None = None) -> DataFrame:
+        """``frame``, cached (``level``: Spark's default for frames when None)."""
+        cached = frame.persist() if level is None else frame.persist(level)
+        self._frames.append(cached)
+        return cached
+
+    def cut(self, frame: DataFrame) -> DataFrame:
+        """``frame`` computed now and kept on disk, its plan cut: later queries read it
+        as a table instead of planning (and printing) everything it came from.
+
+        A frame a step derives in many stages needs this as well as a cache: a cached
+        frame's plan is carried, whole, by every query that uses it, so the plans of an
+        identity run grew to hundreds of megabytes of text (Spark prints a plan each time
+        adaptive execution re-plans a stage) and a second run ran out of heap doing it.
+        Spark drops a cut frame's blocks once nothing refers to it.
+        """
+        from pyspark import StorageLevel
+
+        return frame.localCheckpoint(eager=True, storageLevel=StorageLevel.DISK_ONLY)
+
+    def keep(self, *frames: DataFrame | None) -> None:
+        """Drop ``frames`` (cached elsewhere; None: nothing) with this holder's own."""
+        self._frames.extend(f for f in frames if f is not None)
+
+    def release(self) -> None:
+        """Drop every frame cached through this holder."""
+        while self._frames:
+            self._frames.pop().unpersist()

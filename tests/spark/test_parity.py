@@ -13,7 +13,8 @@ inside its history and with reviewers' decisions (must-link and cannot-link pair
 so that they change the answer), given to both sides the way users give them: ``--as-of``
 and ``--overrides``. Another is a second run: a first on part of the customers, then one
 on every file with decisions, where persons keep, merge and split the first run's ids
-(a store's ids in process, ``--previous`` on Spark): the same ids and the same lineage.
+(a store's ids in process, ``--previous`` on Spark): the same ids and the same lineage; a
+record the later files no longer hold retires its person on Spark (erased in process).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -39,11 +41,15 @@ from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
 from graph.influence import CommunityParams, InfluenceParams
 from graph.journeys.job import JourneyParams
 from graph.pipeline import JobsParams, run_jobs
+from graph.privacy import erase_record
 from graph.profiles import ProfileParams
 from graph.store import SqliteStore
 from loaders import load_files
 from synthetic.generator import GenerateParams, generate_dataset
 from tests.pipeline import custgraph
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 pytestmark = pytest.mark.spark
 
@@ -64,6 +70,7 @@ class Run:
     as_of: date | None = None  # --as-of, on both sides
     overrides: list[dict[str, str]] = field(default_factory=list)  # --overrides, both sides
     lineage: set[tuple[str, str, str | None]] | None = None  # in process, a second run's
+    cached: list[tuple[str, int]] = field(default_factory=list)  # (step, frames) in process
 
     def decided(self, decision: str) -> list[tuple[str, str]]:
         return [(o["a"], o["b"]) for o in self.overrides if o["decision"] == decision]
@@ -159,11 +166,20 @@ def _median_day(data: Path) -> date:
     return pd.to_datetime(frame["purchased_at"]).sort_values().iloc[len(frame) // 2].date()
 
 
+#: A record of the first delivery that the second one no longer holds (its person retires).
+GONE = "crm:gone-1"
+
+
 def _first_part(data: Path, first: Path) -> Path:
-    """A first delivery: the first 70 % of the customers file's records, alone."""
+    """A first delivery: the first 70 % of the customers file's records, alone, and one
+    record (:data:`GONE`, shares nothing) that the later files do not hold."""
     first.mkdir()
     lines = (data / "customers.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    (first / "customers.jsonl").write_text("".join(lines[: len(lines) * 7 // 10]), "utf-8")
+    gone = dict.fromkeys(json.loads(lines[0]))
+    source, gone_id = GONE.split(":")
+    gone.update(source=source, source_customer_id=gone_id, first_name="Zed", last_name="Gone")
+    part = [*lines[: len(lines) * 7 // 10], json.dumps(gone) + "\n"]
+    (first / "customers.jsonl").write_text("".join(part), "utf-8")
     return first
 
 
@@ -192,6 +208,8 @@ def _in_process(
     if first is not None:
         load_files(store, [first], rejects_dir=work / "rejects-first")
         run_jobs(store, JobsParams(jobs=("identity",), identity=IdentityParams(random_pairs=pairs)))
+        # the store's way of losing a record the files no longer hold
+        assert erase_record(store, GONE, by="test").person_removed
         before = _events(store)
     before_load = store.frame("identity/export") if first is not None else None
     load_files(store, [data], rejects_dir=work / "rejects")
@@ -219,9 +237,38 @@ def _in_process(
     return store, rejects, as_of, decisions, lineage
 
 
-def _spark(data: Path, out: Path, decisions: Path | None = None, first: Path | None = None) -> None:
-    """``run_spark`` in this process; with ``first``, after an identity run on it whose
-    ids the run keeps (``previous``)."""
+#: The module session's own time zone: a run borrows the session and must read in UTC.
+SESSION_ZONE = "Pacific/Auckland"
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[SparkSession]:
+    """One Spark session for the module's in-process runs, which borrow it."""
+    from spark.session import spark_session
+
+    conf = {"spark.sql.shuffle.partitions": "2", "spark.sql.session.timeZone": SESSION_ZONE}
+    with spark_session(conf=conf) as spark:
+        yield spark
+
+
+def _cached(spark: SparkSession) -> int:
+    """How many frames the session holds cached (its cache manager's entries)."""
+    manager = spark._jsparkSession.sharedState().cacheManager()
+    entries = manager.getClass().getDeclaredField("cachedData")
+    entries.setAccessible(True)
+    return int(entries.get(manager).size())
+
+
+def _spark(
+    spark: SparkSession,
+    data: Path,
+    out: Path,
+    decisions: Path | None = None,
+    first: Path | None = None,
+) -> list[tuple[str, int]]:
+    """``run_spark`` in this process, on the module's session; with ``first``, after an
+    identity run on it whose ids the run keeps (``previous``). Returns the frames the
+    session held cached as each step of the (last) run began, and after it."""
     from spark.run import SPARK_JOBS, SparkParams, run_spark
 
     previous = None
@@ -233,20 +280,23 @@ def _spark(data: Path, out: Path, decisions: Path | None = None, first: Path | N
                 inputs=(str(first),),
                 out=previous,
                 identity=IdentityParams(random_pairs=PAIRS),
-                conf={"spark.sql.shuffle.partitions": "2"},
-            )
+            ),
+            session=spark,
         )
+    cached: list[tuple[str, int]] = []
     run_spark(
         SparkParams(
             jobs=SPARK_JOBS,
             inputs=(str(data),),
             out=str(out),
             identity=IdentityParams(random_pairs=PAIRS),
-            conf={"spark.sql.shuffle.partitions": "2"},
             overrides=tuple(read_overrides(decisions)) if decisions else (),
             previous=previous,
-        )
+        ),
+        lambda step: cached.append((step, _cached(spark))),
+        session=spark,
     )
+    return [*cached, ("after the run", _cached(spark))]
 
 
 def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | None) -> None:
@@ -291,7 +341,9 @@ DATASETS = {
 
 
 @pytest.fixture(scope="module", params=list(DATASETS))
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, session: Any
+) -> Iterator[Run]:
     params, bad, command, reviewed, second = DATASETS[request.param]
     work = tmp_path_factory.mktemp(request.param)
     generate_dataset(work / "data", params)
@@ -302,15 +354,16 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     store, rejects, as_of, decisions, lineage = _in_process(
         work / "data", work, pairs, reviewed, first
     )
+    cached: list[tuple[str, int]] = []
     if command:
         _spark_command(work / "data", work / "out", as_of, decisions)
     else:
         assert not reviewed  # the reviewed dataset goes through the command line
-        _spark(work / "data", work / "out", decisions, first)
+        cached = _spark(session, work / "data", work / "out", decisions, first)
     decided = read_overrides(decisions) if decisions else []
     yield Run(
         work / "data", store, rejects, work / "out", bad, pairs, as_of, decided,
-        lineage if second else None,
+        lineage if second else None, cached,
     )  # fmt: skip
     store.close()
 
@@ -505,13 +558,16 @@ def test_a_second_run_keeps_merges_and_splits_ids_alike(run: Run) -> None:
         (e, p, None if o is None or pd.isna(o) else o)
         for e, p, o in got[["event", "person_id", "other_id"]].itertuples(index=False)
     }
-    assert spark == run.lineage
     first = _parquet(run.out.with_name(run.out.name + "-first"), "identities")
+    (gone,) = first.loc[first["source_customer_id"] == GONE.split(":")[1], "person_id"]
+    # the record the files dropped: its person retires on Spark (a store erases it instead)
+    assert spark == run.lineage | {("retire", gone, None)}
     issued = _parquet(run.out, "person_ids")
     live = set(_parquet(run.out, "identities")["person_id"])
     assert issued["person_id"].is_unique
     assert set(issued["person_id"]) == set(first["person_id"]) | live
     assert set(issued.loc[~issued["retired"], "person_id"]) == live
+    assert gone not in live
     kept = issued["person_id"].isin(set(first["person_id"]))
     assert issued.loc[kept, "created_at"].nunique() == 1  # created by the first run
     assert (issued.loc[~kept, "created_at"] > issued.loc[kept, "created_at"].iloc[0]).all()
@@ -553,3 +609,18 @@ def test_journeys_match_in_process(run: Run) -> None:
     for column in inproc.columns.drop("run"):
         _same(inproc[column], spark[column], f"behaviour.{column}")
     assert spark["stage"].nunique() > 1
+
+
+@pytest.mark.parametrize("run", ["csv-with-bad-rows", "jsonl-second-run"], indirect=True)
+def test_a_borrowed_session_is_left_as_it_was(run: Run, session: SparkSession) -> None:
+    """The in-process runs borrowed the module's session (its time zone is not UTC: the
+    other tests show the answers are UTC's): identity dropped every frame it cached before
+    the next step began (the validated rows stay, and the orders join them), and the run
+    left nothing cached and the session's own settings in place."""
+    at = dict(run.cached)
+    assert at["reading and validating the input files"] == 0
+    kinds = at["resolving identities"]  # the validated rows: one frame per kind of file
+    assert kinds == len({p.name.split(".")[0] for p in run.data.iterdir() if p.is_file()})
+    assert at["building the person graph"] == kinds + 2  # + purchase lines and orders
+    assert at["after the run"] == 0
+    assert session.conf.get("spark.sql.session.timeZone") == SESSION_ZONE
