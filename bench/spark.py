@@ -1,6 +1,7 @@
 """The Spark engine at growing sizes, beside the in-process path on the same files.
 
 Run:  python bench/spark.py [--records 1000000 2000000 4000000] [--workdir DIR] [--no-inprocess]
+      python bench/spark.py --inputs-only [--records …]
 
 For each size: the generated dataset (made once, kept in the work folder), then
 ``custgraph analyze all --engine spark`` (local[2], the engine's defaults) in a process of
@@ -13,6 +14,11 @@ Prints the seconds per step, the time per record and its growth from the smalles
 and the in-process ÷ Spark ratio; writes ``bench/out/spark.json``. Spark is expected to be
 slower on one 2-core machine: the point is that its time per record holds as the input
 grows, and that it runs on a cluster.
+
+``--inputs-only`` times the first step alone, in this process: the files read and validated
+by :func:`spark.inputs.read_inputs` and the rejects written, as a run does it ("reading and
+validating the input files"), in a session set up as a run sets it up; prints the seconds,
+the input lines and the time per record; writes ``bench/out/spark_inputs.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -173,11 +180,40 @@ def run_inprocess(data: Path, work: Path) -> dict[str, Any]:
     }
 
 
+def validate(data: Path) -> dict[str, Any]:
+    """Seconds to read and validate ``data`` and write its rejects, in a session of its own."""
+    from spark.inputs import read_inputs
+    from spark.run import shuffle_partitions
+    from spark.session import spark_session
+
+    partitions = shuffle_partitions([str(data)])
+    with (
+        spark_session(None, conf={"spark.sql.shuffle.partitions": str(partitions)}) as spark,
+        tempfile.TemporaryDirectory() as out,
+    ):
+        started = time.perf_counter()
+        inputs = read_inputs(spark, [str(data)])
+        rejects = inputs.rejects.orderBy("ord", "line", "column").drop("ord")
+        rejects.write.mode("overwrite").parquet(out)
+        seconds = time.perf_counter() - started
+        rejected = spark.read.parquet(out).count()
+        for frame in inputs.cached:
+            frame.unpersist()
+    lines = sum(sum(1 for _ in f.open("rb")) for f in data.iterdir() if f.is_file())
+    return {
+        "seconds": round(seconds, 1),
+        "lines": lines,
+        "rejects": rejected,
+        "partitions": partitions,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, nargs="+", default=[100_000, 200_000, 400_000])
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "spark")
     parser.add_argument("--no-inprocess", action="store_true")
+    parser.add_argument("--inputs-only", action="store_true")
     args = parser.parse_args()
     from synthetic.generator import GenerateParams, generate_dataset
 
@@ -189,8 +225,18 @@ def main() -> None:
         if not (data / "customers.csv").exists():
             print(f"generating {n:,} records…", flush=True)
             generate_dataset(data, GenerateParams(customers=n, seed=7))
+        if args.inputs_only:
+            print(f"{n:,} records: reading and validating…", flush=True)
+            row: dict[str, Any] = {"records": n, "spark": validate(data)}
+            print(
+                f"  {row['spark']['seconds']:.1f} s for {row['spark']['lines']:,} lines, "
+                f"{row['spark']['rejects']:,} rejects",
+                flush=True,
+            )
+            rows.append(row)
+            continue
         print(f"{n:,} records: spark…", flush=True)
-        row: dict[str, Any] = {"records": n, "spark": run_spark(data, work / "out")}
+        row = {"records": n, "spark": run_spark(data, work / "out")}
         if not args.no_inprocess:
             print(f"{n:,} records: in process…", flush=True)
             row["inprocess"] = run_inprocess(data, work)
@@ -211,7 +257,7 @@ def main() -> None:
         per = row["spark"]["seconds"] / row["records"]
         row["per_record_growth"] = round(per / base, 3)
         print(f"{row['records']:>10,}: time per record {per / base:.2f}x the smallest size's")
-    out = ROOT / "bench" / "out" / "spark.json"
+    out = ROOT / "bench" / "out" / ("spark_inputs.json" if args.inputs_only else "spark.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2))
     print(f"wrote {out}")

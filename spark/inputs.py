@@ -33,7 +33,7 @@ from loaders.validate import UNKNOWN_CHANNEL, validate_batch
 
 if TYPE_CHECKING:
     import pandas as pd
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 __all__ = ["MULTILINE", "InputFile", "Inputs", "plan_inputs", "read_inputs"]
 
@@ -44,6 +44,10 @@ MULTILINE = (
 )
 UNKNOWN_RECORD = "refers to a record that no loaded customers file has"
 BAD_UTF8 = "is not valid UTF-8 (re-export the file as UTF-8)"
+
+#: A ready row as JSON text (one encoder for every row: ``json.dumps`` with options makes
+#: one per call)
+_to_json = json.JSONEncoder(default=str, ensure_ascii=False).encode
 
 #: What validation gives per row: where, whether it loads, why not, the row as JSON.
 VALIDATED_SCHEMA = (
@@ -192,7 +196,7 @@ def _validator(
                 for r in rejects
             ]
             for line, item in ready:
-                row = json.dumps(item.row, default=str, ensure_ascii=False)
+                row = _to_json(item.row)
                 out.append(
                     (file.ord, line, True, None, None, None, row, list(item.uids), item.channel)
                 )
@@ -218,6 +222,49 @@ def _validator(
     return run
 
 
+def _numbered(frame: DataFrame) -> DataFrame:
+    """One file's rows as read (text lines or Parquet records) with ``line`` first: each
+    row's 1-based place in the file, counted in the JVM.
+
+    Spark reads a file in blocks, each whole and in order by one task, and
+    ``monotonically_increasing_id`` counts up within a task. So the rows of each block are
+    counted once (a pass that reads the file but sends nothing to Python), and a row's line
+    is the rows of the blocks before its own plus its place in its block.
+    """
+    from pyspark.sql import functions as F
+
+    columns = [F.col(f"`{c}`") for c in frame.columns]
+    marked = frame.select(
+        F.col("_metadata.file_block_start").alias("_block"),
+        F.monotonically_increasing_id().alias("_at"),
+        *columns,
+    )
+    blocks = (
+        marked.groupBy("_block")
+        .agg(F.count("*").alias("rows"), F.min("_at").alias("first"))
+        .orderBy("_block")
+        .collect()
+    )
+    shift: list[Any] = []
+    before = 0
+    for block in blocks:
+        shift += [F.lit(block["_block"]), F.lit(before + 1 - block["first"])]
+        before += int(block["rows"])
+    if not shift:  # an empty file
+        return marked.select(F.lit(None).cast("long").alias("line"), *columns)
+    line = F.col("_at") + F.element_at(F.create_map(*shift), F.col("_block"))
+    return marked.select(line.alias("line"), *columns)
+
+
+def _valid_utf8(column: str) -> Column:
+    """``column`` with every byte sequence that is not UTF-8 replaced by U+FFFD: Spark keeps
+    the file's bytes, and Arrow refuses invalid UTF-8 on its way to the validator, which
+    rejects such a line (:data:`BAD_UTF8`) as a load does."""
+    from pyspark.sql import functions as F
+
+    return F.make_valid_utf8(column)
+
+
 def _raw(
     spark: SparkSession, file: InputFile, mapping: Mapping
 ) -> tuple[DataFrame, list[str] | None]:
@@ -227,16 +274,17 @@ def _raw(
 
     fmt, _ = file_format(Path(file.name))
     if fmt == "parquet":
-        frame = spark.read.parquet(file.path)
-        columns = frame.columns
-        indexed = frame.rdd.zipWithIndex().map(lambda t: (t[1] + 1, *t[0]))
-        schema = "line long, " + ", ".join(
-            f"`{c}` {frame.schema[c].dataType.simpleString()}" for c in columns
-        )
-        return spark.createDataFrame(indexed, schema), None
-    text = spark.read.text(file.path)
-    numbered = text.rdd.zipWithIndex().map(lambda t: (t[1] + 1, t[0][0]))
-    lines = spark.createDataFrame(numbered, "line long, text string")
+        records = _numbered(spark.read.parquet(file.path))
+        return records.select(
+            *(
+                _valid_utf8(f"`{f.name}`").alias(f.name)
+                if f.dataType.simpleString() == "string"
+                else F.col(f"`{f.name}`")
+                for f in records.schema.fields
+            )
+        ), None
+    numbered = _numbered(spark.read.text(file.path))
+    lines = numbered.select("line", _valid_utf8("value").alias("text"))
     if fmt == "jsonl":
         return lines, None
     first = lines.filter(F.col("line") == 1).select("text").collect()

@@ -143,6 +143,7 @@ class Held:
 
     def __init__(self) -> None:
         self._frames: list[DataFrame] = []
+        self._cuts: list[Any] = []  # the JVM RDDs that hold cut frames' blocks
 
     def __call__(self, frame: DataFrame, level: StorageLevel | None = None) -> DataFrame:
         """``frame``, cached (``level``: Spark's default for frames when None)."""
@@ -158,17 +159,23 @@ class Held:
         frame's plan is carried, whole, by every query that uses it, so the plans of an
         identity run grew to hundreds of megabytes of text (Spark prints a plan each time
         adaptive execution re-plans a stage) and a second run ran out of heap doing it.
-        Spark drops a cut frame's blocks once nothing refers to it.
+        Its blocks go with the holder's frames (:meth:`release`): the frame cannot be read
+        after that, so nothing the step returns may be computed from it.
         """
         from pyspark import StorageLevel
 
-        return frame.localCheckpoint(eager=True, storageLevel=StorageLevel.DISK_ONLY)
+        cut = frame.localCheckpoint(eager=True, storageLevel=StorageLevel.DISK_ONLY)
+        # the checkpoint is a plan that reads one RDD (LogicalRDD): that RDD holds the blocks
+        self._cuts.append(cut._jdf.queryExecution().analyzed().rdd())
+        return cut
 
     def keep(self, *frames: DataFrame | None) -> None:
         """Drop ``frames`` (cached elsewhere; None: nothing) with this holder's own."""
         self._frames.extend(f for f in frames if f is not None)
 
     def release(self) -> None:
-        """Drop every frame cached through this holder."""
+        """Drop every frame cached or cut through this holder."""
         while self._frames:
             self._frames.pop().unpersist()
+        while self._cuts:
+            self._cuts.pop().unpersist(False)

@@ -624,3 +624,68 @@ def test_a_borrowed_session_is_left_as_it_was(run: Run, session: SparkSession) -
     assert at["building the person graph"] == kinds + 2  # + purchase lines and orders
     assert at["after the run"] == 0
     assert session.conf.get("spark.sql.session.timeZone") == SESSION_ZONE
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_line_numbers_hold_across_a_files_blocks(
+    session: SparkSession, tmp_path: Path, fmt: str
+) -> None:
+    """Spark reads a large file in blocks, in parallel; every row still gets its line (its
+    record's number in Parquet) as a load numbers it, whatever the block it was read in."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from loaders.mapping import Mapping
+    from spark.inputs import InputFile, _raw
+
+    n = 3_000
+    path = tmp_path / f"channels.{fmt}"
+    if fmt == "csv":
+        path.write_text(
+            "channel_id,kind\n" + "".join(f"c{i},web\n" for i in range(2, n + 2)),
+            encoding="utf-8",
+        )
+    elif fmt == "jsonl":
+        path.write_text(
+            "".join(f'{{"channel_id": "c{i}", "kind": "web"}}\n' for i in range(1, n + 1)),
+            encoding="utf-8",
+        )
+    else:
+        table = pa.table({"channel_id": [f"c{i}" for i in range(1, n + 1)], "kind": ["web"] * n})
+        pq.write_table(table, path, row_group_size=200)
+    before = session.conf.get("spark.sql.files.maxPartitionBytes")
+    session.conf.set("spark.sql.files.maxPartitionBytes", "4096")
+    try:
+        raw, _ = _raw(session, InputFile(str(path), "channels", 0), Mapping())
+        blocks = raw.rdd.getNumPartitions()
+        got = raw.toPandas()
+    finally:
+        session.conf.set("spark.sql.files.maxPartitionBytes", before)
+    assert blocks > 3
+    ids = got["text"].str.extract(r"c(\d+)")[0] if fmt != "parquet" else got["channel_id"]
+    assert len(got) == n
+    assert (got["line"].astype(int) == ids.str.lstrip("c").astype(int)).all()
+
+
+def test_a_cut_frame_is_gone_once_its_step_ends(session: SparkSession) -> None:
+    """A frame identity cuts (computed once, kept on disk) is read back as a table while
+    its step works, and its blocks are freed when the step releases what it held, not
+    whenever the JVM collects garbage."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.sql import functions
+
+    from spark.session import Held
+
+    def disk_blocks() -> int:
+        infos = session.sparkContext._jsc.sc().getRDDStorageInfo()
+        return sum(1 for info in infos if info.diskSize() > 0)
+
+    before = disk_blocks()
+    held = Held()
+    cut = held.cut(session.range(50_000).withColumn("twice", functions.col("id") * 2))
+    assert disk_blocks() == before + 1
+    assert cut.agg(functions.sum("twice")).first()[0] == 50_000 * 49_999
+    held.release()
+    assert disk_blocks() == before
+    with pytest.raises(Py4JJavaError, match="CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND"):
+        cut.count()
