@@ -33,7 +33,7 @@ from loaders.validate import UNKNOWN_CHANNEL, validate_batch
 
 if TYPE_CHECKING:
     import pandas as pd
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, Row, SparkSession
 
 __all__ = ["MULTILINE", "InputFile", "Inputs", "plan_inputs", "read_inputs"]
 
@@ -222,14 +222,16 @@ def _validator(
     return run
 
 
-def _numbered(frame: DataFrame) -> DataFrame:
+def _numbered(frame: DataFrame) -> tuple[DataFrame, Row | None]:
     """One file's rows as read (text lines or Parquet records) with ``line`` first: each
-    row's 1-based place in the file, counted in the JVM.
+    row's 1-based place in the file, counted in the JVM; and the file's first row (None
+    when the file is empty).
 
     Spark reads a file in blocks, each whole and in order by one task, and
     ``monotonically_increasing_id`` counts up within a task. So the rows of each block are
     counted once (a pass that reads the file but sends nothing to Python), and a row's line
-    is the rows of the blocks before its own plus its place in its block.
+    is the rows of the blocks before its own plus its place in its block. The same pass
+    keeps each block's first row: the first block's is the file's (a CSV header).
     """
     from pyspark.sql import functions as F
 
@@ -241,7 +243,11 @@ def _numbered(frame: DataFrame) -> DataFrame:
     )
     blocks = (
         marked.groupBy("_block")
-        .agg(F.count("*").alias("rows"), F.min("_at").alias("first"))
+        .agg(
+            F.count("*").alias("rows"),
+            F.min("_at").alias("first"),
+            F.min_by(F.struct(*columns), "_at").alias("head"),
+        )
         .orderBy("_block")
         .collect()
     )
@@ -250,10 +256,10 @@ def _numbered(frame: DataFrame) -> DataFrame:
     for block in blocks:
         shift += [F.lit(block["_block"]), F.lit(before + 1 - block["first"])]
         before += int(block["rows"])
-    if not shift:  # an empty file
-        return marked.select(F.lit(None).cast("long").alias("line"), *columns)
+    if not blocks:  # an empty file
+        return marked.select(F.lit(None).cast("long").alias("line"), *columns), None
     line = F.col("_at") + F.element_at(F.create_map(*shift), F.col("_block"))
-    return marked.select(line.alias("line"), *columns)
+    return marked.select(line.alias("line"), *columns), blocks[0]["head"]
 
 
 def _valid_utf8(column: str) -> Column:
@@ -274,7 +280,7 @@ def _raw(
 
     fmt, _ = file_format(Path(file.name))
     if fmt == "parquet":
-        records = _numbered(spark.read.parquet(file.path))
+        records, _ = _numbered(spark.read.parquet(file.path))
         return records.select(
             *(
                 _valid_utf8(f"`{f.name}`").alias(f.name)
@@ -283,12 +289,11 @@ def _raw(
                 for f in records.schema.fields
             )
         ), None
-    numbered = _numbered(spark.read.text(file.path))
+    numbered, first = _numbered(spark.read.text(file.path))
     lines = numbered.select("line", _valid_utf8("value").alias("text"))
     if fmt == "jsonl":
         return lines, None
-    first = lines.filter(F.col("line") == 1).select("text").collect()
-    raw_header = (first[0]["text"] or "").lstrip("\ufeff") if first else ""
+    raw_header = (first["value"] or "").lstrip("\ufeff") if first else ""
     header = [h.strip() for h in next(csv.reader([raw_header]), [])]
     missing = [c for c in KINDS[file.kind].required if c not in mapping.header(header)]
     if missing:
