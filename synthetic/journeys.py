@@ -217,10 +217,11 @@ def plant_journeys(
     rank = np.arange(len(journey)) - first[journey]
     m = steps_in[journey]
     seconds = (end[journey] - span[journey] * (m - rank - 0.5) / m).astype(np.int64)
-    names = [
-        f"store-{store_of[p]:02d}" if _SLOTS[s] == "store" else _SLOTS[s]
-        for p, s in zip(person[journey].tolist(), slot.tolist(), strict=True)
-    ]
+    # a store step's channel is the person's own store; the other slots are channel ids
+    channel_ids = [*_SLOTS, *(f"store-{number:02d}" for number in range(100))]
+    is_store = slot == _SLOTS.index("store")
+    code = np.where(is_store, len(_SLOTS) + store_of[person[journey]], slot)
+    names = [channel_ids[c] for c in code.tolist()]  # shared strings, none made per row
     effects = _planted(pattern, masks, person, store_of)
     return PlantedJourneys(
         person=person[journey],
