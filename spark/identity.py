@@ -45,7 +45,7 @@ from graph.identity.keys import KEY_LAYOUT
 from graph.identity.resolve import IdentityParams, _random_pairs, personal_evidence
 from graph.identity.scoring import LEVEL_NAMES, FSModel, compare, fit_model, match_probability
 from spark.ids import Previous, issued_ids, stable_ids
-from spark.session import Held
+from spark.session import Held, row_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,16 +298,7 @@ def _resolve(
     import pandas as pd
     from pyspark.sql import functions as F
 
-    ordered = records.orderBy("uid")
-    indexed = held(
-        spark.createDataFrame(
-            ordered.rdd.zipWithIndex().map(lambda t: (t[1], *t[0])),
-            "idx long, "
-            + ", ".join(
-                f"`{c}` {ordered.schema[c].dataType.simpleString()}" for c in ordered.columns
-            ),
-        )
-    )
+    indexed = row_index(records, "uid", held)  # the in-process record index: uid order
     n = indexed.count()
     if n == 0:
         raise InputError("no customer records to resolve; pass a customers file")

@@ -36,7 +36,7 @@ from graph.model import RelType
 from graph.profiles.job import ProfileParams, Profiles
 from graph.profiles.rules import ProfileRules
 from spark.orders import Purchases, latest, order_lines_of
-from spark.session import Held
+from spark.session import Held, row_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,12 +184,8 @@ def _frames(rows: dict[str, DataFrame], records: DataFrame, until: str, orders: 
             lines: DataFrame, *, held: Held) -> _Frames:  # fmt: skip
     from pyspark.sql import functions as F
 
-    ids = records.select("person_id").distinct().orderBy("person_id")
-    codes = held(
-        ids.rdd.zipWithIndex()
-        .map(lambda pair: (pair[0][0], pair[1]))
-        .toDF("person_id string, code long")
-    )
+    ids = records.select("person_id").distinct()
+    codes = row_index(ids, "person_id", held, "code").select("person_id", "code")
     person = held(
         records.select("uid", "person_id")
         .join(codes, "person_id")

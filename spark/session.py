@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pyspark import StorageLevel
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["RUN_SQL_CONF", "Held", "borrowed_session", "master_of", "spark_session"]
+__all__ = ["RUN_SQL_CONF", "Held", "borrowed_session", "master_of", "row_index", "spark_session"]
 
 #: SQL settings the jobs' answers depend on (times are read and written in UTC; pandas
 #: functions exchange Arrow batches): set on a session of custgraph's own, and for the
@@ -179,3 +179,41 @@ class Held:
             self._frames.pop().unpersist()
         while self._cuts:
             self._cuts.pop().unpersist(False)
+
+
+#: ``monotonically_increasing_id`` puts a row's partition above these bits, its place below
+_PLACE_BITS = 33
+
+
+def row_index(frame: DataFrame, by: str, held: Held, name: str = "idx") -> DataFrame:
+    """``frame`` with ``name`` first: each row's 0-based place in the order of ``by`` (a
+    column whose values are unique), counted in the JVM.
+
+    The sorted rows are numbered within their partitions (``monotonically_increasing_id``)
+    and cut (:meth:`Held.cut`: computed once, so the numbers cannot change between reads);
+    one small pass counts each partition's rows, and a row's place is the rows of the
+    partitions before its own plus its place in its partition. Nothing goes to Python, as
+    ``rdd.zipWithIndex`` sends every row. The frame is read until ``held`` is released.
+
+    Example::
+
+        held = Held()
+        indexed = row_index(records, "uid", held)  # idx 0, 1, 2, … in uid order
+    """
+    from pyspark.sql import functions as F
+
+    columns = [F.col(f"`{c}`") for c in frame.columns]
+    marked = held.cut(
+        frame.orderBy(by).select(F.monotonically_increasing_id().alias("_at"), *columns)
+    )
+    part = F.shiftright("_at", _PLACE_BITS)
+    counts = marked.groupBy(part.alias("part")).agg(F.count("*").alias("rows")).orderBy("part")
+    shift: list[Any] = []
+    before = 0
+    for row in counts.collect():
+        shift += [F.lit(row["part"]), F.lit(before - (int(row["part"]) << _PLACE_BITS))]
+        before += int(row["rows"])
+    if not shift:  # no rows
+        return marked.select(F.lit(None).cast("long").alias(name), *columns)
+    place = F.col("_at") + F.element_at(F.create_map(*shift), part)
+    return marked.select(place.alias(name), *columns)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,7 +48,6 @@ from graph.profiles import ProfileParams
 from graph.store import SqliteStore
 from loaders import load_files
 from synthetic.generator import GenerateParams, generate_dataset
-from tests.pipeline import custgraph
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -197,11 +198,19 @@ def _events(store: SqliteStore) -> set[tuple[str, str, str, str | None]]:
         return {(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows}
 
 
-def _in_process(
-    data: Path, work: Path, pairs: int, reviewed: bool, first: Path | None = None
-) -> tuple[SqliteStore, pd.DataFrame, date | None, Path | None, set[tuple[str, str, str | None]]]:
-    """Load and analyse in process; with ``first``, after a first identity run on it (the
-    second run's lineage events returned)."""
+@dataclass
+class Loaded:
+    """A dataset loaded in process, before its jobs: what both sides are given."""
+
+    store: SqliteStore
+    as_of: date | None  # --as-of
+    decisions: Path | None  # --overrides
+    before: set[tuple[str, str, str, str | None]]  # lineage events of a first run
+
+
+def _load(data: Path, work: Path, pairs: int, reviewed: bool, first: Path | None = None) -> Loaded:
+    """Load in process, with reviewers' decisions when the dataset has them; with
+    ``first``, after a first identity run on it."""
     store = SqliteStore(work / "custgraph.db")
     store.ensure_schema()
     before: set[tuple[str, str, str, str | None]] = set()
@@ -219,6 +228,15 @@ def _in_process(
         load_overrides(store, decisions)
     if reviewed:
         as_of = _median_day(data)
+    return Loaded(store, as_of, decisions, before)
+
+
+def _in_process(
+    loaded: Loaded, work: Path, pairs: int
+) -> tuple[pd.DataFrame, set[tuple[str, str, str | None]]]:
+    """Analyse a loaded dataset in process: its load's rejects and (a second run) the
+    lineage events of this run."""
+    store, as_of = loaded.store, loaded.as_of
     run_jobs(
         store,
         JobsParams(
@@ -233,8 +251,8 @@ def _in_process(
     )
     files = sorted((work / "rejects").glob("*.csv"))
     rejects = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
-    lineage = {e[1:] for e in _events(store) - before}
-    return store, rejects, as_of, decisions, lineage
+    lineage = {e[1:] for e in _events(store) - loaded.before}
+    return rejects, lineage
 
 
 #: The module session's own time zone: a run borrows the session and must read in UTC.
@@ -299,23 +317,65 @@ def _spark(
     return [*cached, ("after the run", _cached(spark))]
 
 
-def _spark_command(data: Path, out: Path, as_of: date | None, decisions: Path | None) -> None:
-    """The way users run it: ``custgraph analyze all --engine spark`` in a process."""
-    args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
-            "--spark-conf", "spark.sql.shuffle.partitions=2"]  # fmt: skip
-    if as_of is not None:
-        args += ["--as-of", as_of.isoformat()]
-    if decisions is not None:
-        args += ["--overrides", str(decisions)]
-    result = custgraph(*args)
-    assert result.returncode == 0, result.stderr[-2000:]
-    if decisions is not None:
-        assert "3 override(s) applied" in result.stdout
-    assert "records →" in result.stdout
-    assert " spark: resolving identities…" in result.stdout  # a log gets a line per step
-    assert "communities" in result.stdout
-    assert "journeys of" in result.stdout
-    assert "spark: profiles of" in result.stdout
+@dataclass
+class Command:
+    """``custgraph analyze all --engine spark`` running in a process of its own (the way
+    users run it), started as soon as its inputs are known: its JVM works while the
+    module's other datasets run."""
+
+    process: subprocess.Popen[bytes]
+    output: Path  # its stdout and stderr, together
+
+    @classmethod
+    def start(cls, data: Path, out: Path, loaded: Loaded) -> Command:
+        args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
+                "--spark-conf", "spark.sql.shuffle.partitions=2"]  # fmt: skip
+        if loaded.as_of is not None:
+            args += ["--as-of", loaded.as_of.isoformat()]
+        if loaded.decisions is not None:
+            args += ["--overrides", str(loaded.decisions)]
+        output = out.with_name(out.name + ".log")
+        with output.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "cli", *args], stdout=sink, stderr=subprocess.STDOUT
+            )
+        return cls(process, output)
+
+    def finish(self, decisions: Path | None) -> None:
+        """Wait for the run (10 minutes at most) and check what it told its user."""
+        code = self.process.wait(timeout=600)
+        said = self.output.read_text(encoding="utf-8", errors="replace")
+        assert code == 0, said[-2000:]
+        if decisions is not None:
+            assert "3 override(s) applied" in said
+        assert "records →" in said
+        assert " spark: resolving identities…" in said  # a log gets a line per step
+        assert "communities" in said
+        assert "journeys of" in said
+        assert "spark: profiles of" in said
+
+
+@dataclass
+class Prepared:
+    """A dataset's files, loaded in process; for the command-line dataset, its run started."""
+
+    work: Path
+    first: Path | None
+    pairs: int
+    loaded: Loaded
+    command: Command | None
+
+
+def _prepare(name: str, work: Path) -> Prepared:
+    params, bad, command, reviewed, second = DATASETS[name]
+    generate_dataset(work / "data", params)
+    if bad:
+        _bad_rows(work / "data")
+    first = _first_part(work / "data", work / "first") if second else None
+    pairs = DEFAULT_PAIRS if command else PAIRS
+    loaded = _load(work / "data", work, pairs, reviewed, first)
+    started = Command.start(work / "data", work / "out", loaded) if command else None
+    return Prepared(work, first, pairs, loaded, started)
 
 
 #: name: (what to generate, bad rows appended, run through the command line, run as of a
@@ -340,32 +400,48 @@ DATASETS = {
 }
 
 
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Prepared]]:
+    """The datasets run through the command line, prepared and their runs started when the
+    module's first dataset is set up (stopped, if still running, when the module ends)."""
+    prepared = {
+        name: _prepare(name, tmp_path_factory.mktemp(name))
+        for name, (*_, command, _reviewed, _second) in DATASETS.items()
+        if command
+    }
+    yield prepared
+    for each in prepared.values():
+        if each.command is not None and each.command.process.poll() is None:
+            each.command.process.kill()
+            each.command.process.wait()
+
+
 @pytest.fixture(scope="module", params=list(DATASETS))
 def run(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, session: Any
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    session: Any,
+    commands: dict[str, Prepared],
 ) -> Iterator[Run]:
-    params, bad, command, reviewed, second = DATASETS[request.param]
-    work = tmp_path_factory.mktemp(request.param)
-    generate_dataset(work / "data", params)
-    if bad:
-        _bad_rows(work / "data")
-    first = _first_part(work / "data", work / "first") if second else None
-    pairs = DEFAULT_PAIRS if command else PAIRS
-    store, rejects, as_of, decisions, lineage = _in_process(
-        work / "data", work, pairs, reviewed, first
-    )
-    cached: list[tuple[str, int]] = []
+    _params, bad, command, reviewed, second = DATASETS[request.param]
     if command:
-        _spark_command(work / "data", work / "out", as_of, decisions)
+        prepared = commands[request.param]
     else:
         assert not reviewed  # the reviewed dataset goes through the command line
-        cached = _spark(session, work / "data", work / "out", decisions, first)
-    decided = read_overrides(decisions) if decisions else []
+        prepared = _prepare(request.param, tmp_path_factory.mktemp(request.param))
+    work, loaded = prepared.work, prepared.loaded
+    rejects, lineage = _in_process(loaded, work, prepared.pairs)
+    cached: list[tuple[str, int]] = []
+    if prepared.command is not None:
+        prepared.command.finish(loaded.decisions)
+    else:
+        cached = _spark(session, work / "data", work / "out", loaded.decisions, prepared.first)
+    decided = read_overrides(loaded.decisions) if loaded.decisions else []
     yield Run(
-        work / "data", store, rejects, work / "out", bad, pairs, as_of, decided,
-        lineage if second else None, cached,
+        work / "data", loaded.store, rejects, work / "out", bad, prepared.pairs, loaded.as_of,
+        decided, lineage if second else None, cached,
     )  # fmt: skip
-    store.close()
+    loaded.store.close()
 
 
 def _parquet(out: Path, name: str) -> pd.DataFrame:
@@ -689,3 +765,39 @@ def test_a_cut_frame_is_gone_once_its_step_ends(session: SparkSession) -> None:
     assert disk_blocks() == before
     with pytest.raises(Py4JJavaError, match="CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND"):
         cut.count()
+
+
+def test_row_index_counts_every_row_once_in_order(session: SparkSession) -> None:
+    """Rows numbered in the JVM (identity's record index, profiles' person codes) get
+    0, 1, 2, … in the order of their key, across every partition of the sorted frame, as
+    ``zipWithIndex`` numbered them; an empty frame gets no numbers."""
+    from pyspark.sql import functions
+
+    from spark.session import Held, row_index
+
+    n = 5_000
+    keys = np.random.default_rng(5).permutation(n)
+    frame = session.createDataFrame(
+        pd.DataFrame({"uid": [f"u{k:05d}" for k in keys], "v": keys.astype("int64")})
+    ).repartition(5)
+    held = Held()
+    # seven sorted partitions, kept apart (adaptive execution would join such small ones)
+    conf = {"spark.sql.shuffle.partitions": "7", "spark.sql.adaptive.enabled": "false"}
+    before = {key: session.conf.get(key) for key in conf}
+    for key, value in conf.items():
+        session.conf.set(key, value)
+    try:
+        indexed = row_index(frame, "uid", held)
+        parts = indexed.select(functions.spark_partition_id()).distinct().count()
+        got = indexed.toPandas()
+        empty = row_index(frame.filter("v < 0"), "uid", held).toPandas()
+    finally:
+        for key, value in before.items():
+            session.conf.set(key, value)
+        held.release()
+    assert parts > 3
+    assert list(got.columns) == ["idx", "uid", "v"]
+    assert sorted(got["idx"]) == list(range(n))
+    assert (got.sort_values("idx")["v"].to_numpy() == np.arange(n)).all()
+    assert empty.empty
+    assert list(empty.columns) == ["idx", "uid", "v"]
