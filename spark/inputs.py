@@ -30,6 +30,7 @@ from loaders.readers import MAX_LINE_CHARS, RawBatch, RawRow, file_format
 from loaders.report import FIELD_DROPPED, ROW_REJECTED, LoadReport
 from loaders.rows import RowContext
 from loaders.validate import UNKNOWN_CHANNEL, validate_batch
+from spark.session import places
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -241,24 +242,11 @@ def _numbered(frame: DataFrame) -> tuple[DataFrame, Row | None]:
         F.monotonically_increasing_id().alias("_at"),
         *columns,
     )
-    blocks = (
-        marked.groupBy("_block")
-        .agg(
-            F.count("*").alias("rows"),
-            F.min("_at").alias("first"),
-            F.min_by(F.struct(*columns), "_at").alias("head"),
-        )
-        .orderBy("_block")
-        .collect()
+    line, blocks = places(
+        marked, F.col("_block"), 1, F.min_by(F.struct(*columns), "_at").alias("head")
     )
-    shift: list[Any] = []
-    before = 0
-    for block in blocks:
-        shift += [F.lit(block["_block"]), F.lit(before + 1 - block["first"])]
-        before += int(block["rows"])
-    if not blocks:  # an empty file
+    if line is None:  # an empty file
         return marked.select(F.lit(None).cast("long").alias("line"), *columns), None
-    line = F.col("_at") + F.element_at(F.create_map(*shift), F.col("_block"))
     return marked.select(line.alias("line"), *columns), blocks[0]["head"]
 
 

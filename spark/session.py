@@ -33,9 +33,17 @@ from graph.errors import InputError
 
 if TYPE_CHECKING:
     from pyspark import StorageLevel
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, Row, SparkSession
 
-__all__ = ["RUN_SQL_CONF", "Held", "borrowed_session", "master_of", "row_index", "spark_session"]
+__all__ = [
+    "RUN_SQL_CONF",
+    "Held",
+    "borrowed_session",
+    "master_of",
+    "places",
+    "row_index",
+    "spark_session",
+]
 
 #: SQL settings the jobs' answers depend on (times are read and written in UTC; pandas
 #: functions exchange Arrow batches): set on a session of custgraph's own, and for the
@@ -191,9 +199,9 @@ def row_index(frame: DataFrame, by: str, held: Held, name: str = "idx") -> DataF
 
     The sorted rows are numbered within their partitions (``monotonically_increasing_id``)
     and cut (:meth:`Held.cut`: computed once, so the numbers cannot change between reads);
-    one small pass counts each partition's rows, and a row's place is the rows of the
-    partitions before its own plus its place in its partition. Nothing goes to Python, as
-    ``rdd.zipWithIndex`` sends every row. The frame is read until ``held`` is released.
+    one small pass (:func:`places`) counts each partition's rows, and a row's place is the
+    rows of the partitions before its own plus its place in its partition. Nothing goes to
+    Python, as ``rdd.zipWithIndex`` sends every row. The frame is read until ``held`` is released.
 
     Example::
 
@@ -206,14 +214,42 @@ def row_index(frame: DataFrame, by: str, held: Held, name: str = "idx") -> DataF
     marked = held.cut(
         frame.orderBy(by).select(F.monotonically_increasing_id().alias("_at"), *columns)
     )
-    part = F.shiftright("_at", _PLACE_BITS)
-    counts = marked.groupBy(part.alias("part")).agg(F.count("*").alias("rows")).orderBy("part")
+    place, _ = places(marked, F.shiftright("_at", _PLACE_BITS), start=0)
+    return marked.select(
+        (place if place is not None else F.lit(None).cast("long")).alias(name), *columns
+    )
+
+
+def places(
+    marked: DataFrame, group: Column, start: int, *keep: Column
+) -> tuple[Column | None, list[Row]]:
+    """The column that numbers ``marked``'s rows ``start``, ``start + 1``, … in order, and
+    one row per group (``rows``, ``first``, then ``keep``'s aggregates), in group order.
+
+    ``marked`` has ``_at`` (``monotonically_increasing_id``), and ``group`` splits its rows
+    into runs that one task each counted up in order, groups ordered as the rows are: a
+    sorted frame's partitions, a file's blocks. One small pass counts each group's rows and
+    finds its first ``_at``; a row's place is ``start`` plus the rows of the groups before
+    its own plus its distance from its group's first row. The column is None when there are
+    no rows. Both :func:`row_index` and the inputs' line numbers are this.
+
+    Example::
+
+        place, _ = places(marked, F.col("_block"), start=1)  # 1, 2, 3, … across blocks
+    """
+    from pyspark.sql import functions as F
+
+    groups = (
+        marked.groupBy(group.alias("_group"))
+        .agg(F.count("*").alias("rows"), F.min("_at").alias("first"), *keep)
+        .orderBy("_group")
+        .collect()
+    )
+    if not groups:
+        return None, groups
     shift: list[Any] = []
-    before = 0
-    for row in counts.collect():
-        shift += [F.lit(row["part"]), F.lit(before - (int(row["part"]) << _PLACE_BITS))]
+    before = start
+    for row in groups:
+        shift += [F.lit(row["_group"]), F.lit(before - int(row["first"]))]
         before += int(row["rows"])
-    if not shift:  # no rows
-        return marked.select(F.lit(None).cast("long").alias(name), *columns)
-    place = F.col("_at") + F.element_at(F.create_map(*shift), part)
-    return marked.select(place.alias(name), *columns)
+    return F.col("_at") + F.element_at(F.create_map(*shift), group), groups
