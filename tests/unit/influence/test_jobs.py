@@ -124,12 +124,15 @@ def test_community_summaries_add_up(analyzed: tuple[SqliteStore, Path]) -> None:
 def test_both_stores_rank_and_group_alike(
     sqlite_store: Store, neo4j_store: Store, tmp_path: Path
 ) -> None:
-    generate_dataset(tmp_path / "data", GenerateParams(customers=1200, seed=8))
+    generate_dataset(tmp_path / "data", GenerateParams(customers=1200, seed=9))
     answers = []
     for store in (sqlite_store, neo4j_store):
         prepare(store, tmp_path / "data", tmp_path / "rej")
         run_influence(store, InfluenceParams())
         run_communities(store, CommunityParams())
+        # the report's ranking: what each person's records say about consent, and whether
+        # one of them referred another of them (the report leaves those persons out)
+        ranking = store.frame("reports/ranking")
         answers.append(
             (
                 [
@@ -137,9 +140,15 @@ def test_both_stores_rank_and_group_alike(
                     for r in store.read("influence/influencers")
                 ],
                 store.read("influence/communities"),
+                [
+                    (r.person_id, int(r.consent_yes), int(r.consent_no), bool(r.self_referral))
+                    for r in ranking.itertuples()
+                ],
             )
         )
     assert answers[0] == answers[1]
+    flags = [flag for *_, flag in answers[1][2]]
+    assert 0 < sum(flags) < len(flags)  # persons with and without a self-referral
 
 
 def test_analyze_all_runs_leiden_ahead_with_the_same_answers(
