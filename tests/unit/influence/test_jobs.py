@@ -19,6 +19,7 @@ from graph.identity.job import run_identity
 from graph.influence import CommunityParams, InfluenceParams, run_communities, run_influence
 from graph.influence.algorithms import detect_communities
 from graph.influence.job import project
+from graph.model import until
 from graph.pipeline import JobsParams, run_jobs
 from graph.store import SqliteStore, Store
 from loaders import load_files
@@ -133,6 +134,7 @@ def test_both_stores_rank_and_group_alike(
         # the report's ranking: what each person's records say about consent, and whether
         # one of them referred another of them (the report leaves those persons out)
         ranking = store.frame("reports/ranking")
+        activity = store.frame("influence/person_activity", until=until(None))
         answers.append(
             (
                 [
@@ -144,11 +146,18 @@ def test_both_stores_rank_and_group_alike(
                     (r.person_id, int(r.consent_yes), int(r.consent_no), bool(r.self_referral))
                     for r in ranking.itertuples()
                 ],
+                # what each person bought: revenue and last purchase (the ranking's input)
+                [
+                    (r.personId, round(float(r.revenue), 6), r.lastPurchase)
+                    for r in activity.itertuples()
+                ],
             )
         )
     assert answers[0] == answers[1]
     flags = [flag for *_, flag in answers[1][2]]
     assert 0 < sum(flags) < len(flags)  # persons with and without a self-referral
+    bought = [last for *_, last in answers[1][3]]
+    assert bought.count(None) not in (0, len(bought))  # persons who bought and who did not
 
 
 def test_analyze_all_runs_leiden_ahead_with_the_same_answers(
