@@ -10,7 +10,9 @@ into a table with no key at all (Python's sqlite3 and nothing else), ``--batch``
 transaction. Neo4j (the server of ``CUSTGRAPH_NEO4J_URI``, on a scratch label that is
 removed afterwards): nodes per second for ``CREATE`` and ``MERGE`` of key-only nodes under a
 uniqueness constraint, relationships per second for ``CREATE`` and ``MERGE`` between two
-indexed nodes, without and with three properties, from one session and from two.
+indexed nodes, without and with three properties, from one session and from two; and
+relationships per second for reading those links back (their ends' keys and a weight): on the
+server alone, and sent to this client in the form the product's reads use.
 
 Then the bound these floors put on loading the benchmark dataset of ``bench/load.py``
 (``--dataset-rows/-nodes/-rels``): the time its nodes and relationships take at the floor
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from graph.settings import Settings  # noqa: E402
 from graph.store.neo4j import DEFAULT_BATCH_SIZE as NEO4J_BATCH  # noqa: E402
+from graph.store.neo4j import columnar  # noqa: E402  (the product's read form)
 from graph.store.sqlite import _PRAGMAS  # noqa: E402  (the embedded store's own settings)
 from graph.store.sqlite import DEFAULT_BATCH_SIZE as SQLITE_BATCH  # noqa: E402
 
@@ -151,6 +154,22 @@ def neo4j_floors(settings: Settings, nodes: int, rels: int, batch: int) -> dict[
     def clear() -> None:
         run(f"MATCH (n:{LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 1000 ROWS")
 
+    def read(statement: str, rows: Callable[[Any], int]) -> int:
+        """Relationships/s reading every ``BENCH_C`` link (its ends' keys and weight): the
+        better of two reads (the first also plans the query and warms the page cache)."""
+        best = float("inf")
+        for _ in range(2):
+            t = time.perf_counter()
+            with driver.session(database=settings.neo4j_database) as session:
+                got = rows(session.run(statement))
+            best = min(best, time.perf_counter() - t)
+            if got != len(links):
+                raise SystemExit(f"read {got:,} links of {len(links):,}")
+        return per_second(len(links), best)
+
+    walk = f"MATCH (a:{LABEL})-[r:BENCH_C]->(b:{LABEL}) "
+    ends = walk + "RETURN a.uid AS src, b.uid AS dst, r.weight AS weight"
+
     match = f"UNWIND $rows AS p MATCH (a:{LABEL} {{uid: p[0]}}) MATCH (b:{LABEL} {{uid: p[1]}}) "
     props = "{weight: 1.0, since: datetime('2024-01-01T00:00:00Z'), platform: 'web'}"
     out: dict[str, int] = {}
@@ -164,6 +183,23 @@ def neo4j_floors(settings: Settings, nodes: int, rels: int, batch: int) -> dict[
         (
             "rel_merge_3_props_per_s",
             lambda: timed(match + f"MERGE (a)-[r:BENCH_C]->(b) SET r += {props}", links),
+        ),
+        # reads, on the 3-property links just written: the server walking them and reading
+        # their ends' keys and weight with nothing sent back, then the same rows sent to this
+        # client as the product's reads send them (lists of rows: Neo4jStore.frame)
+        (
+            "rel_read_server_only_per_s",
+            lambda: read(
+                walk + "RETURN count(a.uid + b.uid + toString(r.weight))",
+                lambda result: int(result.single()[0]),
+            ),
+        ),
+        (
+            "rel_read_to_client_per_s",
+            lambda: read(
+                columnar(ends, ["src", "dst", "weight"]),
+                lambda result: sum(len(record[0]) for record in result),
+            ),
         ),
         (
             "rel_create_2_sessions_per_s",

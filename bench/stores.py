@@ -6,8 +6,9 @@ Run:  scripts/neo4j start && eval "$(scripts/neo4j env)"
 Each store is emptied, the same generated dataset is loaded, then each step runs on its own
 as `custgraph analyze STEP` would (identity, influence, communities, profiles), then the
 influence report. Prints seconds per step on each store and the ratio Neo4j / embedded
-(issue 18's target: ≤ 1.5 for identity, influence, communities, profiles and report). The
-machine is shared: compare ratios, not seconds.
+(issue 18's target: ≤ 1.5 for identity, influence, communities, profiles and report), and
+each job's phases from its run record (reads, computation, write-back). The machine is
+shared: compare ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -40,8 +41,19 @@ def dataset(customers: int, out: Path) -> Path:
     return folder
 
 
-def timed_steps(store: Store, data: Path, work: Path) -> dict[str, float]:
-    """Seconds per step, each run on its own as the CLI runs it."""
+def phases(store: Store, job: str) -> dict[str, float]:
+    """The phases of the job's latest run as its run record has them (seconds: the reads
+    (``project``), the computation and the write-back, under each job's own names)."""
+    runs = store.frame("status/last_runs")
+    timings = runs.loc[runs["job"] == job, "timings"]
+    return {k: round(v, 1) for k, v in json.loads(timings.iloc[0]).items()}
+
+
+def timed_steps(
+    store: Store, data: Path, work: Path, parts: dict[str, dict[str, float]]
+) -> dict[str, float]:
+    """Seconds per step, each run on its own as the CLI runs it; each job's phases go to
+    ``parts``."""
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     load_files(store, [data], rejects_dir=work / "rejects")
@@ -50,7 +62,8 @@ def timed_steps(store: Store, data: Path, work: Path) -> dict[str, float]:
         t = time.perf_counter()
         run_jobs(store, JobsParams(jobs=(job,), identity=IdentityParams()))
         seconds[job] = time.perf_counter() - t
-        print(f"  {job}: {seconds[job]:.1f} s", flush=True)
+        parts[job] = phases(store, job)
+        print(f"  {job}: {seconds[job]:.1f} s {json.dumps(parts[job])}", flush=True)
     t = time.perf_counter()
     write_report(store, ReportParams(top=25), work / "report")
     seconds["report"] = time.perf_counter() - t
@@ -67,6 +80,7 @@ def main() -> None:
     if not neo4j.neo4j_uri:
         sys.exit("set CUSTGRAPH_NEO4J_URI (scripts/neo4j start && eval $(scripts/neo4j env))")
     results: dict[str, dict[str, float]] = {}
+    parts: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, settings in (
             ("embedded", Settings(db_path=Path(tmp) / "bench.db")),
@@ -76,14 +90,21 @@ def main() -> None:
             with open_store(settings) as store:
                 store.ensure_schema()
                 store.write("support/wipe")
-                results[name] = timed_steps(store, data, Path(tmp) / name)
+                parts[name] = {}
+                results[name] = timed_steps(store, data, Path(tmp) / name, parts[name])
     ratios = {
         step: round(results["neo4j"][step] / max(results["embedded"][step], 1e-9), 2)
         for step in STEPS
     }
     print(
         json.dumps(
-            {"customers": args.customers, **results, "neo4j_over_embedded": ratios}, indent=2
+            {
+                "customers": args.customers,
+                **results,
+                "neo4j_over_embedded": ratios,
+                "phases": parts,
+            },
+            indent=2,
         )
     )
 
