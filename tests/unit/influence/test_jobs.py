@@ -11,6 +11,7 @@ import shutil
 import signal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
@@ -148,7 +149,11 @@ def test_both_stores_rank_and_group_alike(
                 ],
                 # what each person bought: revenue and last purchase (the ranking's input)
                 [
-                    (r.personId, round(float(r.revenue), 6), r.lastPurchase)
+                    (
+                        r.personId,
+                        round(float(r.revenue), 6),
+                        None if pd.isna(r.lastPurchase) else str(r.lastPurchase),
+                    )
                     for r in activity.itertuples()
                 ],
             )
