@@ -420,9 +420,11 @@ def commands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pre
 def run(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    session: Any,
     commands: dict[str, Prepared],
+    session: Any,
 ) -> Iterator[Run]:
+    # (``commands`` first: the command-line run's JVM starts before the module's session
+    # does, and the two start side by side)
     _params, bad, command, reviewed, second = DATASETS[request.param]
     if command:
         prepared = commands[request.param]
