@@ -506,6 +506,11 @@ def test_influence_matches_in_process(run: Run) -> None:
     assert len(both) == len(inproc) == len(spark)
     relative = (both["pagerank"] - both["pagerank_spark"]).abs() / both["pagerank"]
     assert relative.max() <= 1e-4
+    # the rounds stop at their tolerance (no rank moving by 1e-9 of itself in a round), not
+    # at the cap of 500: the ranks come out far closer than the 1e-4 the parity asks
+    assert relative.max() <= 1e-7
+    rounds = json.loads((run.out / "run.json").read_text())["counts"]["pagerank_rounds"]
+    assert 0 < rounds < 500
     for column in ("in_degree", "out_degree", "referral_reach", "referral_depth", "coreness"):
         assert (both[column] == both[f"{column}_spark"]).all(), column
     # revenue sums in another order: within a cent
