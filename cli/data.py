@@ -49,7 +49,9 @@ def generate(
 
 def load(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files, or folders of files named by kind")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files, or folders of files named by kind")
+    ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="YAML mapping of another layout's columns")
     ] = None,
@@ -77,6 +79,14 @@ def load(
         Path,
         typer.Option("--bulk-dir", help="Scratch folder of a bulk load (deleted when it succeeds)"),
     ] = Path("custgraph-bulk"),
+    import_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--import-dir",
+            help="Import a Spark run's import files (OUT/neo4j of analyze --engine spark "
+            "--neo4j-import) into an empty Neo4j: its loaded graph and results",
+        ),
+    ] = None,
 ) -> None:
     """Load input files (CSV, JSONL, Parquet; optionally .gz) into the store.
 
@@ -85,12 +95,27 @@ def load(
     --bulk writes the same graph into an empty Neo4j with neo4j-admin, several times faster
     for a first load; later loads go on top without it.
 
+    --import-dir imports what a Spark run wrote (the graph of its input files and its
+    results) the same way.
+
     Example: custgraph load data/ --mapping shop-mapping.yaml
+    Example: custgraph load --import-dir results/neo4j
     """
+    from graph.errors import InputError
     from loaders import load_files, load_mapping
 
     settings = settings_of(ctx)
     console = Console()
+    if import_dir is not None:
+        if paths or bulk:
+            raise InputError(
+                "--import-dir imports files a Spark run wrote: give it alone (no input files, "
+                "no --bulk)"
+            )
+        _import_dir(ctx, console, import_dir)
+        return
+    if not paths:
+        raise InputError("give the files to load (or a folder of them): custgraph load data/")
     mapped = load_mapping(mapping) if mapping else None
     if bulk:
         _bulk(ctx, console, paths, mapped, kind, rejects, region, batch_size, bulk_dir)
@@ -146,6 +171,26 @@ def _bulk(
         f"imported {sum(f.rows for f in files if f.node):,} nodes and "
         f"{sum(f.rows for f in files if not f.node):,} relationships into "
         f"{done.target} in {done.seconds['total']:.1f}s ("
+        + ", ".join(f"{k} {v:.1f}s" for k, v in done.seconds.items() if k != "total")
+        + ")"
+    )
+
+
+def _import_dir(ctx: typer.Context, console: Console, folder: Path) -> None:
+    """``custgraph load --import-dir``: a Spark run's import files into an empty Neo4j."""
+    from graph.store import open_store
+    from loaders.bulk import command_importer, import_command, import_folder
+
+    settings = settings_of(ctx)
+    done = import_folder(
+        lambda: open_store(settings),
+        folder,
+        run_import=command_importer(import_command(settings.neo4j_import)),
+        on_phase=lambda phase: console.print(f"[bold]import:[/] {phase}…"),
+    )
+    console.print(
+        f"imported {sum(done.counts.values()):,} nodes and relationships into {done.target} "
+        f"in {done.seconds['total']:.1f}s ("
         + ", ".join(f"{k} {v:.1f}s" for k, v in done.seconds.items() if k != "total")
         + ")"
     )

@@ -23,11 +23,12 @@ Import files from a store (any store: here a small embedded one):
 >>> files = write_import_files(store, tmp / "import")
 >>> [(f.name, f.rows) for f in files.files]
 [('Channel', 1)]
->>> print((tmp / "import" / "Channel.csv").read_text(), end="")
+>>> print((tmp / "import" / "Channel.header.csv").read_text(), end="")
 channelId:ID(Channel),kind,name
+>>> print((tmp / "import" / "Channel.csv").read_text(), end="")
 "web","web","Web"
 >>> files.arguments()[:2]  # doctest: +ELLIPSIS
-['--nodes=Channel=...Channel.csv', '--bad-tolerance=0']
+['--nodes=Channel=...Channel.header.csv,...Channel.csv', '--bad-tolerance=0']
 """
 
 from __future__ import annotations
@@ -56,14 +57,22 @@ from loaders.mapping import Mapping
 from loaders.report import ProgressFn
 
 __all__ = [
+    "EXPORTS",
     "INTERRUPTED",
+    "TOUCH_FILES",
     "BulkReport",
+    "Export",
+    "ImportColumn",
     "ImportFile",
+    "ImportReport",
     "ImportSet",
     "StagingStore",
     "bulk_load",
     "command_importer",
     "import_command",
+    "import_file",
+    "import_folder",
+    "write_header",
     "write_import_files",
 ]
 
@@ -82,7 +91,7 @@ _ARROW = {
 
 
 @dataclass(frozen=True, slots=True)
-class _Col:
+class ImportColumn:
     """A column a bulk query returns and its header in the import file."""
 
     name: str
@@ -96,19 +105,22 @@ class _Col:
         return self.name if self.type == "string" else f"{self.name}:{self.type}"
 
 
-def _node_id(name: str, label: Label) -> _Col:
-    return _Col(name, header=f"{name}:ID({label})")
+def _node_id(name: str, label: Label) -> ImportColumn:
+    return ImportColumn(name, header=f"{name}:ID({label})")
 
 
-def _ends(src: Label, dst: Label) -> list[_Col]:
-    return [_Col("src", header=f":START_ID({src})"), _Col("dst", header=f":END_ID({dst})")]
+def _ends(src: Label, dst: Label) -> list[ImportColumn]:
+    return [
+        ImportColumn("src", header=f":START_ID({src})"),
+        ImportColumn("dst", header=f":END_ID({dst})"),
+    ]
 
 
 _CUSTOMER_TYPES = {"date": "date", "datetime": "datetime", "bool": "boolean"}
 
 
 @dataclass(frozen=True, slots=True)
-class _Export:
+class Export:
     """One import file: the label or type it holds, the paged query that reads it, the
     pages' key (``(param, column)`` pairs, in the query's order) and its columns."""
 
@@ -116,71 +128,79 @@ class _Export:
     node: bool
     query: str
     keys: tuple[tuple[str, str], ...]
-    columns: tuple[_Col, ...]
+    columns: tuple[ImportColumn, ...]
     slots: Slots | None = None
 
 
 _C, _I, _CH = Label.CUSTOMER, Label.IDENTIFIER, Label.CHANNEL
 _PAIR = (("afterSrc", "src"), ("afterDst", "dst"))
-EXPORTS: tuple[_Export, ...] = (
-    _Export(
+EXPORTS: tuple[Export, ...] = (
+    Export(
         _C,
         True,
         "bulk/customers",
         (("after", "uid"),),
         (
             _node_id("uid", _C),
-            _Col("source"),
-            _Col("sourceCustomerId"),
-            *(_Col(f.graph, _CUSTOMER_TYPES.get(f.kind, "string")) for f in CUSTOMER_FIELDS),
+            ImportColumn("source"),
+            ImportColumn("sourceCustomerId"),
+            *(
+                ImportColumn(f.graph, _CUSTOMER_TYPES.get(f.kind, "string"))
+                for f in CUSTOMER_FIELDS
+            ),
         ),
     ),
-    _Export(
+    Export(
         _I,
         True,
         "bulk/identifiers",
         (("after", "key"),),
-        (_node_id("key", _I), _Col("kind"), _Col("value"), _Col("label", header=":LABEL")),
+        (
+            _node_id("key", _I),
+            ImportColumn("kind"),
+            ImportColumn("value"),
+            ImportColumn("label", header=":LABEL"),
+        ),
     ),
-    _Export(
+    Export(
         _CH,
         True,
         "bulk/channels",
         (("after", "channelId"),),
-        (_node_id("channelId", _CH), _Col("kind"), _Col("name")),
+        (_node_id("channelId", _CH), ImportColumn("kind"), ImportColumn("name")),
     ),
-    _Export(
+    Export(
         Label.PRODUCT,
         True,
         "bulk/products",
         (("after", "productId"),),
-        (_node_id("productId", Label.PRODUCT), _Col("category")),
+        (_node_id("productId", Label.PRODUCT), ImportColumn("category")),
     ),
-    _Export(
+    Export(
         Label.ORDER,
         True,
         "bulk/orders",
         (("after", "orderId"),),
         (
             _node_id("orderId", Label.ORDER),
-            _Col("purchasedAt", "datetime"),
-            _Col("amount", "double"),
-            _Col("directAmount", "double"),
-            _Col("currency"),
+            ImportColumn("purchasedAt", "datetime"),
+            ImportColumn("amount", "double"),
+            ImportColumn("directAmount", "double"),
+            ImportColumn("currency"),
         ),
     ),
-    _Export(
+    Export(
         Label.LOAD_FILE,
         True,
         "bulk/load_files",
         (("after", "fileKey"),),
         (
             _node_id("fileKey", Label.LOAD_FILE),
-            _Col("path"),
-            _Col("kind"),
-            _Col("checksum"),
+            ImportColumn("path"),
+            ImportColumn("kind"),
+            ImportColumn("checksum"),
             *(
-                _Col(n, "long")
+                ImportColumn(n, "long")
                 for n in (
                     "batchSize",
                     "batchesDone",
@@ -190,49 +210,58 @@ EXPORTS: tuple[_Export, ...] = (
                     "rowsWarned",
                 )
             ),
-            _Col("status"),
-            _Col("startedAt"),
-            _Col("finishedAt"),
+            ImportColumn("status"),
+            ImportColumn("startedAt"),
+            ImportColumn("finishedAt"),
         ),
     ),
-    _Export(RelType.HAS_IDENTIFIER, False, "bulk/has_identifier", _PAIR, tuple(_ends(_C, _I))),
-    _Export(
+    Export(RelType.HAS_IDENTIFIER, False, "bulk/has_identifier", _PAIR, tuple(_ends(_C, _I))),
+    Export(
         RelType.TOUCHED,
         False,
         "bulk/touched",
         _PAIR,
         (
             *_ends(_C, _CH),
-            _Col("count", "long"),
-            _Col("firstAt", "datetime"),
-            _Col("lastAt", "datetime"),
+            ImportColumn("count", "long"),
+            ImportColumn("firstAt", "datetime"),
+            ImportColumn("lastAt", "datetime"),
         ),
     ),
-    _Export(
+    Export(
         RelType.PLACED, False, "bulk/placed", (("afterDst", "dst"),), tuple(_ends(_C, Label.ORDER))
     ),
-    _Export(
+    Export(
         RelType.CONTAINS,
         False,
         "bulk/contains",
         _PAIR,
-        (*_ends(Label.ORDER, Label.PRODUCT), _Col("quantity", "double"), _Col("amount", "double")),
+        (
+            *_ends(Label.ORDER, Label.PRODUCT),
+            ImportColumn("quantity", "double"),
+            ImportColumn("amount", "double"),
+        ),
     ),
-    _Export(RelType.VIA, False, "bulk/via", (("afterSrc", "src"),), tuple(_ends(Label.ORDER, _CH))),
-    _Export(
+    Export(RelType.VIA, False, "bulk/via", (("afterSrc", "src"),), tuple(_ends(Label.ORDER, _CH))),
+    Export(
         RelType.REFERRED,
         False,
         "bulk/referred",
         _PAIR,
-        (*_ends(_C, _C), _Col("at", "datetime"), _Col("campaign")),
+        (*_ends(_C, _C), ImportColumn("at", "datetime"), ImportColumn("campaign")),
     ),
     *(
-        _Export(
+        Export(
             rel,
             False,
             "bulk/social",
             _PAIR,
-            (*_ends(_C, _C), _Col("weight", "double"), _Col("since", "datetime"), _Col("platform")),
+            (
+                *_ends(_C, _C),
+                ImportColumn("weight", "double"),
+                ImportColumn("since", "datetime"),
+                ImportColumn("platform"),
+            ),
             slots={"rel": rel},
         )
         for rel in (RelType.FOLLOWS, RelType.FRIENDS_WITH, RelType.INTERACTS_WITH)
@@ -241,40 +270,54 @@ EXPORTS: tuple[_Export, ...] = (
 
 _T = Label.TOUCHPOINT
 #: Touchpoint events: one query, three files (the nodes, MADE from records, ON to channels).
-_TOUCH_FILES: tuple[tuple[str, bool, tuple[_Col, ...]], ...] = (
+TOUCH_FILES: tuple[tuple[str, bool, tuple[ImportColumn, ...]], ...] = (
     (
         _T,
         True,
         (
-            _Col("seq", header=f":ID({_T})"),  # an import id only, not a property
-            _Col("at", "datetime"),
-            _Col("channelId"),
-            _Col("event"),
-            _Col("count", "long"),
+            ImportColumn("seq", header=f":ID({_T})"),  # an import id only, not a property
+            ImportColumn("at", "datetime"),
+            ImportColumn("channelId"),
+            ImportColumn("event"),
+            ImportColumn("count", "long"),
         ),
     ),
     (
         RelType.MADE,
         False,
-        (_Col("uid", header=f":START_ID({_C})"), _Col("seq", header=f":END_ID({_T})")),
+        (
+            ImportColumn("uid", header=f":START_ID({_C})"),
+            ImportColumn("seq", header=f":END_ID({_T})"),
+        ),
     ),
     (
         RelType.ON,
         False,
-        (_Col("seq", header=f":START_ID({_T})"), _Col("channelId", header=f":END_ID({_CH})")),
+        (
+            ImportColumn("seq", header=f":START_ID({_T})"),
+            ImportColumn("channelId", header=f":END_ID({_CH})"),
+        ),
     ),
 )
 
 
 @dataclass(slots=True)
 class ImportFile:
-    """One written import file: the label (nodes) or type (relationships) it holds."""
+    """One label's (nodes) or type's (relationships) import files: a header file, the
+    header line alone, and the data files (``parts``: one written here, or the part files
+    of a Spark run), imported as one group."""
 
     name: str
     node: bool
-    path: Path
+    header: Path
+    parts: list[Path] = field(default_factory=list)
     rows: int = 0
     multiline: bool = False  # a value holds a line break (the importer must be told)
+
+    @property
+    def paths(self) -> list[Path]:
+        """The header file, then the data files: the order the importer reads them in."""
+        return [self.header, *self.parts]
 
 
 @dataclass(slots=True)
@@ -283,6 +326,19 @@ class ImportSet:
 
     folder: Path
     files: list[ImportFile] = field(default_factory=list)
+    #: the argument file (:meth:`write_arguments`): ``import.args`` beside the folder
+    #: unless set
+    args: Path | None = None
+
+    @property
+    def arguments_file(self) -> Path:
+        """Where the argument file is."""
+        return self.args or self.folder.parent / "import.args"
+
+    @property
+    def log(self) -> Path:
+        """Where an importer writes what it said: ``import.log`` beside the argument file."""
+        return self.arguments_file.parent / "import.log"
 
     def counts(self) -> dict[str, int]:
         """Rows per label and relationship type (summed over files of one name)."""
@@ -296,11 +352,12 @@ class ImportSet:
         bad entry tolerated (the rows were validated; a bad entry is a bug to report, not a
         row to drop), line breaks allowed where a file has them."""
         args = [
-            f"--{'nodes' if f.node else 'relationships'}={f.name}={f.path.resolve()}"
+            f"--{'nodes' if f.node else 'relationships'}={f.name}="
+            + ",".join(str(p.resolve()) for p in f.paths)
             for f in self.files
         ]
         args += ["--bad-tolerance=0", "--skip-duplicate-nodes=false"]
-        multiline = [str(f.path.resolve()) for f in self.files if f.multiline]
+        multiline = [str(p.resolve()) for f in self.files if f.multiline for p in f.parts]
         if multiline:
             args += ["--multiline-fields-format=v2", f"--multiline-fields={','.join(multiline)}"]
         return args
@@ -316,18 +373,19 @@ class ImportSet:
                 )
             lines.append(f'"{arg}"' if any(c.isspace() for c in arg) else arg)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.args = path
         return path
 
 
 class _Sink:
     """An import file being written: header line once, then pages as CSV."""
 
-    def __init__(self, out: ImportFile, columns: Sequence[_Col]) -> None:
+    def __init__(self, out: ImportFile, columns: Sequence[ImportColumn]) -> None:
         self.out = out
         self.columns = list(columns)
         self.schema = pa.schema([(c.name, _ARROW[c.type]) for c in columns])
-        self._handle: IO[bytes] = out.path.open("wb")
-        self._handle.write((",".join(c.title for c in columns) + "\n").encode())
+        write_header(out.header, columns)
+        self._handle: IO[bytes] = out.parts[0].open("wb")
         self._writer = pacsv.CSVWriter(
             self._handle, self.schema, write_options=pacsv.WriteOptions(include_header=False)
         )
@@ -346,6 +404,17 @@ class _Sink:
     def close(self) -> None:
         self._writer.close()
         self._handle.close()
+
+
+def write_header(path: Path, columns: Sequence[ImportColumn]) -> None:
+    """Write an import header file: the columns' titles (``uid:ID(Customer)``, …)."""
+    path.write_text(",".join(c.title for c in columns) + "\n", encoding="utf-8")
+
+
+def import_file(folder: Path, name: str, node: bool) -> ImportFile:
+    """The import file of ``name`` in ``folder``, written here: ``name.header.csv`` and one
+    data file, ``name.csv``."""
+    return ImportFile(name, node, folder / f"{name}.header.csv", [folder / f"{name}.csv"])
 
 
 def _pages(
@@ -380,7 +449,7 @@ def write_import_files(store: Store, folder: Path | str) -> ImportSet:
     folder.mkdir(parents=True, exist_ok=True)
     result = ImportSet(folder)
     for export in EXPORTS:
-        out = ImportFile(str(export.name), export.node, folder / f"{export.name}.csv")
+        out = import_file(folder, str(export.name), export.node)
         sink = _Sink(out, export.columns)
         try:
             for page in _pages(store, export.query, export.keys, export.slots, ""):
@@ -389,8 +458,7 @@ def write_import_files(store: Store, folder: Path | str) -> ImportSet:
             sink.close()
         _keep(result, out)
     touch = [
-        _Sink(ImportFile(str(name), node, folder / f"{name}.csv"), columns)
-        for name, node, columns in _TOUCH_FILES
+        _Sink(import_file(folder, str(name), node), columns) for name, node, columns in TOUCH_FILES
     ]
     try:
         for page in _pages(store, "bulk/touchpoints", (("after", "seq"),), None, -1):
@@ -408,7 +476,8 @@ def _keep(result: ImportSet, out: ImportFile) -> None:
     if out.rows:
         result.files.append(out)
     else:
-        out.path.unlink()
+        for path in out.paths:
+            path.unlink()
 
 
 class StagingStore(SqliteStore):
@@ -523,9 +592,41 @@ def bulk_load(
         seconds["files"] = time.perf_counter() - mark
     finally:
         staging.close()
+    files.write_arguments(work / "import.args")
+    where = _import(
+        connect,
+        files,
+        expected=expected,
+        begun=begun,
+        run_import=run_import,
+        marker=marker,
+        seconds=seconds,
+        say=say,
+        server_timeout=server_timeout,
+    )
+    _clear(work)
+    marker.unlink()
+    seconds["total"] = time.perf_counter() - started
+    return BulkReport(report, files, where, seconds)
+
+
+def _import(
+    connect: Callable[[], AbstractContextManager[Store]],
+    files: ImportSet,
+    *,
+    expected: dict[str, int],
+    begun: set[str],
+    run_import: Importer,
+    marker: Path,
+    seconds: dict[str, float],
+    say: PhaseFn,
+    server_timeout: float,
+) -> str:
+    """Run the importer on ``files`` (their argument file written), create the schema and
+    check the database holds ``expected`` (:func:`_held`'s counts); returns where it went.
+    ``marker`` holds ``begun`` (the manifest keys of the files) until the check passes."""
     say("importing with neo4j-admin (the server stops and starts again)")
     mark = time.perf_counter()
-    files.write_arguments(work / "import.args")
     # until the counts are checked, the database holds this import only (it was empty):
     # a re-run may replace it (the manifest entries say which files it was)
     marker.write_text(json.dumps(sorted(begun)), encoding="utf-8")
@@ -538,18 +639,77 @@ def bulk_load(
         target.ensure_schema()
         seconds["schema"] = time.perf_counter() - mark
         found = _held(target)
+        # the names the database counts (``status/counts``: the model's labels and types
+        # but bookkeeping and journeys' result nodes); the others are not checked
+        named = {str(r["name"]) for r in target.read("status/counts")}
         where = target.describe()
+    expected = {k: v for k, v in expected.items() if k in named and v}
     if found != expected:
         wrong = sorted(k for k in {*found, *expected} if found.get(k) != expected.get(k))
         raise StoreUnavailableError(
             f"the import into {where} does not hold what was loaded ("
             + ", ".join(f"{k}: {found.get(k, 0):,} of {expected.get(k, 0):,}" for k in wrong)
-            + f"); see {work / 'import.log'}"
+            + f"); see {files.log}"
         )
-    _clear(work)
+    return where
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What importing a folder of import files did: the rows per label and type, where
+    they went, and the seconds of each phase."""
+
+    counts: dict[str, int]
+    target: str
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def import_folder(
+    connect: Callable[[], AbstractContextManager[Store]],
+    folder: Path | str,
+    *,
+    run_import: Importer,
+    on_phase: PhaseFn | None = None,
+    server_timeout: float = 300.0,
+) -> ImportReport:
+    """Import a folder of import files that another engine wrote (a Spark run's
+    ``out/neo4j``: ``import.args``, ``import.json`` and the files they name) into an empty
+    Neo4j, create the schema and check the database holds what ``import.json`` says.
+
+    The database must be empty, as for :func:`bulk_load` (or hold only an import of this
+    folder that did not finish, which a re-run replaces). Later loads are incremental on top:
+    the files' load manifest is in the import, so loading one of them again skips it.
+    """
+    folder = Path(folder)
+    listing = folder / "import.json"
+    if not listing.is_file() or not (folder / "import.args").is_file():
+        raise InputError(
+            f"{folder} holds no import files (no import.json and import.args); write them "
+            "with custgraph analyze all --engine spark --input DATA --out OUT --neo4j-import, "
+            "then give OUT/neo4j"
+        )
+    described = json.loads(listing.read_text(encoding="utf-8"))
+    expected = {str(k): int(v) for k, v in described["counts"].items() if int(v)}
+    marker = folder / INTERRUPTED
+    with connect() as target:
+        _check_target(target, marker)
+    files = ImportSet(folder, args=folder / "import.args")
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    where = _import(
+        connect,
+        files,
+        expected=expected,
+        begun=set(described.get("load_files", [])),
+        run_import=run_import,
+        marker=marker,
+        seconds=seconds,
+        say=on_phase or (lambda _: None),
+        server_timeout=server_timeout,
+    )
     marker.unlink()
     seconds["total"] = time.perf_counter() - started
-    return BulkReport(report, files, where, seconds)
+    return ImportReport(expected, where, seconds)
 
 
 def _check_target(target: Store, marker: Path) -> None:
@@ -636,8 +796,8 @@ def command_importer(command: Sequence[str], log: Path | None = None) -> Importe
     """
 
     def run(files: ImportSet) -> None:
-        args_file = files.folder.parent / "import.args"
-        log_path = log or files.folder.parent / "import.log"
+        args_file = files.arguments_file
+        log_path = log or files.log
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as out:
             try:

@@ -47,7 +47,15 @@ from loaders.validate import (
 )
 from loaders.write import BatchWriter, batch_steps
 
-__all__ = ["FileReport", "LoadProgress", "LoadReport", "Reject", "load_files", "plan_files"]
+__all__ = [
+    "FileReport",
+    "LoadProgress",
+    "LoadReport",
+    "Reject",
+    "file_key",
+    "load_files",
+    "plan_files",
+]
 
 PARALLEL_BYTES = 4 << 20
 """Files from this size up are read and validated in a child process while this one
@@ -174,6 +182,15 @@ def _checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_key(path: Path, kind: str, mapping: Mapping, region: str) -> tuple[str, str]:
+    """A file's checksum and its key in the load manifest: the same bytes loaded as the same
+    kind with the same mapping and region are the same load (a re-run skips or resumes it).
+    """
+    checksum = _checksum(path)
+    setup = json.dumps([kind, mapping.model_dump(), region], sort_keys=True)
+    return checksum, hashlib.sha256(f"{checksum}|{setup}".encode()).hexdigest()[:32]
+
+
 def _load_file(
     store: Store,
     plan: Plan,
@@ -187,11 +204,9 @@ def _load_file(
     known: Known,
 ) -> FileReport:
     started = time.perf_counter()
-    checksum = _checksum(plan.path)
-    setup = json.dumps([plan.kind, mapping.model_dump(), ctx.region], sort_keys=True)
-    file_key = hashlib.sha256(f"{checksum}|{setup}".encode()).hexdigest()[:32]
+    checksum, key = file_key(plan.path, plan.kind, mapping, ctx.region)
     report = FileReport(path=str(plan.path), kind=plan.kind)
-    previous = store.read("load/file_status", fileKey=file_key)
+    previous = store.read("load/file_status", fileKey=key)
     done_batches = 0
     if previous and previous[0]["status"] == "done":
         report.status = "skipped"
@@ -205,7 +220,7 @@ def _load_file(
         done_batches = int(previous[0]["batchesDone"] or 0)
         batch_size = int(previous[0]["batchSize"] or batch_size)
     manifest: dict[str, Any] = {
-        "fileKey": file_key,
+        "fileKey": key,
         "path": str(plan.path),
         "kind": plan.kind,
         "checksum": checksum,

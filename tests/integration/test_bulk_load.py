@@ -11,6 +11,7 @@ label and type by type, with every property.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -19,16 +20,19 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 
-from graph.errors import InputError
+from graph.errors import InputError, StoreUnavailableError
 from graph.settings import Settings
 from graph.store import Neo4jStore, Store, open_store
-from loaders import load_files
+from graph.store.neo4j import DEFAULT_BATCH_SIZE as NEO4J_BATCH
+from loaders import bulk, load_files
 from loaders.bulk import (
     INTERRUPTED,
     ImportSet,
+    StagingStore,
     bulk_load,
     command_importer,
     import_command,
+    import_folder,
     write_import_files,
 )
 from synthetic import GenerateParams, generate_dataset
@@ -282,3 +286,71 @@ def test_a_rerun_after_an_unfinished_import_ends_as_one_clean_run(
     assert dump(neo4j_settings) == online["graph"]
     assert _rejects(tmp_path / "rejects") == online["rejects"]
     assert not (tmp_path / "bulk" / INTERRUPTED).exists()
+
+
+def _as_parts(files: ImportSet, folder: Path) -> Path:
+    """Lay import files out as a Spark run does (``spark.neo4j``): per group a header file
+    and a folder of part files (here each data file cut in two at a record's end), with
+    ``import.args`` and ``import.json`` (the counts the database must hold)."""
+    folder.mkdir()
+    for f in files.files:
+        raw = f.parts[0].read_text(encoding="utf-8").splitlines(keepends=True)
+        ends, reader = [], csv.reader(iter(raw))
+        for _ in reader:
+            ends.append(reader.line_num)
+        cut = ends[len(ends) // 2 - 1] if len(ends) > 1 else len(raw)
+        stem = f.header.name.removesuffix(".header.csv")
+        (folder / stem).mkdir()
+        f.header = f.header.rename(folder / f.header.name)
+        f.parts = []
+        for k, lines in enumerate((raw[:cut], raw[cut:])):
+            part = folder / stem / f"part-{k:05d}.csv"
+            part.write_text("".join(lines), encoding="utf-8")
+            f.parts.append(part)
+    moved = ImportSet(folder, files.files)
+    moved.write_arguments(folder / "import.args")
+    return folder
+
+
+def test_a_folder_of_part_files_imports_as_the_online_load(
+    neo4j_settings: Settings, dataset: Path, online: dict[str, Any], tmp_path: Path
+) -> None:
+    """``custgraph load --import-dir``: what another engine wrote (header files, parts)."""
+    staging = StagingStore(tmp_path / "staging.db", batch_size=NEO4J_BATCH)
+    staging.ensure_schema()
+    load_files(staging, [dataset], rejects_dir=tmp_path / "rejects")
+    files = write_import_files(staging, tmp_path / "import")
+    held = bulk._held(staging)
+    keys = sorted(bulk._manifest_keys(staging))
+    staging.close()
+    folder = _as_parts(files, tmp_path / "neo4j")
+    assert sum(len(f.parts) for f in files.files) == 2 * len(files.files)
+    described = {"counts": held, "load_files": keys}
+    (folder / "import.json").write_text(
+        json.dumps({**described, "counts": {**held, "Customer": 1}})
+    )
+
+    def connect() -> AbstractContextManager[Store]:
+        return open_store(neo4j_settings)
+
+    importer = command_importer(import_command(None))
+    _wipe(neo4j_settings)
+    # counts the database does not hold: the import is not taken for done
+    with pytest.raises(StoreUnavailableError, match=r"Customer: [0-9,]+ of 1\b"):
+        import_folder(connect, folder, run_import=importer)
+    assert (folder / INTERRUPTED).is_file()
+    # a re-run replaces the unfinished import (the database holds this folder's only)
+    (folder / "import.json").write_text(json.dumps(described))
+    done = import_folder(connect, folder, run_import=importer)
+    assert done.counts == held
+    assert not (folder / INTERRUPTED).exists()
+    assert dump(neo4j_settings) == online["graph"]
+    # the manifest came along: loading the same files again skips them
+    with Neo4jStore.connect(neo4j_settings) as store:
+        again = load_files(store, [dataset], rejects_dir=tmp_path / "again")
+    assert {f.status for f in again.files} == {"skipped"}
+    # a database that holds data is refused, and so is a folder with no import files
+    with pytest.raises(InputError, match="needs an empty Neo4j database"):
+        import_folder(connect, tmp_path / "neo4j", run_import=importer)
+    with pytest.raises(InputError, match="holds no import files"):
+        import_folder(connect, tmp_path, run_import=importer)

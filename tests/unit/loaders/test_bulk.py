@@ -79,8 +79,11 @@ def store(sqlite_store: SqliteStore) -> SqliteStore:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """An import file's rows by its header file's titles (``Customer.header.csv``)."""
+    header = path.with_name(path.name.removesuffix(".csv") + ".header.csv")
+    titles = header.read_text(encoding="utf-8").rstrip("\n").split(",")
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(handle, fieldnames=titles))
 
 
 def test_import_files_hold_every_row_with_typed_headers(store: SqliteStore, tmp_path: Path) -> None:
@@ -137,6 +140,9 @@ def test_line_breaks_are_declared_to_the_importer(store: SqliteStore, tmp_path: 
     args = files.arguments()
     assert "--multiline-fields-format=v2" in args
     assert f"--multiline-fields={(tmp_path / 'import' / 'Channel.csv').resolve()}" in args
+    # the header file is a file of the group, before its data: it holds no value to declare
+    header = (tmp_path / "import" / "Channel.header.csv").resolve()
+    assert f"--nodes=Channel={header},{(tmp_path / 'import' / 'Channel.csv').resolve()}" in args
     assert "--bad-tolerance=0" in args
     written = files.write_arguments(tmp_path / "import.args").read_text(encoding="utf-8")
     assert written.splitlines() == args
