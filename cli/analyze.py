@@ -122,6 +122,14 @@ def analyze(
         Path | None,
         typer.Option("--mapping", help="Spark: YAML mapping of the input files' columns"),
     ] = None,
+    neo4j_import: Annotated[
+        bool,
+        typer.Option(
+            "--neo4j-import",
+            help="Spark: also write the loaded graph and the results as neo4j-admin import "
+            "files in OUT/neo4j (import them with custgraph load --import-dir OUT/neo4j)",
+        ),
+    ] = False,
     previous: Annotated[
         str | None,
         typer.Option(
@@ -174,11 +182,13 @@ def analyze(
             lookback_days=lookback_days,
             markov_order=markov_order,
             previous=previous,
+            neo4j_import=neo4j_import,
         )
         return
-    if inputs or out or spark_master or spark_conf or mapping or previous:
+    if inputs or out or spark_master or spark_conf or mapping or previous or neo4j_import:
         raise InputError(
-            "--input, --out, --spark-master, --spark-conf, --mapping and --previous go with "
+            "--input, --out, --spark-master, --spark-conf, --mapping, --previous and "
+            "--neo4j-import go with "
             "--engine spark (in process, load the files first: custgraph load; the store "
             "keeps the person ids between runs)"
         )
@@ -237,6 +247,7 @@ def _spark(
     lookback_days: int,
     markov_order: int,
     previous: str | None,
+    neo4j_import: bool = False,
 ) -> None:
     """``analyze --engine spark``: the jobs in Spark, from files to Parquet (``overrides``
     apply to this run: there is no store to keep them in; ``previous`` is the results
@@ -278,6 +289,7 @@ def _spark(
         conf=settings,
         overrides=tuple(read_overrides(overrides)) if overrides else (),
         previous=previous,
+        neo4j_import=neo4j_import,
     )
     console = Console()
     if console.is_terminal:
@@ -328,6 +340,14 @@ def _spark_summary(console: Console, params: SparkParams, result: SparkResult) -
             f"{p['as_of']}; {p['segments']} segments"
         )
     console.print(f"results in {escape(str(result.out))} (Parquet; run.json has the figures)")
+    if "neo4j_import" in counts:
+        folder = escape(str(result.out / "neo4j"))
+        total = sum(counts["neo4j_import"].values())
+        console.print(
+            f"Neo4j import files in {folder} ({total:,} nodes and relationships); to import "
+            "them into an empty Neo4j:"
+        )
+        console.print(f"  custgraph load --import-dir {folder}", soft_wrap=True)
 
 
 _WORKING = {

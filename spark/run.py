@@ -92,6 +92,9 @@ class SparkParams:
     overrides: tuple[dict[str, str], ...] = ()
     #: the results folder of an earlier run whose person ids this run keeps
     previous: str | None = None
+    #: also write the loaded graph and the results as ``neo4j-admin`` import files
+    #: (``out/neo4j``, :mod:`spark.neo4j`); needs ``out`` on this machine's file system
+    neo4j_import: bool = False
 
     def __post_init__(self) -> None:
         unknown = [j for j in self.jobs if j not in SPARK_JOBS]
@@ -113,6 +116,12 @@ class SparkParams:
             raise InputError(
                 f"--previous {self.previous}: no identities/ in it; give the --out folder of "
                 "an earlier spark run"
+            )
+        if self.neo4j_import and "://" in self.out:
+            raise InputError(
+                f"--neo4j-import writes the import files beside the results, and --out "
+                f"{self.out} is a URL; neo4j-admin reads files on the server's machine: "
+                "give a local --out (or a mounted path)"
             )
         days = {
             job: getattr(self, job).as_of
@@ -298,6 +307,9 @@ def _steps(
             table=table,
             members=members,
         )
+    if params.neo4j_import:
+        with _timed(t, "writing Neo4j import files", say):
+            _neo4j_import(spark, params, inputs, ident.records, result)
     report = {
         "jobs": list(params.jobs),
         "inputs": list(params.inputs),
@@ -323,6 +335,58 @@ def _steps(
         },
     }
     (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
+
+
+def _neo4j_import(
+    spark: SparkSession, params: SparkParams, inputs: Any, records: Any, result: SparkResult
+) -> None:
+    """The run's loaded graph and results as ``neo4j-admin`` import files (``out/neo4j``),
+    with a ``JobRun`` per job as a run in process records it."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from graph.runs import utc_now
+    from graph.store.neo4j import DEFAULT_BATCH_SIZE
+    from spark.neo4j import JobRuns, write_import
+
+    finished = utc_now()
+    took = sum(v for k, v in result.timings.items() if ":" not in k)
+    started = datetime.fromtimestamp(time.time() - took, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    profiles = result.counts.get("profiles", {})
+    runs: dict[str, dict[str, Any]] = {}
+    for job in ("identity", *params.jobs):
+        job_params = getattr(params, job)
+        runs[job] = {
+            "runId": profiles["run"] if job == "profiles" else
+            f"{job}-{stamp}-{uuid.uuid4().hex[:8]}",
+            "job": job,
+            "params": json.dumps({**asdict(job_params), "engine": "spark"}, sort_keys=True,
+                                 default=str),
+            "seed": getattr(job_params, "seed", None),
+            "counts": json.dumps(result.counts, sort_keys=True, default=str),
+            "timings": json.dumps({**result.timings, "total": round(took, 4)}, sort_keys=True),
+            "status": "ok",
+            "startedAt": started,
+            "finishedAt": finished,
+        }  # fmt: skip
+    mapping = params.mapping or Mapping()
+    files = write_import(
+        spark,
+        inputs,
+        Path(params.out),
+        records=records,
+        mapping=mapping,
+        region=mapping.default_region or "US",
+        batch_size=DEFAULT_BATCH_SIZE,
+        jobs=JobRuns(
+            runs,
+            segments=list(profiles.get("segment_table", [])),
+            tags=list(profiles.get("tag_table", [])),
+            overrides=[dict(o) for o in params.overrides],
+        ),
+    )
+    result.counts["neo4j_import"] = files.counts()
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
 from graph.identity import IdentityParams
@@ -47,6 +49,7 @@ from graph.privacy import erase_record
 from graph.profiles import ProfileParams
 from graph.store import SqliteStore
 from loaders import load_files
+from loaders.bulk import write_import_files
 from synthetic.generator import GenerateParams, generate_dataset
 
 if TYPE_CHECKING:
@@ -310,6 +313,8 @@ def _spark(
             identity=IdentityParams(random_pairs=PAIRS),
             overrides=tuple(read_overrides(decisions)) if decisions else (),
             previous=previous,
+            # a first run's files are not the store's (it holds the first delivery too)
+            neo4j_import=first is None,
         ),
         lambda step: cached.append((step, _cached(spark))),
         session=spark,
@@ -329,7 +334,7 @@ class Command:
     @classmethod
     def start(cls, data: Path, out: Path, loaded: Loaded) -> Command:
         args = ["analyze", "all", "--engine", "spark", "--input", str(data), "--out", str(out),
-                "--spark-conf", "spark.sql.shuffle.partitions=2"]  # fmt: skip
+                "--spark-conf", "spark.sql.shuffle.partitions=2", "--neo4j-import"]  # fmt: skip
         if loaded.as_of is not None:
             args += ["--as-of", loaded.as_of.isoformat()]
         if loaded.decisions is not None:
@@ -353,6 +358,7 @@ class Command:
         assert "communities" in said
         assert "journeys of" in said
         assert "spark: profiles of" in said
+        assert f"custgraph load --import-dir {self.output.with_suffix('')}/neo4j\n" in said
 
 
 @dataclass
@@ -656,6 +662,162 @@ def test_a_second_run_keeps_merges_and_splits_ids_alike(run: Run) -> None:
     assert (issued.loc[~kept, "created_at"] > issued.loc[kept, "created_at"].iloc[0]).all()
     report = json.loads((run.out / "run.json").read_text())
     assert report["counts"]["identity"]["lineage"] == dict(Counter(e for e, _, _ in spark))
+
+
+#: The datasets whose Spark run writes Neo4j import files (a second run's would hold only
+#: the later delivery, and its store the first one as well).
+IMPORTED = ["csv-with-bad-rows", "parquet-by-command-as-of-reviewed"]
+
+
+def _import_rows(header: Path, parts: list[Path]) -> pd.DataFrame:
+    """An import group's rows, a column per header title, as ``neo4j-admin`` reads them: an
+    empty field is null, a quoted empty one an empty text; numbers as numbers."""
+    titles = header.read_text(encoding="utf-8").rstrip("\n").split(",")
+    names = [f"c{i}" for i in range(len(titles))]
+    read = pacsv.ReadOptions(column_names=names)
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    tables = [pacsv.read_csv(p, read, parse, convert) for p in parts]
+    frame = (
+        pa.concat_tables(tables).to_pandas()
+        if tables
+        else pd.DataFrame(columns=names, dtype=object)
+    )
+    frame.columns = titles
+    for title in titles:
+        kind = title.partition(":")[2]
+        if kind in ("long", "double"):
+            frame[title] = pd.to_numeric(frame[title]).astype(float)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _group(folder: Path, stem: str) -> pd.DataFrame:
+    """A Spark run's import group ``stem`` (header file and part files)."""
+    header = folder / f"{stem}.header.csv"
+    assert header.is_file(), stem
+    return _import_rows(header, sorted((folder / stem).glob("part-*")))
+
+
+def _touches(events: pd.DataFrame, made: pd.DataFrame, on: pd.DataFrame) -> Counter[Any]:
+    """Touchpoint events as (record, channel, properties), their import ids dropped."""
+    made = made.set_axis(["uid", "seq"], axis=1)
+    on = on.set_axis(["seq", "on"], axis=1)
+    joined = events.rename(columns={events.columns[0]: "seq"}).merge(made, on="seq")
+    joined = joined.merge(on, on="seq")
+    assert len(joined) == len(events) == len(made) == len(on)
+    assert (joined["on"] == joined["channelId"]).all()
+    return Counter(map(tuple, joined.drop(columns=["seq", "on"]).to_numpy().tolist()))
+
+
+@pytest.mark.parametrize("run", IMPORTED, indirect=True)
+def test_import_files_hold_the_graph_a_load_builds(run: Run, tmp_path: Path) -> None:
+    """The loaded graph's import files of a Spark run hold, row for row, what the bulk load
+    writes from a store the same files were loaded into (``custgraph load --bulk``, whose
+    import into a real Neo4j gives the online load's graph: tests/integration)."""
+    folder = run.out / "neo4j"
+    theirs = write_import_files(run.store, tmp_path)
+    assert len(theirs.files) >= 15  # every kind of the loaded graph has rows
+    touch: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for f in theirs.files:
+        expected = _import_rows(f.header, f.parts)
+        got = _group(folder, f.name)
+        assert set(expected.columns) <= set(got.columns), f.name
+        got = got[list(expected.columns)]
+        if f.name in ("Touchpoint", "MADE", "ON"):
+            touch[f.name] = (expected, got)
+            continue
+        if f.name == "LoadFile":
+            read, size, done = (got[c] for c in ("rowsRead:long", "batchSize:long",
+                                                 "batchesDone:long"))  # fmt: skip
+            assert (done == np.ceil(read / size)).all()
+            assert (got["status"] == "done").all()
+            times = ["startedAt", "finishedAt", "batchSize:long", "batchesDone:long"]
+            expected, got = expected.drop(columns=times), got.drop(columns=times)
+        rows = Counter(map(tuple, expected.to_numpy().tolist()))
+        assert Counter(map(tuple, got.to_numpy().tolist())) == rows, f.name
+        assert len(rows) == len(expected) > 0, f.name
+    assert _touches(*(touch[n][1] for n in ("Touchpoint", "MADE", "ON"))) == _touches(
+        *(touch[n][0] for n in ("Touchpoint", "MADE", "ON"))
+    )
+    # a referral knows whether its two records are one person, as the identity job says
+    with sqlite3.connect(run.store.path) as db:
+        flags = {(a, b): bool(x) for a, b, x in db.execute(
+            "SELECT src, dst, selfReferral FROM referred")}  # fmt: skip
+    referred = _group(folder, "REFERRED")
+    got_flags = {(r[0], r[1]): r[-1] == "true" for r in referred.to_numpy().tolist()}
+    assert got_flags == flags
+
+
+@pytest.mark.parametrize("run", IMPORTED, indirect=True)
+def test_import_files_hold_the_results(run: Run) -> None:
+    """The results' import files: every count the database will be checked against is the
+    in-process store's; persons carry the run's own results (the other tests compare those
+    with in process); records, person links and memberships are the store's."""
+    folder = run.out / "neo4j"
+    described = json.loads((folder / "import.json").read_text(encoding="utf-8"))
+    held = {r["name"]: int(r["count"]) for r in run.store.read("status/counts")}
+    with sqlite3.connect(run.store.path) as db:
+        for label, table in (("JourneyPath", "journey_path"), ("ChannelCredit", "attribution"),
+                             ("ChannelTransition", "channel_transition"),
+                             ("IdentityEvent", "identity_event"),
+                             ("IdentityOverride", "identity_override")):  # fmt: skip
+            held[label] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    held["CREDITS"] = held["ChannelCredit"]
+    held["JobRun"] = 5  # a run of each job
+    assert {k for k, v in held.items() if v} <= described["counts"].keys()
+    for name, count in described["counts"].items():
+        assert count == held[name], name
+    for name in ("Person", "RESOLVES_TO", "MATCHES", "Community", "IN_COMMUNITY",
+                 "Person FRIENDS_WITH", "Email"):  # fmt: skip
+        assert described["counts"][name] > 0, name
+    persons = _group(folder, "Person").set_index("personId:ID(Person)").sort_index()
+    influence = _parquet(run.out, "influencers").set_index("person_id")
+    details = _parquet(run.out, "profile_details").set_index("personId")
+    behaviour = _parquet(run.out, "journey_behaviour").set_index("personId")
+    pairs = [("influenceScore:double", influence["score"]),
+             ("pagerank:double", influence["pagerank"]),
+             ("influenceRank:long", influence["rank"]),
+             ("referredRevenue:double", influence["referred_revenue"]),
+             ("monetary:double", details["monetary"]),
+             ("churnRisk:double", details["churnRisk"]),
+             ("channelMix", details["channelMix"]),
+             ("demographics", details["demographics"]),
+             ("profileAsOf", details["asOf"]),
+             ("conversions:long", behaviour["conversions"]),
+             ("journeyStage", behaviour["stage"])]  # fmt: skip
+    for title, expected in pairs:
+        got = persons[title].reindex(expected.index)
+        if title.endswith((":double", ":long")):
+            got = got.astype(float)
+        _same(expected.sort_index(), got.sort_index(), title)
+    with sqlite3.connect(run.store.path) as db:
+        sizes = dict(db.execute("SELECT personId, size FROM person"))
+        records = {
+            (a, b): c for a, b, c in db.execute("SELECT src, dst, confidence FROM resolves_to")
+        }
+        members = set(db.execute("SELECT src, dst FROM in_community"))
+        friends = {(a, b): (n, w, t) for a, b, n, w, t in db.execute(
+            "SELECT src, dst, count, weight, since FROM person_friends_with")}  # fmt: skip
+    assert {k: int(v) for k, v in persons["size:long"].items()} == sizes
+    resolved = {(a, b): c for a, b, _run, c in _group(folder, "RESOLVES_TO").to_numpy().tolist()}
+    assert resolved.keys() == records.keys()
+    assert np.allclose([resolved[k] for k in records], list(records.values()), rtol=0, atol=1e-6)
+    assert set(map(tuple, _group(folder, "IN_COMMUNITY").to_numpy().tolist())) == members
+    linked = {(a, b): (n, w, t) for a, b, n, w, t in
+              _group(folder, "Person-FRIENDS_WITH").to_numpy().tolist()}  # fmt: skip
+    assert linked.keys() == friends.keys()
+    for pair, (n, w, t) in friends.items():
+        assert linked[pair][0] == n, pair
+        assert linked[pair][2] == t, pair
+        assert abs(linked[pair][1] - w) <= 1e-9 * max(1.0, abs(w)), pair
+    args = (folder / "import.args").read_text(encoding="utf-8")
+    assert args.count("--nodes=") == len({"Customer", "Person", "Community", "LoadFile",
+                                          "Identifier", "Channel", "Product", "Order",
+                                          "Touchpoint"})  # fmt: skip
 
 
 def test_journeys_match_in_process(run: Run) -> None:
