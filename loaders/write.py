@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
@@ -63,12 +64,27 @@ def _purchase_steps(prepared: list[Prepared]) -> list[Step]:
 
 
 def _customer_steps(prepared: list[Prepared]) -> list[Step]:
+    """Records upserted; each record linked to its last row's identifiers.
+
+    Every identifier a row gives becomes a node, whether or not a later row of its record
+    still gives it (a node stays once loaded). A record given more than once in one batch is
+    linked again to its last row's identifiers alone, as it would be were its rows in
+    different batches: before, it kept the links of every row of the batch.
+    """
     rows = [p.row for p in prepared]
-    return [
+    steps = [
         Step("load/merge_customers", rows),
         Step("load/clear_customer_identifiers", [{"uid": r["uid"]} for r in rows]),
         Step("load/identify_customers", [i for p in prepared for i in p.identifiers]),
     ]
+    last = {p.row["uid"]: p for p in prepared}
+    if len(last) < len(prepared):
+        again = [uid for uid, n in Counter(p.row["uid"] for p in prepared).items() if n > 1]
+        steps += [
+            Step("load/clear_customer_identifiers", [{"uid": uid} for uid in again]),
+            Step("load/identify_customers", [i for uid in again for i in last[uid].identifiers]),
+        ]
+    return steps
 
 
 STEPS: dict[str, Callable[[list[Prepared]], list[Step]]] = {

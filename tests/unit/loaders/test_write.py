@@ -99,3 +99,33 @@ def test_each_row_is_an_event_and_each_batch_is_summed_into_touched(tmp_path: Pa
     ]
     assert tuple(conn.execute("SELECT count(*), sum(count) FROM touch_event").fetchone()) == (3, 4)
     store.close()
+
+
+def test_a_record_given_twice_in_a_batch_keeps_its_last_rows_identifiers(
+    tmp_path: Path,
+) -> None:
+    """As across batches: the last row's identifiers are the record's links; an identifier
+    only an earlier row gave stays a node (a load never removes one)."""
+    from graph.model import CUSTOMER_FIELDS
+    from loaders.rows import Prepared, identifiers_of
+    from loaders.write import batch_steps
+
+    store = SqliteStore(tmp_path / "g.db")
+    store.ensure_schema()
+    blank = dict.fromkeys(f.graph for f in CUSTOMER_FIELDS)
+    first = {**blank, "uid": "crm:1", "source": "crm", "sourceCustomerId": "1",
+             "email": "a@x.org", "deviceId": "d-1"}  # fmt: skip
+    last = {**first, "email": "b@x.org"}
+    other = {**blank, "uid": "crm:2", "source": "crm", "sourceCustomerId": "2",
+             "email": "c@x.org"}  # fmt: skip
+    rows = [Prepared(r, identifiers_of(r)) for r in (first, other, last)]
+    store.write_tx(batch_steps("customers", rows))
+    page = store.table("bulk/has_identifier", limit=100, afterSrc="", afterDst="")
+    links = {(r["src"], r["dst"]) for r in page.to_pylist()}
+    assert links == {
+        ("crm:1", "email:b@x.org"),
+        ("crm:1", "device:d-1"),
+        ("crm:2", "email:c@x.org"),
+    }
+    keys = {r["key"] for r in store.table("bulk/identifiers", limit=100, after="").to_pylist()}
+    assert keys == {"email:a@x.org", "email:b@x.org", "device:d-1", "email:c@x.org"}
