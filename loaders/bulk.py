@@ -66,6 +66,7 @@ __all__ = [
     "ImportFile",
     "ImportReport",
     "ImportSet",
+    "ImportSink",
     "StagingStore",
     "bulk_load",
     "command_importer",
@@ -377,7 +378,7 @@ class ImportSet:
         return path
 
 
-class _Sink:
+class ImportSink:
     """An import file being written: header line once, then pages as CSV."""
 
     def __init__(self, out: ImportFile, columns: Sequence[ImportColumn]) -> None:
@@ -450,7 +451,7 @@ def write_import_files(store: Store, folder: Path | str) -> ImportSet:
     result = ImportSet(folder)
     for export in EXPORTS:
         out = import_file(folder, str(export.name), export.node)
-        sink = _Sink(out, export.columns)
+        sink = ImportSink(out, export.columns)
         try:
             for page in _pages(store, export.query, export.keys, export.slots, ""):
                 sink.write(_with_labels(page) if export.name == _I else page)
@@ -458,7 +459,8 @@ def write_import_files(store: Store, folder: Path | str) -> ImportSet:
             sink.close()
         _keep(result, out)
     touch = [
-        _Sink(import_file(folder, str(name), node), columns) for name, node, columns in TOUCH_FILES
+        ImportSink(import_file(folder, str(name), node), columns)
+        for name, node, columns in TOUCH_FILES
     ]
     try:
         for page in _pages(store, "bulk/touchpoints", (("after", "seq"),), None, -1):

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from graph.model import CUSTOMER_FIELDS, IDENTIFIER_KINDS, Label, RelType
 from graph.runs import utc_now
 from loaders.bulk import (
@@ -44,6 +46,7 @@ from loaders.bulk import (
     ImportColumn,
     ImportFile,
     ImportSet,
+    ImportSink,
     write_header,
 )
 from loaders.load import file_key
@@ -93,7 +96,8 @@ class _Group:
     node: bool
     stem: str
     columns: tuple[ImportColumn, ...]
-    frame: DataFrame
+    #: a Spark frame, or a small table the driver holds (written here, with no Spark job)
+    frame: DataFrame | pa.Table
     counted: str | None
 
 
@@ -110,8 +114,11 @@ def _write(groups: Sequence[_Group], folder: Path) -> tuple[list[ImportFile], di
     ``groups``' order) and the rows per counted name."""
     from concurrent.futures import ThreadPoolExecutor
 
+    def write(g: _Group) -> tuple[ImportFile, dict[str, int]]:
+        return _write_table(g, folder) if isinstance(g.frame, pa.Table) else _write_group(g, folder)
+
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="neo4j-import") as pool:
-        done = list(pool.map(lambda g: _write_group(g, folder), groups))
+        done = list(pool.map(write, groups))
     files = [f for f, _ in done if f.rows]
     counts: dict[str, int] = {}
     for (f, labels), g in zip(done, groups, strict=True):
@@ -126,6 +133,25 @@ def _write(groups: Sequence[_Group], folder: Path) -> tuple[list[ImportFile], di
 
 #: Groups written at once (:func:`_write`).
 WRITERS = 4
+
+
+def _write_table(g: _Group, folder: Path) -> tuple[ImportFile, dict[str, int]]:
+    """Write a group the driver holds as the bulk load writes its files (one part)."""
+    assert isinstance(g.frame, pa.Table)
+    (folder / g.stem).mkdir()
+    out = ImportFile(g.name, g.node, folder / f"{g.stem}.header.csv",
+                     [folder / g.stem / "part-00000.csv"])  # fmt: skip
+    sink = ImportSink(out, g.columns)
+    try:
+        sink.write(g.frame)
+    finally:
+        sink.close()
+    return out, {}
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[ImportColumn]) -> pa.Table:
+    """A driver-held group's table from rows (``None`` where a row lacks a column)."""
+    return pa.table({c.name: [r.get(c.name) for r in rows] for c in columns})
 
 
 def _write_group(g: _Group, folder: Path) -> tuple[ImportFile, dict[str, int]]:
@@ -336,7 +362,7 @@ def _manifest(
     mapping: Mapping,
     region: str,
     batch_size: int,
-) -> tuple[DataFrame | None, list[str]]:
+) -> tuple[pa.Table | None, list[str]]:
     """The load manifest an online load of the same files records (``LoadFile``: key,
     checksum, rows read, loaded, rejected and warned, status done), so a later
     ``custgraph load`` of one of them skips it. Only files on this machine's file system
@@ -389,10 +415,8 @@ def _manifest(
                 "finishedAt": at,
             }
         )
-    columns = _columns(str(Label.LOAD_FILE))
-    schema = ", ".join(f"`{c.name}` {_SPARK[c.type]}" for c in columns)
-    rows = [tuple(e[c.name] for c in columns) for e in entries]
-    return spark.createDataFrame(rows, schema), [str(e["fileKey"]) for e in entries]
+    table = _table(entries, _columns(str(Label.LOAD_FILE)))
+    return table, [str(e["fileKey"]) for e in entries]
 
 
 @dataclass(frozen=True, slots=True)
@@ -621,8 +645,8 @@ def _results(
             _ends(Label.PERSON, Label.COMMUNITY),
         )
     if details is not None:
-        yield from _segments_and_tags(spark, details, jobs)
-    yield from _journeys(parquet, rows, jobs.id_of("journeys"))
+        yield from _segments_and_tags(details, jobs)
+    yield from _journeys(out, rows, jobs.id_of("journeys"))
     yield from _person_links(
         rows, records.select(F.col("uid").alias("src"), F.col("person_id").alias("dst"))
     )
@@ -632,24 +656,18 @@ def _results(
         yield (
             str(Label.IDENTITY_OVERRIDE),
             True,
-            spark.createDataFrame(
-                [tuple(o[c.name] for c in decided) for o in jobs.overrides],
-                "key string, a string, b string, decision string",
-            ),
+            _table(jobs.overrides, decided),
             decided,
         )
     yield (
         str(Label.JOB_RUN),
         True,
-        spark.createDataFrame(
-            [tuple(r[c.name] for c in _JOB_RUN) for r in jobs.runs.values()],
-            ", ".join(f"`{c.name}` {_SPARK[c.type]}" for c in _JOB_RUN),
-        ),
+        _table(list(jobs.runs.values()), _JOB_RUN),
         _JOB_RUN,
     )
 
 
-def _segments_and_tags(spark: SparkSession, details: DataFrame, jobs: JobRuns) -> Iterator[_Out]:
+def _segments_and_tags(details: DataFrame, jobs: JobRuns) -> Iterator[_Out]:
     """Segment and tag nodes (the profile run's tables) and who is in or has each."""
     from pyspark.sql import functions as F
 
@@ -665,9 +683,7 @@ def _segments_and_tags(spark: SparkSession, details: DataFrame, jobs: JobRuns) -
         (Label.SEGMENT, jobs.segments, segment),
         (Label.TAG, jobs.tags, tag),
     ):
-        schema = ", ".join(f"`{c.name}` {_SPARK[c.type]}" for c in cols)
-        values = [tuple({**r, "run": profile_run}.get(c.name) for c in cols) for r in table]
-        yield str(label), True, spark.createDataFrame(values, schema), cols
+        yield str(label), True, _table([{**r, "run": profile_run} for r in table], cols), cols
     known_segments = {str(r["name"]) for r in jobs.segments}
     known_tags = {str(r["name"]) for r in jobs.tags}
     yield (
@@ -690,81 +706,41 @@ def _segments_and_tags(spark: SparkSession, details: DataFrame, jobs: JobRuns) -
     )
 
 
-def _journeys(parquet: Any, rows: dict[str, DataFrame], run: str | None) -> Iterator[_Out]:
+def _journeys(out: Path, rows: dict[str, DataFrame], run: str | None) -> Iterator[_Out]:
     """The journeys run's conversion paths, channel credits (``CREDITS`` their channel)
-    and channel transitions."""
-    from pyspark.sql import functions as F
+    and channel transitions: tables the driver made, read and written here."""
+    import pyarrow.parquet as pq
+
+    def read(name: str, renames: dict[str, str]) -> list[dict[str, Any]]:
+        if not (out / name).is_dir():
+            return []
+        return [{renames.get(k, k): v for k, v in r.items()} | {"run": run}
+                for r in pq.read_table(str(out / name)).to_pylist()]  # fmt: skip
 
     if run is None:
         return
-    paths = parquet("paths")
-    if paths is not None:
-        yield (
-            str(Label.JOURNEY_PATH),
-            True,
-            paths.select(
-                "path",
-                "journeys",
-                "conversions",
-                F.col("conversion_rate").alias("conversionRate"),
-                F.col("median_days_to_convert").alias("medianDaysToConvert"),
-                "revenue",
-                F.lit(run).alias("run"),
-            ),
-            (
-                ImportColumn("path"),
-                ImportColumn("journeys", "long"),
-                ImportColumn("conversions", "long"),
-                ImportColumn("conversionRate", "double"),
-                ImportColumn("medianDaysToConvert", "double"),
-                ImportColumn("revenue", "double"),
-                ImportColumn("run"),
-            ),
-        )
-    credits = parquet("attribution")
-    if credits is not None and "channels" in rows:
+    paths = read("paths", {"conversion_rate": "conversionRate",
+                           "median_days_to_convert": "medianDaysToConvert"})  # fmt: skip
+    columns = _cols("path", "journeys:long", "conversions:long", "conversionRate:double",
+                    "medianDaysToConvert:double", "revenue:double", "run")  # fmt: skip
+    yield str(Label.JOURNEY_PATH), True, _table(paths, columns), columns
+    credits = read("attribution", {"channel_id": "channelId"})
+    if credits and "channels" in rows:
         # a credit to a channel no channels file has is left out, as in process
-        channels = _parsed(rows["channels"], "channelId string").select("channelId").distinct()
-        kept = credits.withColumnRenamed("channel_id", "channelId").join(channels, "channelId")
-        credit = kept.select(
-            F.concat_ws("|", "model", "channelId").alias("id"),
-            "model", "channelId", "conversions", "revenue", "share", F.lit(run).alias("run"),
-            F.col("channelId").alias("dst"),
-        )  # fmt: skip
-        yield (
-            str(Label.CHANNEL_CREDIT),
-            True,
-            credit,
-            (
-                ImportColumn("id", header=f":ID({Label.CHANNEL_CREDIT})"),
-                ImportColumn("model"),
-                ImportColumn("channelId"),
-                ImportColumn("conversions", "double"),
-                ImportColumn("revenue", "double"),
-                ImportColumn("share", "double"),
-                ImportColumn("run"),
-            ),
-        )
-        yield (
-            str(RelType.CREDITS),
-            False,
-            credit.select(F.col("id").alias("src"), "dst"),
-            _ends(Label.CHANNEL_CREDIT, Label.CHANNEL),
-        )
-    transitions = parquet("transitions")
-    if transitions is not None:
-        yield (
-            str(Label.CHANNEL_TRANSITION),
-            True,
-            transitions.withColumn("run", F.lit(run)),
-            (
-                ImportColumn("from"),
-                ImportColumn("to"),
-                ImportColumn("journeys", "long"),
-                ImportColumn("probability", "double"),
-                ImportColumn("run"),
-            ),
-        )
+        known = {r["channelId"] for r in _parsed(rows["channels"], "channelId string")
+                 .select("channelId").distinct().collect()}  # fmt: skip
+        kept = [{**c, "id": f"{c['model']}|{c['channelId']}"} for c in credits
+                if c["channelId"] in known]  # fmt: skip
+        columns = (ImportColumn("id", header=f":ID({Label.CHANNEL_CREDIT})"),
+                   *_cols("model", "channelId", "conversions:double", "revenue:double",
+                          "share:double", "run"))  # fmt: skip
+        yield str(Label.CHANNEL_CREDIT), True, _table(kept, columns), columns
+        ends = _ends(Label.CHANNEL_CREDIT, Label.CHANNEL)
+        links = [{"src": c["id"], "dst": c["channelId"]} for c in kept]
+        yield str(RelType.CREDITS), False, _table(links, ends), ends
+    transitions = read("transitions", {})
+    columns = _cols("from", "to", "journeys:long", "probability:double", "run")
+    yield str(Label.CHANNEL_TRANSITION), True, _table(transitions, columns), columns
 
 
 def _person_links(
@@ -843,29 +819,40 @@ def write_import(
 ) -> ImportSet:
     """Write the import files of a run's loaded graph and results under ``out/neo4j``
     (replacing an earlier run's); ``records``: each record's ``uid`` and ``person_id``."""
+    from pyspark import StorageLevel
+
     folder = out / FOLDER
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    groups: list[_Group] = []
-    for name, node, frame in _loaded_graph(inputs.rows, records):
-        columns = _columns(name)
-        if name == RelType.REFERRED:
-            columns = (*columns, ImportColumn("selfReferral", "boolean"))
-        # touchpoint events and the manifest are not among status/counts' names
-        counted = None if name in _TOUCH_COLUMNS else name
-        groups.append(_Group(name, node, name, columns, frame, counted))
     manifest, keys = _manifest(
         spark, inputs, out / "rejects", mapping=mapping, region=region, batch_size=batch_size
     )
-    if manifest is not None:
-        name = str(Label.LOAD_FILE)
-        groups.append(_Group(name, True, name, _columns(name), manifest, None))
-    for name, node, frame, columns in _results(spark, out, inputs.rows, records, jobs):
-        person_level = name in _BY_NAME  # a record-level type: these are its person links
-        stem = f"{Label.PERSON}-{name}" if person_level else name
-        counted = f"{Label.PERSON} {name}" if person_level else name
-        groups.append(_Group(name, node, stem, columns, frame, counted))
-    written, counts = _write(groups, folder)
+    # each kind's checked rows (the validated rows with their references checked: a few
+    # joins), computed once, on disk, before the writers share them: a dozen groups read them
+    rows = {k: v.persist(StorageLevel.DISK_ONLY) for k, v in inputs.rows.items()}
+    try:
+        for frame in rows.values():
+            frame.count()
+        groups: list[_Group] = []
+        for name, node, frame in _loaded_graph(rows, records):
+            columns = _columns(name)
+            if name == RelType.REFERRED:
+                columns = (*columns, ImportColumn("selfReferral", "boolean"))
+            # touchpoint events and the manifest are not among status/counts' names
+            counted = None if name in _TOUCH_COLUMNS else name
+            groups.append(_Group(name, node, name, columns, frame, counted))
+        for name, node, frame, columns in _results(spark, out, rows, records, jobs):
+            person_level = name in _BY_NAME  # a record-level type: these are its person links
+            stem = f"{Label.PERSON}-{name}" if person_level else name
+            counted = f"{Label.PERSON} {name}" if person_level else name
+            groups.append(_Group(name, node, stem, columns, frame, counted))
+        if manifest is not None:
+            name = str(Label.LOAD_FILE)
+            groups.append(_Group(name, True, name, _columns(name), manifest, None))
+        written, counts = _write(groups, folder)
+    finally:
+        for frame in rows.values():
+            frame.unpersist()
     files = ImportSet(folder, written)
     files.write_arguments(folder / "import.args")
     described = {"runs": sorted(r["runId"] for r in jobs.runs.values()), "counts": counts,
