@@ -169,6 +169,10 @@ SPARK_IDENTITY = ["analyze", "identity", "--engine", "spark", "--input", "d", "-
              "--spark-conf", "nokey"],
             "write KEY=VALUE",
         ),
+        (["analyze", "all", "--neo4j-import"], "go with --engine spark"),
+        (["load"], "give the files to load"),
+        (["load", "d", "--import-dir", "o/neo4j"], "give it alone"),
+        (["load", "--import-dir", "o/neo4j"], "o/neo4j holds no import files"),
     ],
 )  # fmt: skip
 def test_the_spark_engine_says_what_it_needs_before_starting_spark(

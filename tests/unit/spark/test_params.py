@@ -63,3 +63,11 @@ def test_a_run_never_reads_the_ids_it_overwrites(tmp_path: Path) -> None:
 def test_previous_results_must_hold_identities(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no identities/ in it"):
         SparkParams(jobs=("identity",), inputs=("d",), out="o", previous=str(tmp_path))
+
+
+def test_import_files_go_where_neo4j_admin_reads_them() -> None:
+    assert SparkParams(jobs=("identity",), inputs=("d",), out="o", neo4j_import=True)
+    with pytest.raises(InputError, match="neo4j-admin reads files on the server's machine"):
+        SparkParams(jobs=("identity",), inputs=("d",), out="s3://bucket/o", neo4j_import=True)
+    # without import files, a URL is a fine --out
+    assert SparkParams(jobs=("identity",), inputs=("d",), out="s3://bucket/o")
