@@ -43,7 +43,14 @@ from graph.errors import InputError, JobError
 from graph.identity.features import IDENTIFIER_FIELDS, RecordFeatures
 from graph.identity.keys import KEY_LAYOUT
 from graph.identity.resolve import IdentityParams, _random_pairs, personal_evidence
-from graph.identity.scoring import LEVEL_NAMES, FSModel, compare, fit_model, match_probability
+from graph.identity.scoring import (
+    LEVEL_NAMES,
+    FSModel,
+    compare,
+    evidence_texts,
+    fit_model,
+    match_probability,
+)
 from spark.ids import Previous, issued_ids, stable_ids
 from spark.session import Held, row_index
 
@@ -77,7 +84,8 @@ _LEVELS = tuple(LEVEL_NAMES)
 @dataclass(slots=True)
 class SparkIdentity:
     """What a Spark resolution gives: per record its person and confidence (``records``:
-    idx, uid, source, source_customer_id, person_id, confidence), the kept matches, the
+    idx, uid, source, source_customer_id, person_id, confidence), the kept matches (src, dst,
+    score, rule, evidence), the
     comparison vectors with their counts (the EM input), the model, the run's lineage
     events and every person id ever issued (``spark.ids.issued_ids``), and the counts."""
 
@@ -87,6 +95,10 @@ class SparkIdentity:
     model: FSModel
     lineage: DataFrame
     person_ids: DataFrame
+    #: each record's hashed blocking keys (``uid``, ``keys``: binary, as ``RESOLVES_TO.keys``
+    #: holds them; None unless asked for): an incremental run in a database looks records
+    #: up by them
+    keys: DataFrame | None
     counts: dict[str, int] = field(default_factory=dict)
     pairs_by_rule: dict[str, int] = field(default_factory=dict)
 
@@ -167,6 +179,33 @@ def _scorer(model: FSModel) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.Da
             yield frame.assign(prob=probs, personal=personal_evidence(levels))
 
     return run
+
+
+def _explainer(model: FSModel) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """Per batch of kept pairs with their levels: the in-process evidence text
+    (``evidence_texts``, what ``MATCHES.evidence`` holds), the levels dropped."""
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in batches:
+            levels = {n: frame[n].to_numpy(dtype=np.int64) for n in _LEVELS}
+            texts = evidence_texts(model, levels) if len(frame) else []
+            yield frame[["src", "dst", "score", "rule"]].assign(evidence=texts)
+
+    return run
+
+
+def _keyer(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Per batch of features: each record's hashed blocking keys, packed as the in-process
+    job stores them on ``RESOLVES_TO.keys`` (``graph.identity.keys``)."""
+    import pandas as pd
+
+    from graph.identity.keys import hash_column, pack
+
+    for frame in batches:
+        keys = np.zeros((len(frame), len(KEY_LAYOUT)), dtype=np.int64)
+        for k, name in enumerate(KEY_LAYOUT):
+            keys[:, k] = hash_column(frame[f"k{k}"].to_numpy(dtype=object), name)
+        yield pd.DataFrame({"idx": frame["idx"].to_numpy(), "keys": pack(keys)})
 
 
 def _pairs_side(feats: DataFrame, side: str, key: str) -> DataFrame:
@@ -269,17 +308,18 @@ def resolve(
     overrides: Sequence[Mapping[str, str]] = (),
     previous: Previous | None = None,
     at: str = "",
+    with_keys: bool = False,
 ) -> SparkIdentity:
     """Resolve ``records`` (:func:`customer_records`) in Spark with the in-process model and
     the reviewers' ``overrides`` (``a``, ``b``: record uids; ``decision``), keeping the
-    ``previous`` run's ids (new ids are created ``at``)."""
+    ``previous`` run's ids (new ids are created ``at``); ``with_keys``: also each record's
+    hashed blocking keys (``SparkIdentity.keys``)."""
     if params.term_frequencies:
         raise InputError("term-frequency adjustments are not offered by the spark engine")
     held = Held()
     try:
-        return _resolve(
-            spark, records, params, overrides=overrides, previous=previous, at=at, held=held
-        )
+        return _resolve(spark, records, params, overrides=overrides, previous=previous, at=at,
+                        held=held, with_keys=with_keys)  # fmt: skip
     finally:
         held.release()  # what is returned is checkpointed: the working frames can go
 
@@ -293,6 +333,7 @@ def _resolve(
     previous: Previous | None,
     at: str,
     held: Held,
+    with_keys: bool,
 ) -> SparkIdentity:
     """:func:`resolve`, caching its working frames in ``held``."""
     import pandas as pd
@@ -402,9 +443,21 @@ def _resolve(
     matches = (
         kept_scores.join(uids.select(F.col("idx").alias("i"), F.col("uid").alias("src")), "i")
         .join(uids.select(F.col("idx").alias("j"), F.col("uid").alias("dst")), "j")
-        .select("src", "dst", F.round("prob", 6).alias("score"), "rule")
+        .select("src", "dst", F.round("prob", 6).alias("score"), "rule", *_LEVELS)
+        .mapInPandas(
+            _explainer(model), "src string, dst string, score double, rule string, evidence string"
+        )
         .localCheckpoint()
     )
+    keys = None
+    if with_keys:  # computed now: the frames they come from are dropped when resolve ends
+        keys = (
+            feats.select("idx", *(f"k{k}" for k in range(len(KEY_LAYOUT))))
+            .mapInPandas(_keyer, "idx long, keys binary")
+            .join(uids, "idx")
+            .select("uid", "keys")
+            .localCheckpoint()
+        )
     counts = {
         "records": n,
         "candidate_pairs": pairs.count(),
@@ -416,7 +469,9 @@ def _resolve(
         "em_iterations": model.iterations,
     }
     person_ids = issued_ids(resolved, previous, at).localCheckpoint()
-    return SparkIdentity(out, matches, counted, model, lineage, person_ids, counts, pairs_by_rule)
+    return SparkIdentity(
+        out, matches, counted, model, lineage, person_ids, keys, counts, pairs_by_rule
+    )
 
 
 def _clusters(indexed: DataFrame, guarded: DataFrame) -> tuple[DataFrame, DataFrame]:

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PersonEdges",
+    "channel_touches",
     "communities",
+    "community_summary",
     "graph_on_driver",
     "influence",
     "pagerank",
@@ -134,23 +136,48 @@ def _to_persons(frame: DataFrame, person: DataFrame) -> DataFrame:
 
 
 def revenue(orders: DataFrame | None, records: DataFrame, until: str | None = None) -> DataFrame:
-    """``person_id``, ``revenue``: the amounts of the ``orders`` (``orders_of``; None: no
-    purchases) a person's records placed (with ``until``, the orders placed by then:
-    ``influence/person_activity``)."""
+    """``person_id``, ``revenue``, ``lastPurchase``: the amounts of the ``orders``
+    (``orders_of``; None: no purchases) a person's records placed and the time of the last
+    one (with ``until``, the orders placed by then: ``influence/person_activity``)."""
     from pyspark.sql import functions as F
 
     persons = records.select("person_id").distinct()
     if orders is None:
-        return persons.withColumn("revenue", F.lit(0.0))
+        never = F.lit(None).cast("string")
+        return persons.select("person_id", F.lit(0.0).alias("revenue"), never.alias("lastPurchase"))
     if until is not None:
         orders = orders.filter(F.col("purchasedAt") <= until)
     spent = (
         orders.join(records.select("uid", "person_id"), "uid")
         .groupBy("person_id")
-        .agg(F.sum("amount").alias("revenue"))
+        .agg(F.sum("amount").alias("revenue"), F.max("purchasedAt").alias("lastPurchase"))
     )
     return persons.join(spent, "person_id", "left").select(
-        "person_id", F.coalesce("revenue", F.lit(0.0)).alias("revenue")
+        "person_id", F.coalesce("revenue", F.lit(0.0)).alias("revenue"), "lastPurchase"
+    )
+
+
+def channel_touches(
+    rows: dict[str, DataFrame], records: DataFrame, until: str | None = None
+) -> DataFrame | None:
+    """``person_id``, ``channelId``, ``touches``: how many touchpoints a person's records
+    had on each channel, counting the (record, channel) pairs first touched by ``until``
+    as ``influence/person_channels`` does (None without a touchpoints file)."""
+    from pyspark.sql import functions as F
+
+    if "touchpoints" not in rows:
+        return None
+    fields = "uid string, channelId string, firstAt string, `count` long"
+    touch = rows["touchpoints"].select(F.from_json("row", fields).alias("r")).select("r.*")
+    pairs = touch.groupBy("uid", "channelId").agg(
+        F.sum("count").alias("count"), F.min("firstAt").alias("firstAt")
+    )
+    if until is not None:
+        pairs = pairs.filter(F.col("firstAt").isNull() | (F.col("firstAt") <= until))
+    return (
+        pairs.join(records.select("uid", "person_id"), "uid")
+        .groupBy("person_id", "channelId")
+        .agg(F.sum("count").alias("touches"))
     )
 
 
@@ -288,13 +315,14 @@ def graph_on_driver(persons: list[str], edges_path: str) -> PersonGraph:
 def influence(
     graph: PersonEdges,
     edges_path: str,
-    spent: DataFrame,
+    spent: pd.DataFrame,
     params: InfluenceParams,
     counts: dict[str, int] | None = None,
 ) -> tuple[pd.DataFrame, PersonGraph]:
     """Every person's influence (the columns of ``custgraph export influencers``): PageRank
     in Spark, the rest on the driver with the in-process functions (``edges_path``: the
-    person graph as Spark wrote it)."""
+    person graph as Spark wrote it; ``spent``: each person's ``revenue``, :func:`revenue`
+    on the driver)."""
     import pandas as pd
 
     rounds: list[int] = []
@@ -302,7 +330,7 @@ def influence(
     if counts is not None:
         counts["pagerank_rounds"] = rounds[0] if rounds else 0
     g = graph_on_driver(ranks["person_id"].tolist(), edges_path)
-    money = spent.toPandas().set_index("person_id")["revenue"].reindex(g.persons).fillna(0.0)
+    money = spent.set_index("person_id")["revenue"].reindex(g.persons).fillna(0.0)
     pr = ranks.set_index("person_id")["pagerank"].reindex(g.persons).to_numpy(dtype=float)
     table = compute_influence(g, money.to_numpy(dtype=float), params, pagerank_values=pr)
     out = pd.DataFrame(
@@ -342,3 +370,48 @@ def communities(g: PersonGraph, params: CommunityParams) -> tuple[pd.DataFrame, 
         }
     )
     return frame, modularity
+
+
+def community_summary(
+    g: PersonGraph,
+    members: pd.DataFrame,
+    memberships: DataFrame,
+    *,
+    activity: pd.DataFrame,
+    ranks: pd.DataFrame,
+    touches: DataFrame | None,
+) -> pd.DataFrame:
+    """Each community's summary as the in-process job stores it (``summarise``: size,
+    density, share of modularity, revenue, churn rate, dominant channel, top influencers).
+
+    ``members``: :func:`communities`' frame (in ``g.persons`` order) and ``memberships`` the
+    same in Spark; ``activity``: :func:`revenue` on the driver; ``ranks``: the influence
+    table; ``touches``: :func:`channel_touches`, summed per community and channel in Spark,
+    so only those sums reach the driver.
+    """
+    import pandas as pd
+    from pyspark.sql import functions as F
+
+    from graph.influence.job import CHURN_DAYS, summarise
+
+    assert (members["person_id"].to_numpy() == g.persons).all()
+    labels, ids = pd.factorize(members["community_id"])
+    totals = None
+    if touches is not None:
+        totals = (
+            touches.join(memberships.select("person_id", "community_id"), "person_id")
+            .groupBy(F.col("community_id").alias("communityId"), "channelId")
+            .agg(F.sum("touches").alias("touches"))
+            .toPandas()
+        )
+    by_person = activity.set_index("person_id").reindex(g.persons)
+    return summarise(
+        g,
+        np.asarray(labels, dtype=np.int64),
+        [str(i) for i in ids],
+        activity=by_person.assign(revenue=by_person["revenue"].fillna(0.0)),
+        channels=pd.DataFrame(),
+        ranks=dict(zip(ranks["person_id"], ranks["rank"], strict=True)),
+        churn_days=CHURN_DAYS,
+        channel_totals=totals,
+    )

@@ -6,23 +6,25 @@ and the load manifest, by the load's upsert rules (the last row of a record wins
 touchpoints summed into ``TOUCHED``, an order's amount its direct amount plus its lines) —
 and the run's results on it: persons (size; influence, community, profile and journey
 properties, as the in-process jobs store them), ``RESOLVES_TO``, ``MATCHES``, the
-person-level links, communities and ``IN_COMMUNITY``, segments and tags, journeys' paths,
-credits and transitions, the identity lineage, the reviewers' decisions and a ``JobRun``
-per job. Each label or type is a header file (``Customer.header.csv``) and Spark's part
+person-level links, communities with their summaries and ``IN_COMMUNITY``, segments and
+tags, journeys' paths, credits and transitions, the identity lineage, the reviewers'
+decisions and a ``JobRun`` per job. Matches carry their per-field evidence; each record's
+``RESOLVES_TO`` carries its hashed blocking keys and the ``IdentityState`` node the model
+and settings, so the database's next identity run is incremental, as after a full run in
+process. Each label or type is a header file (``Customer.header.csv``) and Spark's part
 files (``Customer/part-*.csv``), imported as one group; ``import.args`` is the argument
 file ``neo4j-admin database import full`` takes, and ``import.json`` the rows per label
 and type, which ``custgraph load --import-dir`` checks the database holds afterwards.
 
 The loaded graph's columns and headers are the bulk load's (:data:`loaders.bulk.EXPORTS`),
 so its files hold what ``custgraph load --bulk`` writes for the same files
-(``tests/spark/test_parity.py`` compares them row by row). What a Spark run does not make
-is not written: a match's per-field evidence, a community's summary beyond its size, and
-the incremental identity state (the first identity run on the database is a full one).
+(``tests/spark/test_parity.py`` compares them row by row).
 
 Example (``run_spark`` calls it when ``SparkParams.neo4j_import`` is set)::
 
     files = write_import(spark, inputs, Path("results"), records=records,
-                         mapping=Mapping(), region="US", batch_size=5000, jobs=jobs)
+                         loaded_at="2026-01-01T00:00:00Z", mapping=Mapping(), region="US",
+                         batch_size=5000, jobs=jobs)
     files.counts()  # {'Customer': 2500, 'Identifier': 5710, ...}
 """
 
@@ -38,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from graph.identity.job import STATE_NAME
 from graph.model import CUSTOMER_FIELDS, IDENTIFIER_KINDS, Label, RelType
-from graph.runs import utc_now
 from loaders.bulk import (
     EXPORTS,
     TOUCH_FILES,
@@ -53,7 +55,7 @@ from loaders.load import file_key
 from loaders.mapping import Mapping
 from loaders.report import FIELD_DROPPED, ROW_REJECTED
 from loaders.rows import identifiers_of
-from spark.orders import latest
+from spark.orders import latest, order_lines_of, orders_of, purchase_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,6 +76,7 @@ _SPARK = {
     "boolean": "boolean",
     "date": "string",
     "datetime": "string",
+    "byte[]": "string",  # signed bytes joined by ';' (:func:`_key_text`)
 }
 
 _C = Label.CUSTOMER
@@ -307,37 +310,19 @@ def _loaded_graph(
 
 
 def _orders(purchases: DataFrame) -> Iterator[tuple[str, bool, DataFrame]]:
-    """Products, orders and their links from purchase lines (``spark.orders``' rules, with
-    each order's direct amount and each line's quantity kept)."""
+    """Products, orders and their links from purchase lines, by the rules the jobs' orders
+    are rebuilt by (``spark.orders``)."""
     from pyspark.sql import functions as F
 
-    lines = _parsed(
-        purchases,
-        "orderId string, uid string, purchasedAt string, currency string, channelId string, "
-        "productId string, category string, quantity double, amount double",
-    )
-    products = lines.filter(F.col("productId").isNotNull())
-    kept = latest(products, ["orderId", "productId"])
-    category = latest(products.filter(F.col("category").isNotNull()), ["productId"])
-    yield (
-        str(Label.PRODUCT),
-        True,
-        products.select("productId")
-        .distinct()
-        .join(category.select("productId", "category"), "productId", "left"),
-    )
-    head = latest(lines, ["orderId"]).select("orderId", "uid", "purchasedAt", "currency")
-    direct = latest(lines.filter(F.col("productId").isNull()), ["orderId"]).select(
-        "orderId", F.col("amount").alias("directAmount")
-    )
-    sums = kept.groupBy("orderId").agg(F.sum("amount").alias("products"))
-    total = F.round(F.coalesce("directAmount", F.lit(0.0)) + F.coalesce("products", F.lit(0.0)), 2)
-    orders = head.join(direct, "orderId", "left").join(sums, "orderId", "left")
-    yield str(Label.ORDER), True, orders.withColumn("amount", total)
+    lines = purchase_lines(purchases)
+    kept = order_lines_of(lines)
+    yield str(Label.PRODUCT), True, kept.select("productId", "category").distinct()
+    orders = orders_of(lines)
+    yield str(Label.ORDER), True, orders
     yield (
         str(RelType.PLACED),
         False,
-        head.select(F.col("uid").alias("src"), F.col("orderId").alias("dst")),
+        orders.select(F.col("uid").alias("src"), F.col("orderId").alias("dst")),
     )
     yield (
         str(RelType.CONTAINS),
@@ -346,11 +331,12 @@ def _orders(purchases: DataFrame) -> Iterator[tuple[str, bool, DataFrame]]:
             F.col("orderId").alias("src"), F.col("productId").alias("dst"), "quantity", "amount"
         ),
     )
-    via = latest(lines.filter(F.col("channelId").isNotNull()), ["orderId"])
     yield (
         str(RelType.VIA),
         False,
-        via.select(F.col("orderId").alias("src"), F.col("channelId").alias("dst")),
+        orders.filter(F.col("channelId").isNotNull()).select(
+            F.col("orderId").alias("src"), F.col("channelId").alias("dst")
+        ),
     )
 
 
@@ -359,6 +345,7 @@ def _manifest(
     inputs: Inputs,
     rejects: Path,
     *,
+    at: str,
     mapping: Mapping,
     region: str,
     batch_size: int,
@@ -392,7 +379,6 @@ def _manifest(
         .agg(F.countDistinct("line").alias("n"))
         .collect()
     }
-    at = utc_now()
     entries = []
     for f in local:
         checksum, key = file_key(Path(f.path), f.kind, mapping, region)
@@ -432,6 +418,10 @@ class JobRuns:
     #: the reviewers' decisions the run applied (``key``, ``a``, ``b``, ``decision``): kept
     #: as ``IdentityOverride`` nodes, so later identity runs on the database apply them too
     overrides: list[dict[str, str]] = field(default_factory=list)
+    #: what a full identity run leaves for incremental runs (``graph.identity.job``'s
+    #: ``full_run_state``): kept as the ``IdentityState`` node, so the database's next
+    #: identity run can be incremental
+    identity_state: dict[str, Any] | None = None
 
     def id_of(self, job: str) -> str | None:
         """The run id of ``job`` (None: the run did not run it)."""
@@ -581,25 +571,37 @@ def _results(
     yield str(Label.PERSON), True, persons, tuple(columns)
     resolved = parquet("identities")
     assert resolved is not None
-    yield (
-        str(RelType.RESOLVES_TO),
-        False,
-        resolved.select(
-            F.concat_ws(":", "source", "source_customer_id").alias("src"),
-            F.col("person_id").alias("dst"),
-            F.lit(identity).alias("run"),
-            "confidence",
-        ),
-        (*_ends(_C, Label.PERSON), ImportColumn("run"), ImportColumn("confidence", "double")),
+    links = resolved.select(
+        F.concat_ws(":", "source", "source_customer_id").alias("src"),
+        F.col("person_id").alias("dst"),
+        F.lit(identity).alias("run"),
+        "confidence",
     )
+    linked: tuple[ImportColumn, ...] = (
+        *_ends(_C, Label.PERSON),
+        ImportColumn("run"),
+        ImportColumn("confidence", "double"),
+    )
+    keys = parquet("record_keys")
+    if keys is not None:
+        text = keys.mapInPandas(_key_text, "uid string, keys string")
+        links = links.join(text.withColumnRenamed("uid", "src"), "src", "left")
+        linked = (*linked, ImportColumn("keys", "byte[]"))
+    yield str(RelType.RESOLVES_TO), False, links, linked
     matches = parquet("matches")
     if matches is not None:
+        evidence = (ImportColumn("evidence"),) if "evidence" in matches.columns else ()
         yield (
             str(RelType.MATCHES),
             False,
             matches,
-            (*_ends(_C, _C), ImportColumn("score", "double"), ImportColumn("rule")),
+            (*_ends(_C, _C), ImportColumn("score", "double"), ImportColumn("rule"), *evidence),
         )
+    if jobs.identity_state is not None:
+        state = (ImportColumn("name", header=f"name:ID({Label.IDENTITY_STATE})"),
+                 ImportColumn("value"))  # fmt: skip
+        row = {"name": STATE_NAME, "value": json.dumps(jobs.identity_state)}
+        yield str(Label.IDENTITY_STATE), True, _table([row], state), state
     lineage = parquet("lineage")
     if lineage is not None:
         at = jobs.runs["identity"]["finishedAt"]
@@ -622,20 +624,16 @@ def _results(
             ),
         )
     memberships = parquet("communities")
-    if memberships is not None and jobs.id_of("communities") is not None:
-        sized = memberships.groupBy("community_id").agg(F.count(F.lit(1)).alias("size"))
+    summary = parquet("community_summary")
+    if memberships is not None and summary is not None and jobs.id_of("communities") is not None:
         yield (
             str(Label.COMMUNITY),
             True,
-            sized.select(
-                F.col("community_id").alias("communityId"),
-                "size",
-                F.lit(jobs.id_of("communities")).alias("run"),
-            ),
+            summary.withColumn("run", F.lit(jobs.id_of("communities"))),
             (
                 ImportColumn("communityId", header=f"communityId:ID({Label.COMMUNITY})"),
                 ImportColumn("size", "long"),
-                ImportColumn("run"),
+                *_COMMUNITY_SUMMARY,
             ),
         )
         yield (
@@ -665,6 +663,27 @@ def _results(
         _table(list(jobs.runs.values()), _JOB_RUN),
         _JOB_RUN,
     )
+
+
+_COMMUNITY_SUMMARY = _cols(
+    *("density:double", "modularityShare:double", "revenue:double", "churnRate:double"),
+    *("dominantChannel", "topInfluencers", "run"),
+)
+
+
+def _key_text(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Each record's packed keys as an import file's ``byte[]`` value: the signed bytes
+    joined by ``;`` (the import's array delimiter), so the database holds the bytes the
+    in-process job stores (``RESOLVES_TO.keys``)."""
+    import numpy as np
+    import pandas as pd
+
+    for frame in batches:
+        texts = [
+            None if b is None else ";".join(map(str, np.frombuffer(b, dtype=np.int8).tolist()))
+            for b in frame["keys"].tolist()
+        ]
+        yield frame.assign(keys=pd.Series(texts, index=frame.index, dtype=object))
 
 
 def _segments_and_tags(details: DataFrame, jobs: JobRuns) -> Iterator[_Out]:
@@ -812,21 +831,22 @@ def write_import(
     out: Path,
     *,
     records: DataFrame,
+    loaded_at: str,
     mapping: Mapping,
     region: str,
     batch_size: int,
     jobs: JobRuns,
 ) -> ImportSet:
     """Write the import files of a run's loaded graph and results under ``out/neo4j``
-    (replacing an earlier run's); ``records``: each record's ``uid`` and ``person_id``."""
+    (replacing an earlier run's); ``records``: each record's ``uid`` and ``person_id``;
+    ``loaded_at``: when the run read the files (the manifest's times)."""
     from pyspark import StorageLevel
 
     folder = out / FOLDER
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    manifest, keys = _manifest(
-        spark, inputs, out / "rejects", mapping=mapping, region=region, batch_size=batch_size
-    )
+    manifest, keys = _manifest(spark, inputs, out / "rejects", at=loaded_at, mapping=mapping,
+                               region=region, batch_size=batch_size)  # fmt: skip
     # each kind's checked rows (the validated rows with their references checked: a few
     # joins), computed once, on disk, before the writers share them: a dozen groups read them
     rows = {k: v.persist(StorageLevel.DISK_ONLY) for k, v in inputs.rows.items()}

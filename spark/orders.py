@@ -8,8 +8,9 @@ The order's amount is its direct amount plus its product lines, rounded to the c
 (``load/total_orders``).
 
 Example: ``orders_of(purchase_lines(inputs.rows["purchases"]))`` has the columns
-``orderId, uid, purchasedAt, currency, channelId, amount``. A run builds them once
-(``Purchases.of(rows)``, cached on disk) and hands them to every job that reads orders.
+``orderId, uid, purchasedAt, currency, channelId, directAmount, amount``. A run builds them
+once (``Purchases.of(rows)``, cached on disk) and hands them to every job that reads
+orders; the Neo4j import files (``spark.neo4j``) write the same orders and lines.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ __all__ = ["Purchases", "latest", "order_lines_of", "orders_of", "purchase_lines
 #: The fields of a validated purchase line the Spark engine reads.
 LINE_FIELDS = (
     "orderId string, uid string, purchasedAt string, currency string, channelId string, "
-    "productId string, category string, amount double"
+    "productId string, category string, quantity double, amount double"
 )
 
 
@@ -48,11 +49,14 @@ def purchase_lines(rows: DataFrame) -> DataFrame:
 
 
 def order_lines_of(lines: DataFrame) -> DataFrame:
-    """Product lines (``orderId, productId, amount``) and each product's ``category``."""
+    """Product lines (``orderId, productId, quantity, amount``) and each product's
+    ``category``."""
     from pyspark.sql import functions as F
 
     products = lines.filter(F.col("productId").isNotNull())
-    kept = latest(products, ["orderId", "productId"]).select("orderId", "productId", "amount")
+    kept = latest(products, ["orderId", "productId"]).select(
+        "orderId", "productId", "quantity", "amount"
+    )
     category = latest(products.filter(F.col("category").isNotNull()), ["productId"]).select(
         "productId", "category"
     )
@@ -60,7 +64,8 @@ def order_lines_of(lines: DataFrame) -> DataFrame:
 
 
 def orders_of(lines: DataFrame) -> DataFrame:
-    """One row per order: ``orderId, uid, purchasedAt, currency, channelId, amount``."""
+    """One row per order: ``orderId, uid, purchasedAt, currency, channelId, directAmount``
+    (None when no line is without a product) and ``amount``."""
     from pyspark.sql import functions as F
 
     head = latest(lines, ["orderId"]).select("orderId", "uid", "purchasedAt", "currency")
@@ -68,15 +73,23 @@ def orders_of(lines: DataFrame) -> DataFrame:
         "orderId", "channelId"
     )
     direct = latest(lines.filter(F.col("productId").isNull()), ["orderId"]).select(
-        "orderId", F.col("amount").alias("direct")
+        "orderId", F.col("amount").alias("directAmount")
     )
     products = order_lines_of(lines).groupBy("orderId").agg(F.sum("amount").alias("products"))
-    total = F.round(F.coalesce("direct", F.lit(0.0)) + F.coalesce("products", F.lit(0.0)), 2)
+    total = F.round(F.coalesce("directAmount", F.lit(0.0)) + F.coalesce("products", F.lit(0.0)), 2)
     return (
         head.join(channel, "orderId", "left")
         .join(direct, "orderId", "left")
         .join(products, "orderId", "left")
-        .select("orderId", "uid", "purchasedAt", "currency", "channelId", total.alias("amount"))
+        .select(
+            "orderId",
+            "uid",
+            "purchasedAt",
+            "currency",
+            "channelId",
+            "directAmount",
+            total.alias("amount"),
+        )
     )
 
 

@@ -5,11 +5,14 @@ asked, ranks influence and finds communities, writing each result as a Parquet f
 under ``out`` with the columns of the matching ``custgraph export``:
 
 - ``identities/``: source, source_customer_id, person_id, confidence
-- ``matches/``: src, dst (record uids), score, rule (the kept matches)
+- ``matches/``: src, dst (record uids), score, rule, evidence (the kept matches; evidence
+  is each field's level and weight in bits, JSON text, as ``MATCHES.evidence`` holds it)
 - ``person_graph/``: src, dst (person ids), kind, weight, at
 - ``influencers/``: person_id, rank, score, pagerank, in/out degree, referral reach and
   depth, referred revenue, coreness, betweenness
-- ``communities/``: person_id, community_id, participation
+- ``communities/``: person_id, community_id, participation; ``community_summary/``: each
+  community's communityId, size, density, modularityShare, revenue, churnRate,
+  dominantChannel and topInfluencers, as the store's ``Community`` nodes hold them
 - ``profiles/``: the columns of ``custgraph export profiles`` (RFM, lifetime value, churn
   risk, segment, community, influence rank, tags); ``profile_details/``: every attribute
   of a profile as a store keeps it (churn factors, channel mix, top categories,
@@ -25,6 +28,9 @@ under ``out`` with the columns of the matching ``custgraph export``:
 - ``comparison_vectors/``: each distinct comparison vector of the candidate pairs (a level
   per field) and how many pairs have it: what the model was fitted on
 - ``rejects/``: file, line, column, reason, action (every rejected row and dropped field)
+- with ``neo4j_import``: ``neo4j/`` (files ``custgraph load --import-dir`` imports:
+  ``spark.neo4j``) and ``record_keys/`` (uid, keys: each record's hashed blocking keys,
+  which an incremental identity run in the database looks records up by)
 - ``run.json``: counts, timings, the fitted model and the parameters
 
 Influence, communities and journeys need persons, so they always run after identity;
@@ -230,14 +236,13 @@ def _steps(
 ) -> None:
     """The steps of a run; the frames kept from step to step are cached in ``held``."""
     from graph.runs import utc_now
-    from spark.identity import customer_records, resolve
-    from spark.ids import read_previous
     from spark.influence import person_edges
     from spark.inputs import read_inputs
     from spark.orders import Purchases
 
     out = Path(params.out)
     t = result.timings
+    read_at = utc_now()
     with _timed(t, "reading and validating the input files", say):
         inputs = read_inputs(spark, list(params.inputs), params.mapping)
         held.keep(*inputs.cached)
@@ -248,29 +253,8 @@ def _steps(
     if "customers" not in inputs.rows:
         raise InputError("no customers file among the inputs: nobody to resolve")
     with _timed(t, "resolving identities", say):
-        ident = resolve(
-            spark,
-            customer_records(inputs.rows["customers"]),
-            params.identity,
-            overrides=params.overrides,
-            previous=read_previous(spark, params.previous) if params.previous else None,
-            at=utc_now(),
-        )
-        ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
-            "source", "source_customer_id"
-        ).write.mode("overwrite").parquet(str(out / "identities"))
-        ident.matches.write.mode("overwrite").parquet(str(out / "matches"))
-        spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
-            str(out / "comparison_vectors")
-        )
-        ident.lineage.write.mode("overwrite").parquet(str(out / "lineage"))
-        ident.person_ids.write.mode("overwrite").parquet(str(out / "person_ids"))
-        events = ident.lineage.groupBy("event").count().collect()
-        result.counts["identity"] = {
-            **ident.counts,
-            "overrides": len(params.overrides),
-            "lineage": {r["event"]: int(r["count"]) for r in events},
-        }
+        identity_at = utc_now()
+        ident = _identity(spark, params, inputs, identity_at, result)
     end = until(params.as_of) if params.as_of is not None else None
     step = _Run(spark, params, result, say)
     # the orders, rebuilt from their lines once for every job that reads them
@@ -309,7 +293,9 @@ def _steps(
         )
     if params.neo4j_import:
         with _timed(t, "writing Neo4j import files", say):
-            _neo4j_import(spark, params, inputs, ident.records, result)
+            _neo4j_import(
+                spark, params, inputs, ident, result, read_at=read_at, identity_at=identity_at
+            )
     report = {
         "jobs": list(params.jobs),
         "inputs": list(params.inputs),
@@ -337,14 +323,61 @@ def _steps(
     (out / "run.json").write_text(json.dumps(report, indent=2, default=str), "utf-8")
 
 
+def _identity(
+    spark: SparkSession, params: SparkParams, inputs: Any, at: str, result: SparkResult
+) -> Any:
+    """Resolve the records (a run started at ``at``) and write identity's results."""
+    from spark.identity import customer_records, resolve
+    from spark.ids import read_previous
+
+    out = Path(params.out)
+    ident = resolve(
+        spark,
+        customer_records(inputs.rows["customers"]),
+        params.identity,
+        overrides=params.overrides,
+        previous=read_previous(spark, params.previous) if params.previous else None,
+        at=at,
+        with_keys=params.neo4j_import,
+    )
+    ident.records.select("source", "source_customer_id", "person_id", "confidence").orderBy(
+        "source", "source_customer_id"
+    ).write.mode("overwrite").parquet(str(out / "identities"))
+    ident.matches.write.mode("overwrite").parquet(str(out / "matches"))
+    spark.createDataFrame(ident.patterns).write.mode("overwrite").parquet(
+        str(out / "comparison_vectors")
+    )
+    ident.lineage.write.mode("overwrite").parquet(str(out / "lineage"))
+    ident.person_ids.write.mode("overwrite").parquet(str(out / "person_ids"))
+    if ident.keys is not None:  # what an incremental identity run in Neo4j looks records up by
+        ident.keys.write.mode("overwrite").parquet(str(out / "record_keys"))
+    events = ident.lineage.groupBy("event").count().collect()
+    result.counts["identity"] = {
+        **ident.counts,
+        "overrides": len(params.overrides),
+        "lineage": {r["event"]: int(r["count"]) for r in events},
+    }
+    return ident
+
+
 def _neo4j_import(
-    spark: SparkSession, params: SparkParams, inputs: Any, records: Any, result: SparkResult
+    spark: SparkSession,
+    params: SparkParams,
+    inputs: Any,
+    ident: Any,
+    result: SparkResult,
+    *,
+    read_at: str,
+    identity_at: str,
 ) -> None:
     """The run's loaded graph and results as ``neo4j-admin`` import files (``out/neo4j``),
-    with a ``JobRun`` per job as a run in process records it."""
+    with a ``JobRun`` per job as a run in process records it, the files' manifest as of
+    ``read_at`` and the state a full identity run started at ``identity_at`` leaves (so
+    the database's next identity run can be incremental)."""
     import uuid
     from datetime import UTC, datetime
 
+    from graph.identity.job import full_run_state
     from graph.runs import utc_now
     from graph.store.neo4j import DEFAULT_BATCH_SIZE
     from spark.neo4j import JobRuns, write_import
@@ -371,11 +404,17 @@ def _neo4j_import(
             "finishedAt": finished,
         }  # fmt: skip
     mapping = params.mapping or Mapping()
+    # the decisions as the database will read them (identity/overrides)
+    decided = sorted(
+        ({"a": o["a"], "b": o["b"], "decision": o["decision"]} for o in params.overrides),
+        key=lambda o: (o["a"], o["b"]),
+    )
     files = write_import(
         spark,
         inputs,
         Path(params.out),
-        records=records,
+        records=ident.records,
+        loaded_at=read_at,
         mapping=mapping,
         region=mapping.default_region or "US",
         batch_size=DEFAULT_BATCH_SIZE,
@@ -384,6 +423,9 @@ def _neo4j_import(
             segments=list(profiles.get("segment_table", [])),
             tags=list(profiles.get("tag_table", [])),
             overrides=[dict(o) for o in params.overrides],
+            identity_state=full_run_state(
+                params.identity, decided, at=identity_at, model=ident.model
+            ),
         ),
     )
     result.counts["neo4j_import"] = files.counts()
@@ -400,13 +442,26 @@ class _Run:
     say: Callable[[str], None]
 
 
+_SUMMARY = (
+    "communityId string, size long, density double, modularityShare double, revenue double, "
+    "churnRate double, dominantChannel string, topInfluencers string"
+)
+
+
 def _graph_jobs(
     run: _Run, *, rows: dict[str, Any], ident: Any, end: str | None, orders: Any
 ) -> tuple[Any, Any, Any]:
     """The person graph (as of ``end``), influence (referred revenue from the run's
     ``orders``) and communities, when the jobs need them: the graph, the influence table
     and the memberships (None where not run)."""
-    from spark.influence import communities, influence, person_edges, revenue
+    from spark.influence import (
+        channel_touches,
+        communities,
+        community_summary,
+        influence,
+        person_edges,
+        revenue,
+    )
 
     spark, params, result, say = run.spark, run.params, run.result, run.say
     out, t = Path(params.out), result.timings
@@ -422,12 +477,9 @@ def _graph_jobs(
         result.counts["skipped"] = "no referrals or social links between persons"
         return graph, table, members
     with _timed(t, "ranking influence", say):
+        activity = revenue(orders, ident.records, until=end).toPandas()
         table, g = influence(
-            graph,
-            str(out / "person_graph"),
-            revenue(orders, ident.records, until=end),
-            params.influence,
-            result.counts,
+            graph, str(out / "person_graph"), activity, params.influence, result.counts
         )
         if "influence" in params.jobs:
             spark.createDataFrame(table).write.mode("overwrite").parquet(str(out / "influencers"))
@@ -437,6 +489,17 @@ def _graph_jobs(
             spark.createDataFrame(members).write.mode("overwrite").parquet(str(out / "communities"))
             result.counts["communities"] = int(members["community_id"].nunique())
             result.counts["modularity"] = round(modularity, 6)
+            summary = community_summary(
+                g,
+                members,
+                spark.read.parquet(str(out / "communities")),
+                activity=activity,
+                ranks=table,
+                touches=channel_touches(rows, ident.records, until=end),
+            )
+            spark.createDataFrame(summary, _SUMMARY).write.mode("overwrite").parquet(
+                str(out / "community_summary")
+            )
     return graph, table, members
 
 

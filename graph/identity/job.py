@@ -35,7 +35,14 @@ from graph.model import PERSON_RELATIONSHIPS, RelType, split_uid
 from graph.runs import RunRecord, recorded_run, utc_now
 from graph.store.base import Store
 
-__all__ = ["current_model", "load_overrides", "read_overrides", "run_identity"]
+__all__ = [
+    "STATE_NAME",
+    "current_model",
+    "full_run_state",
+    "load_overrides",
+    "read_overrides",
+    "run_identity",
+]
 
 _DECISIONS = {"must-link", "cannot-link"}
 
@@ -110,7 +117,7 @@ def _fingerprint(value: object) -> str:
 
 def _read_state(store: Store) -> dict[str, Any] | None:
     rows = {r["name"]: r["value"] for r in store.read("identity/state")}
-    text = rows.get("full_run")
+    text = rows.get(STATE_NAME)
     return json.loads(text) if text else None
 
 
@@ -125,8 +132,38 @@ def current_model(store: Store) -> FSModel | None:
     return FSModel.from_dict(state["model"])
 
 
+#: The name of the ``IdentityState`` entry a full run leaves (:func:`full_run_state`).
+STATE_NAME = "full_run"
+
+
+def full_run_state(
+    params: IdentityParams, overrides: list[dict[str, Any]], *, at: str, model: FSModel
+) -> dict[str, Any]:
+    """What a full run started at ``at`` leaves for incremental runs (stored as JSON text
+    under :data:`STATE_NAME`): this version's key layout, fingerprints of the settings and
+    of the decisions as the store reads them (``identity/overrides``: ``a``, ``b``,
+    ``decision``, ordered by ``a``, ``b``), and the fitted model. A run elsewhere (the
+    Spark engine) that writes the same state lets the database's next run be incremental.
+
+    >>> one = {"dob": [1.0, 0.9, 0.1]}
+    >>> model = FSModel.from_dict({"m": one, "h": one, "u": one, "prior": [0.1, 0.1, 0.8],
+    ...                            "iterations": 3})
+    >>> state = full_run_state(IdentityParams(), [], at="2026-01-01T00:00:00Z", model=model)
+    >>> sorted(state), state["model"]["iterations"]
+    (['at', 'layout', 'model', 'overrides', 'params', 'version'], 3)
+    """
+    return {
+        "version": _STATE_VERSION,
+        "layout": list(KEY_LAYOUT),
+        "params": _fingerprint(asdict(params)),
+        "overrides": _fingerprint(overrides),
+        "at": at,
+        "model": model.to_dict(),
+    }
+
+
 def _save_state(store: Store, state: dict[str, Any]) -> None:
-    store.write("identity/save_state", rows=[{"name": "full_run", "value": json.dumps(state)}])
+    store.write("identity/save_state", rows=[{"name": STATE_NAME, "value": json.dumps(state)}])
 
 
 def _why_full(
@@ -201,20 +238,10 @@ def _full(
         del records, previous  # not needed to write back; their memory is
     with run.timed("write"):
         # a full run killed half-way must not leave a state an incremental run would trust
-        store.write("identity/save_state", rows=[{"name": "full_run", "value": None}])
+        store.write("identity/save_state", rows=[{"name": STATE_NAME, "value": None}])
         _write(store, result, run.run_id)
         store.write("identity/clear_pending", uids=None)
-        _save_state(
-            store,
-            {
-                "version": _STATE_VERSION,
-                "layout": list(KEY_LAYOUT),
-                "params": _fingerprint(asdict(params)),
-                "overrides": _fingerprint(overrides),
-                "at": at,
-                "model": result.model.to_dict(),
-            },
-        )
+        _save_state(store, full_run_state(params, overrides, at=at, model=result.model))
     run.counts.update(result.counts)
     run.timings.update({f"resolve.{k}": v for k, v in result.timings.items()})
     return result

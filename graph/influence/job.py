@@ -320,11 +320,16 @@ def run_influence(
     return InfluenceResult(g, table, projection)
 
 
+#: A person with no purchase in this many days before the last one anybody made counts as
+#: churned in a community's churn rate.
+CHURN_DAYS = 90
+
+
 def run_communities(
     store: Store,
     params: CommunityParams,
     *,
-    churn_days: int = 90,
+    churn_days: int = CHURN_DAYS,
     projection: Projection | None = None,
 ) -> pd.DataFrame:
     """Detect communities, keep ids stable, store communities, memberships and summaries
@@ -410,9 +415,30 @@ def summarise(
     channels: pd.DataFrame,
     ranks: dict[str, int],
     churn_days: int,
+    channel_totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per community: size, density, share of modularity, revenue, churn rate, dominant
-    channel and top influencers (pure)."""
+    channel and top influencers (pure). ``activity``: each person's ``revenue`` and
+    ``lastPurchase``, in ``g.persons`` order; ``channels``: touches per person and channel
+    (``personId``, ``channelId``, ``touches``), or ``channel_totals`` summed per community
+    already (``communityId``, ``channelId``, ``touches``: the Spark engine sums them where
+    the touches are).
+
+    >>> g = PersonGraph(np.array(["p1", "p2", "p3"], dtype=object), np.array([0]),
+    ...                 np.array([1]), np.array(["REFERRED"], dtype=object), np.array([1.0]),
+    ...                 np.array([None], dtype=object))
+    >>> activity = pd.DataFrame({"revenue": [10.0, 5.0, 0.0],
+    ...                          "lastPurchase": ["2024-05-01", "2024-01-01", None]})
+    >>> totals = pd.DataFrame({"communityId": ["c-a", "c-a"], "channelId": ["web", "app"],
+    ...                        "touches": [1, 3]})
+    >>> s = summarise(g, np.array([0, 0, 1]), ["c-a", "c-b"], activity=activity,
+    ...               channels=pd.DataFrame(), ranks={"p2": 1, "p1": 2}, churn_days=90,
+    ...               channel_totals=totals)
+    >>> s[["communityId", "size", "revenue", "churnRate", "dominantChannel"]].values.tolist()
+    [['c-a', 2, 15.0, 0.5, 'app'], ['c-b', 1, 0.0, 1.0, None]]
+    >>> s["topInfluencers"].tolist()
+    ['p2;p1', '']
+    """
     k = len(ids)
     size = np.bincount(labels, minlength=k)
     same = labels[g.src] == labels[g.dst]
@@ -432,8 +458,13 @@ def summarise(
     churn = np.bincount(labels, weights=churned.astype(float), minlength=k) / np.maximum(size, 1)
     person_label = dict(zip(g.persons, labels, strict=True))
     dominant: dict[int, str] = {}
+    if channel_totals is not None:
+        position = {c: i for i, c in enumerate(ids)}
+        channels = channel_totals.assign(label=channel_totals["communityId"].map(position))
+    elif not channels.empty:
+        channels = channels.assign(label=channels["personId"].map(person_label))
     if not channels.empty:
-        frame = channels.assign(label=channels["personId"].map(person_label)).dropna()
+        frame = channels[["label", "channelId", "touches"]].dropna()
         totals = frame.groupby(["label", "channelId"])["touches"].sum().reset_index()
         totals = totals.sort_values(
             ["label", "touches", "channelId"], ascending=[True, False, True]

@@ -42,7 +42,7 @@ import pytest
 
 from graph.identity import IdentityParams
 from graph.identity.job import load_overrides, read_overrides
-from graph.identity.keys import raw_keys, record_keys
+from graph.identity.keys import KEY_LAYOUT, raw_keys, record_keys
 from graph.identity.resolve import block_records, features_of, resolve_identities
 from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
 from graph.influence import CommunityParams, InfluenceParams
@@ -531,6 +531,14 @@ def test_the_same_pairs_comparison_vectors_and_model(run: Run) -> None:
     }
     inproc_pairs = {(*sorted((m["src"], m["dst"])), m["rule"]) for m in result.matches}
     assert spark_pairs == inproc_pairs
+    # each kept match's per-field evidence, as MATCHES.evidence holds it in process
+    evidence = {tuple(sorted((m["src"], m["dst"]))): m["evidence"] for m in result.matches}
+    got = {
+        tuple(sorted((str(a), str(b)))): str(text)
+        for a, b, text in matches[["src", "dst", "evidence"]].itertuples(index=False)
+    }
+    assert got == evidence
+    assert any(json.loads(text) for text in got.values())
 
 
 def test_influence_matches_in_process(run: Run) -> None:
@@ -563,6 +571,20 @@ def test_communities_match_in_process(run: Run) -> None:
     assert (both["community_id"] == both["community_id_spark"]).all()
     assert np.allclose(both["participation"], both["participation_spark"], atol=2e-6)
     assert both["community_id"].nunique() > 1
+    # each community's summary, as the store's Community nodes hold it
+    with sqlite3.connect(run.store.path) as db:
+        stored = pd.read_sql("SELECT * FROM community", db).drop(columns=["run"])
+    summary = _parquet(run.out, "community_summary")
+    assert sorted(summary.columns) == sorted(stored.columns)
+    joined = stored.merge(summary, on="communityId", suffixes=("", "_spark"))
+    assert len(joined) == len(stored) == len(summary)
+    for column in ("size", "density", "modularityShare", "churnRate"):
+        assert np.allclose(joined[column], joined[f"{column}_spark"], rtol=0, atol=1e-6), column
+    assert np.allclose(joined["revenue"], joined["revenue_spark"], rtol=0, atol=0.011)
+    for column in ("dominantChannel", "topInfluencers"):
+        _same(joined[column], joined[f"{column}_spark"], column)
+    assert joined["dominantChannel"].notna().any()
+    assert (joined["revenue"] > 0).any()
 
 
 def _rejects(frame: pd.DataFrame) -> list[tuple[str, ...]]:
@@ -796,6 +818,9 @@ def test_import_files_hold_the_results(run: Run) -> None:
                              ("IdentityEvent", "identity_event"),
                              ("IdentityOverride", "identity_override")):  # fmt: skip
             held[label] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        held["IdentityState"] = db.execute(
+            "SELECT count(*) FROM identity_state WHERE value IS NOT NULL"
+        ).fetchone()[0]
     held["CREDITS"] = held["ChannelCredit"]
     held["JobRun"] = 5  # a run of each job
     assert {k for k, v in held.items() if v} <= described["counts"].keys()
@@ -833,7 +858,8 @@ def test_import_files_hold_the_results(run: Run) -> None:
         friends = {(a, b): (n, w, t) for a, b, n, w, t in db.execute(
             "SELECT src, dst, count, weight, since FROM person_friends_with")}  # fmt: skip
     assert {k: int(v) for k, v in persons["size:long"].items()} == sizes
-    resolved = {(a, b): c for a, b, _run, c in _group(folder, "RESOLVES_TO").to_numpy().tolist()}
+    links = _group(folder, "RESOLVES_TO").to_numpy().tolist()
+    resolved = {(a, b): c for a, b, _run, c, _keys in links}
     assert resolved.keys() == records.keys()
     assert np.allclose([resolved[k] for k in records], list(records.values()), rtol=0, atol=1e-6)
     assert set(map(tuple, _group(folder, "IN_COMMUNITY").to_numpy().tolist())) == members
@@ -844,6 +870,7 @@ def test_import_files_hold_the_results(run: Run) -> None:
         assert linked[pair][0] == n, pair
         assert linked[pair][2] == t, pair
         assert abs(linked[pair][1] - w) <= 1e-9 * max(1.0, abs(w)), pair
+    _identity_as_in_process(run, folder)
     # the argument file names every group written, header file first, and only files
     # that are there
     named = [line.split("=", 2) for line in (folder / "import.args").read_text().splitlines()
@@ -857,6 +884,48 @@ def test_import_files_hold_the_results(run: Run) -> None:
         assert files[0].name.endswith(".header.csv")
         assert all(f.is_file() for f in files)
         assert len(files) >= 2
+
+
+def _identity_as_in_process(run: Run, folder: Path) -> None:
+    """What the database's next identity run reads, as a full run in process leaves it:
+    each record's hashed keys, each match's evidence, communities' summaries and the state
+    (model and fingerprints; only the time differs)."""
+    with sqlite3.connect(run.store.path) as db:
+        keys = dict(db.execute("SELECT src, keys FROM resolves_to"))
+        evidence = {(a, b): e for a, b, e in db.execute("SELECT src, dst, evidence FROM matches")}
+        state = json.loads(
+            db.execute("SELECT value FROM identity_state WHERE name = 'full_run'").fetchone()[0]
+        )
+        communities = pd.read_sql("SELECT * FROM community", db).set_index("communityId")
+    links = _group(folder, "RESOLVES_TO")
+    got = {
+        uid: np.array([int(b) for b in text.split(";")], dtype=np.int8).tobytes()
+        for uid, text in zip(links[":START_ID(Customer)"], links["keys:byte[]"], strict=True)
+    }
+    assert got == keys
+    assert all(len(k) == 8 * len(KEY_LAYOUT) for k in got.values())
+    matches = _group(folder, "MATCHES")
+    pairs = zip(matches[":START_ID(Customer)"], matches[":END_ID(Customer)"], strict=True)
+    assert {tuple(sorted(p)): e for p, e in zip(pairs, matches["evidence"], strict=True)} == {
+        tuple(sorted(p)): e for p, e in evidence.items()
+    }
+    (name, value), *more = _group(folder, "IdentityState").to_numpy().tolist()
+    assert name == "full_run"
+    assert not more
+    written = json.loads(value)
+    for key in ("version", "layout", "params", "overrides"):
+        assert written[key] == state[key], key
+    for part in ("m", "h", "u"):
+        for field_name, values in state["model"][part].items():
+            assert np.allclose(written["model"][part][field_name], values, rtol=1e-9), field_name
+    assert np.allclose(written["model"]["prior"], state["model"]["prior"], rtol=1e-9)
+    nodes = _group(folder, "Community").set_index("communityId:ID(Community)")
+    assert set(nodes.index) == set(communities.index)
+    for column in ("density", "modularityShare", "churnRate"):
+        got_values = nodes[f"{column}:double"].astype(float).reindex(communities.index)
+        assert np.allclose(got_values, communities[column], rtol=0, atol=1e-6), column
+    for column in ("dominantChannel", "topInfluencers"):
+        _same(communities[column], nodes[column].reindex(communities.index), column)
 
 
 def test_journeys_match_in_process(run: Run) -> None:
