@@ -86,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from graph.store import open_store
+        from graph.store import SqliteStore, open_store
 
         if not len(keys):
             log.warning(
@@ -97,10 +97,11 @@ def create_app(settings: Settings) -> FastAPI:
         # threads than cores only add GIL hand-offs (bench/api.py measures the difference).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         with open_store(settings) as store:
-            if store.kind == "sqlite":
+            if isinstance(store, SqliteStore):
                 # a file nobody has loaded yet answers with empty pages, not "no such table"
                 # (Neo4j's schema is left to the loaders: the API's user may only read)
                 store.ensure_schema()
+                store.map_reads()
             app.state.store = store
             yield
 
