@@ -40,15 +40,23 @@ def _decoded(value: Any) -> Any:
     return value
 
 
+#: The behaviour's fields as the profile query returns them (``journeys/behaviour``'s).
+_BEHAVIOUR = ("journeys", "conversions", "touchesBeforeFirstPurchase", "daysBeforeFirstPurchase",
+              "lastChannelBeforeConversion", "topChannelBeforeConversion")  # fmt: skip
+
+
 def _stamp(run: Any, at: Any) -> dict[str, Any]:
     return {"run": run, "computedAt": at}
 
 
-def _obtained(store: Store, run_id: str) -> dict[str, Any]:
+def _obtained(counts_text: str | None) -> dict[str, Any]:
     """How the run computed value and churn, and the parts it left out for want of input
-    (the run's record; empty for runs recorded before custgraph kept it)."""
-    rows = store.read("status/run", runId=run_id)
-    counts = json.loads(rows[0]["counts"] or "{}") if rows else {}
+    (from the run's counts, JSON text; empty for runs recorded before custgraph kept it).
+
+    >>> _obtained('{"value_method": "bg/nbd", "left_out": "a; b"}')["leftOut"]
+    ['a', 'b']
+    """
+    counts = json.loads(counts_text or "{}")
     left_out = counts.get("left_out")
     return {
         "value": counts.get("value_method"),
@@ -126,7 +134,7 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
             "predictedClv": p["predictedClv"],
             "churnRisk": p["churnRisk"],
             "churnFactors": p["churnFactors"] or [],
-            "obtained": _obtained(store, p["profileRun"]),
+            "obtained": _obtained(p["profileCounts"]),
             **_stamp(p["profileRun"], p["profileAt"]),
         }
         doc["segment"] = {
@@ -140,12 +148,11 @@ def profile_document(store: Store, person_id: str) -> dict[str, Any]:
             "topCategories": p["topCategories"] or [],
             **_stamp(p["profileRun"], p["profileAt"]),
         }
-    behaviour = store.read("journeys/behaviour", personId=person_id)
-    if behaviour:
-        b = dict(behaviour[0])
+    if p["journeyRun"] is not None:
         doc["behaviour"] = {
-            **{k: v for k, v in b.items() if k not in ("run", "computedAt")},
-            **_stamp(b["run"], b["computedAt"]),
+            **{k: p[k] for k in _BEHAVIOUR},
+            "stage": p["journeyStage"],
+            **_stamp(p["journeyRun"], p["journeyAt"]),
         }
     if p["influenceRun"] is not None:
         doc["graph"]["influence"] = {

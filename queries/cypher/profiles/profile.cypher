@@ -11,7 +11,12 @@
 //          profileRun, profileAt, segmentDescription, influenceScore, influenceRank,
 //          pagerank, inDegree, outDegree, referralReach, referralDepth, referredRevenue,
 //          coreness, betweenness, influenceRun, influenceAt, communityId, participation,
-//          communitySize, communityRun, communityAt
+//          communitySize, communityRun, communityAt, profileCounts (the profile run's
+//          counts, JSON text), journeys, conversions, touchesBeforeFirstPurchase,
+//          daysBeforeFirstPurchase, lastChannelBeforeConversion, topChannelBeforeConversion,
+//          journeyStage, journeyRun, journeyAt (the behaviour; null without a journeys run)
+// (one query for the whole document: each round trip to the server is what an API
+// request's time is made of)
 MATCH (p:Person {personId: $personId})
 OPTIONAL MATCH (p)-[:IN_COMMUNITY]->(c:Community)
 OPTIONAL MATCH (s:Segment {name: p.segment})
@@ -19,6 +24,7 @@ OPTIONAL MATCH (ji:JobRun {runId: p.run})
 OPTIONAL MATCH (jp:JobRun {runId: p.profileRun})
 OPTIONAL MATCH (jf:JobRun {runId: p.influenceRun})
 OPTIONAL MATCH (jc:JobRun {runId: c.run})
+OPTIONAL MATCH (jj:JobRun {runId: p.journeyRun})
 CALL (p) {
   MATCH (m:Customer)-[r:RESOLVES_TO]->(p)
   WITH m, r ORDER BY m.uid
@@ -45,4 +51,9 @@ RETURN records, p.personId AS personId, p.size AS size, p.run AS identityRun, ji
        p.coreness AS coreness, p.betweenness AS betweenness, p.influenceRun AS influenceRun,
        jf.finishedAt AS influenceAt, c.communityId AS communityId,
        p.participation AS participation, c.size AS communitySize, c.run AS communityRun,
-       jc.finishedAt AS communityAt
+       jc.finishedAt AS communityAt, jp.counts AS profileCounts, p.journeys AS journeys,
+       p.conversions AS conversions, p.touchesBeforeFirstPurchase AS touchesBeforeFirstPurchase,
+       p.daysBeforeFirstPurchase AS daysBeforeFirstPurchase,
+       p.lastChannelBeforeConversion AS lastChannelBeforeConversion,
+       p.topChannelBeforeConversion AS topChannelBeforeConversion,
+       p.journeyStage AS journeyStage, p.journeyRun AS journeyRun, jj.finishedAt AS journeyAt

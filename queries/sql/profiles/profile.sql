@@ -11,7 +11,10 @@
 --          profileRun, profileAt, segmentDescription, influenceScore, influenceRank,
 --          pagerank, inDegree, outDegree, referralReach, referralDepth, referredRevenue,
 --          coreness, betweenness, influenceRun, influenceAt, communityId, participation,
---          communitySize, communityRun, communityAt
+--          communitySize, communityRun, communityAt, profileCounts (the profile run's
+--          counts, JSON text), journeys, conversions, touchesBeforeFirstPurchase,
+--          daysBeforeFirstPurchase, lastChannelBeforeConversion, topChannelBeforeConversion,
+--          journeyStage, journeyRun, journeyAt (the behaviour; null without a journeys run)
 SELECT (SELECT json_group_array(json_object('uid', m.uid, 'source', m.source,
           'sourceCustomerId', m.sourceCustomerId, 'confidence', m.confidence))
         FROM (SELECT c.uid, c.source, c.sourceCustomerId, r.confidence FROM resolves_to r
@@ -36,7 +39,12 @@ SELECT (SELECT json_group_array(json_object('uid', m.uid, 'source', m.source,
        i.referredRevenue AS referredRevenue, i.coreness AS coreness, i.betweenness AS betweenness,
        i.run AS influenceRun, jf.finishedAt AS influenceAt, c.communityId AS communityId,
        ic.participation AS participation, c.size AS communitySize, c.run AS communityRun,
-       jc.finishedAt AS communityAt
+       jc.finishedAt AS communityAt, jp.counts AS profileCounts, b.journeys AS journeys,
+       b.conversions AS conversions, b.touchesBeforeFirstPurchase AS touchesBeforeFirstPurchase,
+       b.daysBeforeFirstPurchase AS daysBeforeFirstPurchase,
+       b.lastChannelBeforeConversion AS lastChannelBeforeConversion,
+       b.topChannelBeforeConversion AS topChannelBeforeConversion, b.stage AS journeyStage,
+       b.run AS journeyRun, jj.finishedAt AS journeyAt
 FROM person p
 LEFT JOIN person_profile pp ON pp.personId = p.personId
 LEFT JOIN segment s ON s.name = pp.segment
@@ -47,4 +55,6 @@ LEFT JOIN job_run ji ON ji.runId = p.run
 LEFT JOIN job_run jp ON jp.runId = pp.run
 LEFT JOIN job_run jf ON jf.runId = i.run
 LEFT JOIN job_run jc ON jc.runId = c.run
+LEFT JOIN person_behaviour b ON b.personId = p.personId
+LEFT JOIN job_run jj ON jj.runId = b.run
 WHERE p.personId = :personId
