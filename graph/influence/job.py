@@ -434,8 +434,10 @@ def summarise(
     >>> s = summarise(g, np.array([0, 0, 1]), ["c-a", "c-b"], activity=activity,
     ...               channels=pd.DataFrame(), ranks={"p2": 1, "p1": 2}, churn_days=90,
     ...               channel_totals=totals)
-    >>> s[["communityId", "size", "revenue", "churnRate", "dominantChannel"]].values.tolist()
-    [['c-a', 2, 15.0, 0.5, 'app'], ['c-b', 1, 0.0, 1.0, None]]
+    >>> s[["communityId", "size", "revenue", "churnRate"]].values.tolist()
+    [['c-a', 2, 15.0, 0.5], ['c-b', 1, 0.0, 1.0]]
+    >>> s["dominantChannel"].iloc[0], bool(s["dominantChannel"].isna().iloc[1])
+    ('app', True)
     >>> s["topInfluencers"].tolist()
     ['p2;p1', '']
     """

@@ -80,5 +80,5 @@ def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
     assert rerun.returncode == 0, rerun.stderr
     (final,) = profile_runs(store)
     assert final not in (old, *after)
-    statuses = {r["status"] for r in store.read("status/run", runId=final)}
+    statuses = {r["status"] for r in store.read("support/job_run", runId=final)}
     assert statuses == {"ok"}

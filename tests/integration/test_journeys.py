@@ -210,4 +210,4 @@ def test_the_cli_runs_journeys_and_exports_paths_and_attribution(
         assert pd.read_csv(out).columns.tolist() == columns
     store = SqliteStore(Path(db))
     run = next(r for r in store.read("status/last_runs") if r["job"] == "journeys")
-    assert '"lookback_days": 14' in store.read("status/run", runId=run["runId"])[0]["params"]
+    assert '"lookback_days": 14' in store.read("support/job_run", runId=run["runId"])[0]["params"]

@@ -74,6 +74,6 @@ def test_a_killed_run_is_marked_interrupted_by_the_next_run(
     with recorded_run(store, "profiles", {}) as later:
         pass
     assert run_id not in runs_of(store, "profiles")
-    statuses = {r["runId"]: r["status"] for r in store.read("status/run", runId=run_id)}
+    statuses = {r["runId"]: r["status"] for r in store.read("support/job_run", runId=run_id)}
     assert statuses == {run_id: "interrupted"}
-    assert store.read("status/run", runId=later.run_id)[0]["status"] == "ok"
+    assert store.read("support/job_run", runId=later.run_id)[0]["status"] == "ok"
