@@ -55,7 +55,7 @@ from loaders.load import file_key
 from loaders.mapping import Mapping
 from loaders.report import FIELD_DROPPED, ROW_REJECTED
 from loaders.rows import identifiers_of
-from spark.orders import latest, order_lines_of, orders_of, purchase_lines
+from spark.orders import Purchases, latest, order_lines_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -227,9 +227,11 @@ def _flagged(referrals: DataFrame, records: DataFrame) -> DataFrame:
 
 
 def _loaded_graph(
-    rows: dict[str, DataFrame], records: DataFrame
+    rows: dict[str, DataFrame], records: DataFrame, purchases: Purchases, cached: list[DataFrame]
 ) -> Iterator[tuple[str, bool, DataFrame]]:
-    """The loaded graph's frames, by the load's upsert rules: (name, node, frame)."""
+    """The loaded graph's frames, by the load's upsert rules: (name, node, frame);
+    ``purchases``: the run's lines and orders (both set when ``rows`` has purchases);
+    frames cached on the way are added to ``cached`` (the caller drops them)."""
     from pyspark.sql import functions as F
 
     if "customers" in rows:
@@ -269,8 +271,8 @@ def _loaded_graph(
     if "channels" in rows:
         channels = _parsed(rows["channels"], "channelId string, kind string, name string")
         yield str(Label.CHANNEL), True, latest(channels, ["channelId"])
-    if "purchases" in rows:
-        yield from _orders(rows["purchases"])
+    if purchases.lines is not None and purchases.orders is not None:
+        yield from _orders(purchases.lines, purchases.orders, cached)
     if "referrals" in rows:
         referrals = _parsed(rows["referrals"], "src string, dst string, at string, campaign string")
         yield str(RelType.REFERRED), False, _flagged(latest(referrals, ["src", "dst"]), records)
@@ -309,15 +311,18 @@ def _loaded_graph(
         )
 
 
-def _orders(purchases: DataFrame) -> Iterator[tuple[str, bool, DataFrame]]:
-    """Products, orders and their links from purchase lines, by the rules the jobs' orders
-    are rebuilt by (``spark.orders``)."""
+def _orders(
+    lines: DataFrame, orders: DataFrame, cached: list[DataFrame]
+) -> Iterator[tuple[str, bool, DataFrame]]:
+    """Products, orders and their links from the run's purchase ``lines`` and ``orders``
+    (``spark.orders``: the rules the jobs' orders are rebuilt by). The product lines are
+    computed once, on disk, for two writers (added to ``cached``)."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    lines = purchase_lines(purchases)
-    kept = order_lines_of(lines)
+    kept = order_lines_of(lines).persist(StorageLevel.DISK_ONLY)
+    cached.append(kept)
     yield str(Label.PRODUCT), True, kept.select("productId", "category").distinct()
-    orders = orders_of(lines)
     yield str(Label.ORDER), True, orders
     yield (
         str(RelType.PLACED),
@@ -836,10 +841,12 @@ def write_import(
     region: str,
     batch_size: int,
     jobs: JobRuns,
+    purchases: Purchases | None = None,
 ) -> ImportSet:
     """Write the import files of a run's loaded graph and results under ``out/neo4j``
     (replacing an earlier run's); ``records``: each record's ``uid`` and ``person_id``;
-    ``loaded_at``: when the run read the files (the manifest's times)."""
+    ``loaded_at``: when the run read the files (the manifest's times); ``purchases``: the
+    run's purchase lines and orders when its jobs built them (else built here, once)."""
     from pyspark import StorageLevel
 
     folder = out / FOLDER
@@ -850,11 +857,15 @@ def write_import(
     # each kind's checked rows (the validated rows with their references checked: a few
     # joins), computed once, on disk, before the writers share them: a dozen groups read them
     rows = {k: v.persist(StorageLevel.DISK_ONLY) for k, v in inputs.rows.items()}
+    cached = list(rows.values())
+    if purchases is None or (purchases.lines is None and "purchases" in rows):
+        purchases = Purchases.of(rows)  # identity alone builds no orders
+        cached += [f for f in (purchases.lines, purchases.orders) if f is not None]
     try:
         for frame in rows.values():
             frame.count()
         groups: list[_Group] = []
-        for name, node, frame in _loaded_graph(rows, records):
+        for name, node, frame in _loaded_graph(rows, records, purchases, cached):
             columns = _columns(name)
             if name == RelType.REFERRED:
                 columns = (*columns, ImportColumn("selfReferral", "boolean"))
@@ -871,7 +882,7 @@ def write_import(
             groups.append(_Group(name, True, name, _columns(name), manifest, None))
         written, counts = _write(groups, folder)
     finally:
-        for frame in rows.values():
+        for frame in cached:
             frame.unpersist()
     files = ImportSet(folder, written)
     files.write_arguments(folder / "import.args")

@@ -293,9 +293,8 @@ def _steps(
         )
     if params.neo4j_import:
         with _timed(t, "writing Neo4j import files", say):
-            _neo4j_import(
-                spark, params, inputs, ident, result, read_at=read_at, identity_at=identity_at
-            )
+            _neo4j_import(spark, params, inputs, ident, result, purchases=purchases,
+                          read_at=read_at, identity_at=identity_at)  # fmt: skip
     report = {
         "jobs": list(params.jobs),
         "inputs": list(params.inputs),
@@ -367,13 +366,15 @@ def _neo4j_import(
     ident: Any,
     result: SparkResult,
     *,
+    purchases: Any,
     read_at: str,
     identity_at: str,
 ) -> None:
     """The run's loaded graph and results as ``neo4j-admin`` import files (``out/neo4j``),
     with a ``JobRun`` per job as a run in process records it, the files' manifest as of
     ``read_at`` and the state a full identity run started at ``identity_at`` leaves (so
-    the database's next identity run can be incremental)."""
+    the database's next identity run can be incremental); ``purchases``: the run's
+    :class:`spark.orders.Purchases` (empty when no job read the orders)."""
     import uuid
     from datetime import UTC, datetime
 
@@ -418,6 +419,7 @@ def _neo4j_import(
         mapping=mapping,
         region=mapping.default_region or "US",
         batch_size=DEFAULT_BATCH_SIZE,
+        purchases=purchases,
         jobs=JobRuns(
             runs,
             segments=list(profiles.get("segment_table", [])),
