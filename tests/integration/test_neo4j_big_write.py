@@ -1,6 +1,6 @@
 """A write-back larger than Neo4j's transaction memory still arrives: one transaction when it
-fits, batches when the server says its transaction memory is full (a real server, sized by
-reading its own limit)."""
+fits, batches when it would not (stopped early, as it fills the server's memory) or when the
+server says its transaction memory is full (a real server, sized by reading its own limit)."""
 
 from __future__ import annotations
 
@@ -10,36 +10,62 @@ import pytest
 
 from graph.store import Neo4jStore, Step
 
+SIZE = 20_000  # characters per row
+
+
+def _rows_beyond_the_limit(store: Neo4jStore) -> list[dict[str, str]]:
+    """Rows of half as much again as the server's transaction memory limit."""
+    limit = store._driver.execute_query(
+        "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.memory.transaction.total.max' "
+        "RETURN value"
+    ).records[0]["value"]
+    number, unit = float(limit[:-3]), limit[-3:]
+    assert unit in {"MiB", "GiB"}, limit
+    count = int(1.5 * number * (2**20 if unit == "MiB" else 2**30) / SIZE)
+    return [{"name": f"blob-{i:07d}", "value": f"{i:07d}" + "x" * (SIZE - 7)} for i in range(count)]
+
+
+def _arrived(store: Neo4jStore, rows: list[dict[str, str]]) -> None:
+    found = store._driver.execute_query(
+        "MATCH (s:IdentityState) WHERE s.name STARTS WITH 'blob-' "
+        "RETURN count(*) AS n, sum(size(s.value)) AS chars"
+    ).records[0]
+    assert found["n"] == len(rows)
+    assert found["chars"] == len(rows) * SIZE
+
 
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_write_larger_than_the_transaction_memory_is_written_in_batches(
     neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    limit = neo4j_store._driver.execute_query(
-        "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.memory.transaction.total.max' "
-        "RETURN value"
-    ).records[0]["value"]
-    number, unit = float(limit[:-3]), limit[-3:]
-    assert unit in {"MiB", "GiB"}, limit
-    limit_bytes = number * (2**20 if unit == "MiB" else 2**30)
-    size = 20_000
-    count = int(1.5 * limit_bytes / size)  # half as much again as the server's limit
-    rows = [{"name": f"blob-{i:07d}", "value": f"{i:07d}" + "x" * (size - 7)} for i in range(count)]
-
+    rows = _rows_beyond_the_limit(neo4j_store)
     with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
         neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
     assert "did not fit in one Neo4j transaction" in caplog.text
-    found = neo4j_store._driver.execute_query(
-        "MATCH (s:IdentityState) WHERE s.name STARTS WITH 'blob-' "
-        "RETURN count(*) AS n, sum(size(s.value)) AS chars"
-    ).records[0]
-    assert found["n"] == count
-    assert found["chars"] == count * size
+    # the attempt stopped after its first batches, not when the server refused it
+    assert "so all of them would need" in caplog.text
+    _arrived(neo4j_store, rows)
 
     # a small write is still one transaction: no warning
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
         neo4j_store.write_tx([Step("identity/save_state", rows[:10], {}, None)])
     assert "did not fit" not in caplog.text
+    neo4j_store.write("support/wipe")
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_a_write_the_server_refuses_is_written_in_batches(
+    neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without a limit to watch against (a user who may not read the server's settings),
+    the one transaction is tried until the server refuses it; the rows still arrive."""
+    neo4j_store._memory_limit, neo4j_store._memory_limit_read = None, True
+    rows = _rows_beyond_the_limit(neo4j_store)
+    with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
+        neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
+    assert "dbms.memory.transaction.total.max, is full" in caplog.text
+    _arrived(neo4j_store, rows)
     neo4j_store.write("support/wipe")
