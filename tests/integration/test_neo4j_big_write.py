@@ -34,25 +34,37 @@ def _arrived(store: Neo4jStore, rows: list[dict[str, str]]) -> None:
     assert found["chars"] == len(rows) * SIZE
 
 
+def _delete_blobs(store: Neo4jStore) -> None:
+    """Delete the rows in small transactions: the wipe's 10,000 nodes of 20 kB at a time
+    would be 200 MB each in the server's heap and transaction log."""
+    with store._driver.session(database=store.database) as session:
+        session.run(
+            "MATCH (s:IdentityState) WHERE s.name STARTS WITH 'blob-' "
+            "CALL (s) { DELETE s } IN TRANSACTIONS OF 500 ROWS"
+        ).consume()
+
+
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_write_larger_than_the_transaction_memory_is_written_in_batches(
     neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     rows = _rows_beyond_the_limit(neo4j_store)
-    with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
-        neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
-    assert "did not fit in one Neo4j transaction" in caplog.text
-    # the attempt stopped after its first batches, not when the server refused it
-    assert "so all of them would need" in caplog.text
-    _arrived(neo4j_store, rows)
+    try:
+        with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
+            neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
+        assert "did not fit in one Neo4j transaction" in caplog.text
+        # the attempt stopped after its first batches, not when the server refused it
+        assert "so all of them would need" in caplog.text
+        _arrived(neo4j_store, rows)
 
-    # a small write is still one transaction: no warning
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
-        neo4j_store.write_tx([Step("identity/save_state", rows[:10], {}, None)])
-    assert "did not fit" not in caplog.text
-    neo4j_store.write("support/wipe")
+        # a small write is still one transaction: no warning
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
+            neo4j_store.write_tx([Step("identity/save_state", rows[:10], {}, None)])
+        assert "did not fit" not in caplog.text
+    finally:
+        _delete_blobs(neo4j_store)
 
 
 @pytest.mark.neo4j
@@ -64,8 +76,10 @@ def test_a_write_the_server_refuses_is_written_in_batches(
     the one transaction is tried until the server refuses it; the rows still arrive."""
     neo4j_store._memory_limit, neo4j_store._memory_limit_read = None, True
     rows = _rows_beyond_the_limit(neo4j_store)
-    with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
-        neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
-    assert "dbms.memory.transaction.total.max, is full" in caplog.text
-    _arrived(neo4j_store, rows)
-    neo4j_store.write("support/wipe")
+    try:
+        with caplog.at_level(logging.WARNING, logger="graph.store.neo4j"):
+            neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
+        assert "dbms.memory.transaction.total.max, is full" in caplog.text
+        _arrived(neo4j_store, rows)
+    finally:
+        _delete_blobs(neo4j_store)
