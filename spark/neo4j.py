@@ -24,7 +24,7 @@ Example (``run_spark`` calls it when ``SparkParams.neo4j_import`` is set)::
 
     files = write_import(spark, inputs, Path("results"), records=records,
                          loaded_at="2026-01-01T00:00:00Z", mapping=Mapping(), region="US",
-                         batch_size=5000, jobs=jobs)
+                         batch_size=5000, jobs=jobs, purchases=Purchases.of(inputs.rows))
     files.counts()  # {'Customer': 2500, 'Identifier': 5710, ...}
 """
 
@@ -841,12 +841,12 @@ def write_import(
     region: str,
     batch_size: int,
     jobs: JobRuns,
-    purchases: Purchases | None = None,
+    purchases: Purchases,
 ) -> ImportSet:
     """Write the import files of a run's loaded graph and results under ``out/neo4j``
     (replacing an earlier run's); ``records``: each record's ``uid`` and ``person_id``;
     ``loaded_at``: when the run read the files (the manifest's times); ``purchases``: the
-    run's purchase lines and orders when its jobs built them (else built here, once)."""
+    run's purchase lines and orders (:class:`spark.orders.Purchases`, cached by the run)."""
     from pyspark import StorageLevel
 
     folder = out / FOLDER
@@ -858,9 +858,6 @@ def write_import(
     # joins), computed once, on disk, before the writers share them: a dozen groups read them
     rows = {k: v.persist(StorageLevel.DISK_ONLY) for k, v in inputs.rows.items()}
     cached = list(rows.values())
-    if purchases is None or (purchases.lines is None and "purchases" in rows):
-        purchases = Purchases.of(rows)  # identity alone builds no orders
-        cached += [f for f in (purchases.lines, purchases.orders) if f is not None]
     try:
         for frame in rows.values():
             frame.count()

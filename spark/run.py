@@ -257,10 +257,12 @@ def _steps(
         ident = _identity(spark, params, inputs, identity_at, result)
     end = until(params.as_of) if params.as_of is not None else None
     step = _Run(spark, params, result, say)
-    # the orders, rebuilt from their lines once for every job that reads them
+    # the orders, rebuilt from their lines once for every job that reads them and for the
+    # Neo4j import files
     purchases = (
         Purchases.of(inputs.rows)
         if {"influence", "communities", "journeys", "profiles"} & set(params.jobs)
+        or params.neo4j_import
         else Purchases(None, None)
     )
     held.keep(purchases.lines, purchases.orders)
@@ -374,7 +376,7 @@ def _neo4j_import(
     with a ``JobRun`` per job as a run in process records it, the files' manifest as of
     ``read_at`` and the state a full identity run started at ``identity_at`` leaves (so
     the database's next identity run can be incremental); ``purchases``: the run's
-    :class:`spark.orders.Purchases` (empty when no job read the orders)."""
+    :class:`spark.orders.Purchases`."""
     import uuid
     from datetime import UTC, datetime
 
