@@ -73,8 +73,8 @@ def memory_bytes(text: str) -> int | None:
 class _MemoryWatch:
     """Stops a one-transaction write early when, at the rate it fills the server's
     transaction memory, it would not fit: the server would refuse it only once full, and
-    that wasted attempt cost a first profile write-back at 100k customers ~10 s of its
-    ~22 s (the batches after it take the rest). Asked between batches (one round trip).
+    a first profile write-back at 100k customers took 19.2 s that way against 15.1 s
+    stopped early (docs/benchmarks.md). Asked between batches (one round trip).
 
     >>> watch = _MemoryWatch(lambda: 300 << 20, name="w", total=100_000, limit=1 << 30,
     ...                      first=5_000)
