@@ -830,8 +830,9 @@ def run_profiles(
                 )
                 members = member_lists(data.members, names)
                 persons = rows.column("personId")
-            store.write("profiles/clear_labels")
-            # one transaction: a kill leaves the previous profiles or these, never a mix
+            # one transaction: a kill leaves the previous profiles, segments and tags or
+            # these, never a mix; memberships are changed where they differ, and the labels
+            # of an earlier run that this one did not write go last
             store.write_tx(
                 [
                     Step(
@@ -853,7 +854,9 @@ def run_profiles(
                                 "tags": [t if isinstance(t, list) else [] for t in tags],
                             }
                         ),
+                        {"run": run.run_id},
                     ),
+                    Step("profiles/drop_stale_labels", params={"run": run.run_id}),
                 ]
             )
         run.counts.update(profiles.counts)

@@ -1,6 +1,6 @@
 """A profile run killed with SIGKILL leaves the previous profiles or the new ones, never a
-mix: the store is watched while the job writes in small batches, and the job is killed as
-soon as its results show (both stores)."""
+mix, and never persons without their segments: the store is watched while the job writes in
+small batches, and the job is killed as soon as its results show (both stores)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def profile_runs(store: Store) -> set[str]:
     return set(store.frame("profiles/export")["run"])
 
 
+def in_segments(store: Store) -> int:
+    """How many persons the store shows in a segment."""
+    return next(r["count"] for r in store.read("status/counts") if r["name"] == "IN_SEGMENT")
+
+
 @pytest.mark.slow
 def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
     store: Store, tmp_path: Path, request: pytest.FixtureRequest
@@ -53,10 +58,12 @@ def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
     command, env = cli(store, request)
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen: list[set[str]] = []
+    members: list[int] = []
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
         runs = profile_runs(store)
         seen.append(runs)
+        members.append(in_segments(store))
         if runs != {old}:  # the new results show: kill the job now
             proc.send_signal(signal.SIGKILL)
             break
@@ -73,6 +80,8 @@ def test_a_profile_run_killed_while_writing_leaves_old_or_new_profiles(
         assert all(len(r) == 2 and old in r for r in mixed), mixed[:1]
     after = profile_runs(store)
     assert len(after) == 1
+    # the segments change inside the same transaction: persons never show without them
+    assert min(members) == in_segments(store) == len(first.table.dropna(subset=["segment"]))
 
     rerun = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=300, check=False

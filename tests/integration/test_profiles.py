@@ -16,6 +16,7 @@ from sklearn.metrics import roc_auc_score
 from graph.errors import NotFoundError
 from graph.profiles import ProfileParams, load_rules, run_profiles
 from graph.profiles.document import export_profiles, profile_document
+from graph.profiles.rules import TagRule
 from graph.store import SqliteStore, Store
 from synthetic import GenerateParams, generate_dataset
 from tests import pipeline
@@ -193,6 +194,66 @@ def test_a_rerun_gives_the_same_profiles(profiled: SqliteStore) -> None:
     pd.testing.assert_frame_equal(before, after)
 
 
+def carried(store: Store) -> dict[str, set[tuple[str, str]]]:
+    """The (person, name) memberships the store holds, by kind ("Segment", "Tag")."""
+    labels = store.frame("support/labels").dropna(subset=["personId"])
+    return {
+        kind: set(zip(group["personId"], group["name"], strict=True))
+        for kind, group in labels.groupby("kind")
+    }
+
+
+def assert_labels_follow_profiles(store: Store) -> pd.DataFrame:
+    """Every person carries exactly the segment and tags its stored profile names."""
+    frame = export_profiles(store)
+    segments = {
+        (p, s)
+        for p, s in zip(frame["person_id"], frame["segment"], strict=True)
+        if isinstance(s, str)
+    }
+    tags = {
+        (p, t)
+        for p, names in zip(frame["person_id"], frame["tags"], strict=True)
+        for t in (names if isinstance(names, str) else "").split(";")
+        if t
+    }
+    held = carried(store)
+    assert held.get("Segment", set()) == segments
+    assert held.get("Tag", set()) == tags
+    return frame
+
+
+def test_a_rerun_moves_only_the_labels_that_changed(
+    store: Store, generated: Path, tmp_path: Path
+) -> None:
+    """A later run with another date and other tag rules: persons move between segments,
+    a tag's carriers change, a dropped rule's tag goes and a new one comes; what the store
+    holds afterwards is exactly what the new profiles name (both stores)."""
+    analyze(store, generated, tmp_path / "rej")
+    rules = load_rules()
+    run_profiles(store, ProfileParams(as_of=AS_OF), rules)
+    first = assert_labels_follow_profiles(store)
+    tags = [t for t in rules.tags if t.name != "prospect"]
+    tags = [
+        t.model_copy(update={"rule": "frequency == 1 and monetary > 50"})
+        if t.name == "one_time_buyer"
+        else t
+        for t in tags
+    ]
+    tags.append(TagRule(name="repeat_buyer", rule="frequency >= 2", description="bought again"))
+    later = rules.model_copy(update={"tags": tags})
+    run_profiles(store, ProfileParams(as_of=date(2026, 5, 15)), later)
+    second = assert_labels_follow_profiles(store)
+
+    moved = first.merge(second, on="person_id")
+    assert (moved["segment_x"] != moved["segment_y"]).sum() > 0  # some persons moved
+    labels = store.frame("support/labels")
+    assert set(labels.loc[labels["kind"] == "Tag", "name"]) == {t.name for t in tags}
+    assert set(labels["run"]) == set(second["run"])  # nothing of the first run is left
+    once = [f["tags"].fillna("").str.contains("one_time_buyer").sum() for f in (first, second)]
+    assert once[0] > once[1] > 0
+
+
 @pytest.mark.neo4j
 def test_neo4j_stores_the_same_profiles(
     generated: Path, profiled: SqliteStore, neo4j_store: Store, tmp_path: Path
@@ -257,3 +318,6 @@ def test_an_erasure_during_the_profile_job_stays_final(
     doc = profile_document(store, shared["personId"])
     sources = {a.get("source") for a in doc["demographics"]["attributes"].values()}
     assert shared["uid"] not in sources  # nothing from the erased record came back
+    held = assert_labels_follow_profiles(store)  # no labels for a profile not written
+    assert alone["personId"] not in {p for p, _ in carried(store).get("Segment", set())}
+    assert len(held)
