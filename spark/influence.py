@@ -396,7 +396,7 @@ def community_summary(
 
     assert (members["person_id"].to_numpy() == g.persons).all()
     labels, ids = pd.factorize(members["community_id"])
-    totals = None
+    totals = pd.DataFrame(columns=["communityId", "channelId", "touches"])
     if touches is not None:
         totals = (
             touches.join(memberships.select("person_id", "community_id"), "person_id")
@@ -410,8 +410,7 @@ def community_summary(
         np.asarray(labels, dtype=np.int64),
         [str(i) for i in ids],
         activity=by_person.assign(revenue=by_person["revenue"].fillna(0.0)),
-        channels=pd.DataFrame(),
+        channels=totals,
         ranks=dict(zip(ranks["person_id"], ranks["rank"], strict=True)),
         churn_days=CHURN_DAYS,
-        channel_totals=totals,
     )

@@ -376,7 +376,7 @@ def _run_communities(
                 labels,
                 ids,
                 activity=activity,
-                channels=channels,
+                channels=community_channels(channels, g.persons, labels, ids),
                 ranks=ranks,
                 churn_days=churn_days,
             )
@@ -406,6 +406,34 @@ def _run_communities(
     return summary
 
 
+def community_channels(
+    channels: pd.DataFrame, persons: np.ndarray, labels: np.ndarray, ids: list[str]
+) -> pd.DataFrame:
+    """Touches per person and channel (``personId``, ``channelId``, ``touches``) summed per
+    community (``communityId``, ``channelId``, ``touches``) for :func:`summarise`; persons
+    in no community (``persons`` with their ``labels`` into ``ids``) are left out.
+
+    >>> per_person = pd.DataFrame({"personId": ["p1", "p2", "p2", "p9"],
+    ...                            "channelId": ["web", "web", "app", "web"],
+    ...                            "touches": [1, 2, 5, 7]})
+    >>> community_channels(per_person, np.array(["p1", "p2"]), np.array([0, 0]), ["c-a"])
+      communityId channelId  touches
+    0         c-a       app        5
+    1         c-a       web        3
+    """
+    columns = ["communityId", "channelId", "touches"]
+    if channels.empty:
+        return pd.DataFrame(columns=columns)
+    community = pd.Series(np.asarray(ids, dtype=object)[labels], index=persons, dtype=object)
+    frame = channels.assign(communityId=channels["personId"].map(community)).dropna(
+        subset=["communityId"]
+    )
+    totals = frame.groupby(["communityId", "channelId"], as_index=False).agg(
+        touches=("touches", "sum")
+    )
+    return totals[columns]
+
+
 def summarise(
     g: PersonGraph,
     labels: np.ndarray,
@@ -415,14 +443,12 @@ def summarise(
     channels: pd.DataFrame,
     ranks: dict[str, int],
     churn_days: int,
-    channel_totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per community: size, density, share of modularity, revenue, churn rate, dominant
     channel and top influencers (pure). ``activity``: each person's ``revenue`` and
-    ``lastPurchase``, in ``g.persons`` order; ``channels``: touches per person and channel
-    (``personId``, ``channelId``, ``touches``), or ``channel_totals`` summed per community
-    already (``communityId``, ``channelId``, ``touches``: the Spark engine sums them where
-    the touches are).
+    ``lastPurchase``, in ``g.persons`` order; ``channels``: touches per community and
+    channel (``communityId``, ``channelId``, ``touches``), from :func:`community_channels`
+    in process, summed where the touches are on Spark.
 
     >>> g = PersonGraph(np.array(["p1", "p2", "p3"], dtype=object), np.array([0]),
     ...                 np.array([1]), np.array(["REFERRED"], dtype=object), np.array([1.0]),
@@ -432,8 +458,7 @@ def summarise(
     >>> totals = pd.DataFrame({"communityId": ["c-a", "c-a"], "channelId": ["web", "app"],
     ...                        "touches": [1, 3]})
     >>> s = summarise(g, np.array([0, 0, 1]), ["c-a", "c-b"], activity=activity,
-    ...               channels=pd.DataFrame(), ranks={"p2": 1, "p1": 2}, churn_days=90,
-    ...               channel_totals=totals)
+    ...               channels=totals, ranks={"p2": 1, "p1": 2}, churn_days=90)
     >>> s[["communityId", "size", "revenue", "churnRate", "dominantChannel"]].values.tolist()
     [['c-a', 2, 15.0, 0.5, 'app'], ['c-b', 1, 0.0, 1.0, None]]
     >>> s["topInfluencers"].tolist()
@@ -458,12 +483,9 @@ def summarise(
     churn = np.bincount(labels, weights=churned.astype(float), minlength=k) / np.maximum(size, 1)
     person_label = dict(zip(g.persons, labels, strict=True))
     dominant: dict[int, str] = {}
-    if channel_totals is not None:
-        position = {c: i for i, c in enumerate(ids)}
-        channels = channel_totals.assign(label=channel_totals["communityId"].map(position))
-    elif not channels.empty:
-        channels = channels.assign(label=channels["personId"].map(person_label))
     if not channels.empty:
+        position = {c: i for i, c in enumerate(ids)}
+        channels = channels.assign(label=channels["communityId"].map(position))
         frame = channels[["label", "channelId", "touches"]].dropna()
         totals = frame.groupby(["label", "channelId"])["touches"].sum().reset_index()
         totals = totals.sort_values(

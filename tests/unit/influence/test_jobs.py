@@ -120,6 +120,14 @@ def test_community_summaries_add_up(analyzed: tuple[SqliteStore, Path]) -> None:
         assert 0.0 <= churn <= 1.0
         assert channel is not None
         assert 1 <= len(top.split(";")) <= min(5, size)
+    # the dominant channel: most touches of the community's persons (ties by channel id)
+    touches = store.frame("influence/person_channels", until=until(None)).merge(
+        store.frame("influence/communities"), left_on="personId", right_on="person_id"
+    )
+    sums = touches.groupby(["community_id", "channelId"], as_index=False)["touches"].sum()
+    top_first = sums.sort_values(["touches", "channelId"], ascending=[False, True])
+    expected = top_first.drop_duplicates("community_id").set_index("community_id")["channelId"]
+    assert {r[0]: r[4] for r in rows} == expected.to_dict()
 
 
 @pytest.mark.neo4j
