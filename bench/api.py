@@ -1,5 +1,5 @@
 """API benchmark: latency under a fixed request rate, from a load generator in a second
-process on loopback, against `custgraph serve` (one uvicorn worker) on a prepared store.
+process on loopback, against `custgraph serve` (`--workers`, 2 by default) on a prepared store.
 
 Run:
   python bench/api.py prepare --customers 160000 --db /tmp/cg-api.db   # ~100k persons
@@ -16,12 +16,18 @@ concurrent connections, and prints p50/p90/p99/max latency, achieved rate and st
 - 500 concurrent connections at once (expect only 200s and 429s).
 
 The baseline in the same run is ``/healthz`` at the same rate: the cost of HTTP itself.
+
+Each line also gives the server's own p99, from the ``Server-Timing`` header of every answer
+(arrival at the app to response headers), and how late the generator sent its requests (p99
+of actual minus due time): on a 2-core machine the generator competes with the server for
+the cores, and its own delays count in the latency it measures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import statistics
@@ -30,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -73,23 +80,53 @@ def prepare(customers: int, db: Path, neo4j: str | None = None) -> None:
     print(f"prepared {neo4j or db} with {persons:,} persons")
 
 
+@dataclass
+class Measured:
+    """One scenario: latencies as the generator saw them (s), the server's own time per
+    answer (ms, its ``Server-Timing``), how late each request left (s), codes, rate."""
+
+    latencies: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)
+    late: list[float] = field(default_factory=list)
+    codes: Counter[int] = field(default_factory=Counter)
+    achieved: float = 0.0
+
+
+def server_ms(header: str | None) -> float | None:
+    """The ``app`` duration of a ``Server-Timing`` header, in ms.
+
+    >>> server_ms("app;dur=1.25")
+    1.25
+    >>> server_ms(None) is None
+    True
+    """
+    for part in (header or "").split(","):
+        name, _, rest = part.strip().partition(";")
+        if name == "app" and rest.startswith("dur="):
+            return float(rest[4:])
+    return None
+
+
 async def _scenario(
     base: str, paths: list[str], *, rate: float, seconds: float, clients: int
-) -> tuple[list[float], Counter[int], float]:
+) -> Measured:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    latencies: list[float] = []
-    codes: Counter[int] = Counter()
+    measured = Measured()
     gate = asyncio.Semaphore(clients)
     async with httpx.AsyncClient(
         base_url=base, limits=limits, timeout=30, headers={"X-API-Key": KEY}
     ) as client:
 
-        async def one(path: str) -> None:
+        async def one(path: str, due: float) -> None:
             async with gate:
                 started = time.perf_counter()
                 response = await client.get(path)
-                latencies.append(time.perf_counter() - started)
-                codes[response.status_code] += 1
+                measured.latencies.append(time.perf_counter() - started)
+                measured.late.append(started - due)
+                measured.codes[response.status_code] += 1
+                server = server_ms(response.headers.get("server-timing"))
+                if server is not None:  # every answer of custgraph serve has one
+                    measured.server_ms.append(server)
 
         tasks = []
         start = time.perf_counter()
@@ -99,18 +136,22 @@ async def _scenario(
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(paths[i % len(paths)])))
+            tasks.append(asyncio.create_task(one(paths[i % len(paths)], due)))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
-    return latencies, codes, len(latencies) / elapsed
+        measured.achieved = len(measured.latencies) / (time.perf_counter() - start)
+    return measured
 
 
-def _report(name: str, latencies: list[float], codes: Counter[int], achieved: float) -> float:
-    ms = sorted(x * 1000 for x in latencies)
+def _report(name: str, m: Measured) -> float:
+    ms = sorted(x * 1000 for x in m.latencies)
     q = statistics.quantiles(ms, n=100)
+    server = statistics.quantiles(m.server_ms, n=100)[98] if len(m.server_ms) > 1 else math.nan
+    late = statistics.quantiles([x * 1000 for x in m.late], n=100)[98]
     print(
         f"{name:<44} p50 {q[49]:6.1f} ms  p90 {q[89]:6.1f} ms  p99 {q[98]:6.1f} ms  "
-        f"max {ms[-1]:6.1f} ms  {achieved:6.1f} req/s  {dict(sorted(codes.items()))}",
+        f"max {ms[-1]:6.1f} ms  {m.achieved:6.1f} req/s  {dict(sorted(m.codes.items()))}\n"
+        f"{'':<44} server p99 {server:6.1f} ms  ({len(m.server_ms)} timed)  "
+        f"requests sent late p99 {late:6.1f} ms",
         flush=True,
     )
     return q[98]
@@ -186,15 +227,15 @@ def run(db: Path, neo4j: str | None, clients: int, seconds: float, workers: int)
         )
         base_p99 = _report(
             "baseline /healthz @300/s",
-            *asyncio.run(_scenario(base, ["/healthz"], rate=300, seconds=seconds, clients=clients)),
+            asyncio.run(_scenario(base, ["/healthz"], rate=300, seconds=seconds, clients=clients)),
         )
         p99 = _report(
             "profiles @300/s (target p99 <= 25 ms)",
-            *asyncio.run(_scenario(base, profiles, rate=300, seconds=seconds, clients=clients)),
+            asyncio.run(_scenario(base, profiles, rate=300, seconds=seconds, clients=clients)),
         )
         h99 = _report(
             "depth-2 neighborhoods @100/s (target <= 60 ms)",
-            *asyncio.run(_scenario(base, hoods, rate=100, seconds=seconds, clients=clients)),
+            asyncio.run(_scenario(base, hoods, rate=100, seconds=seconds, clients=clients)),
         )
         print(
             f"ratios to the /healthz baseline p99: profiles {p99 / base_p99:.1f}x, "
