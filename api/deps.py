@@ -49,8 +49,11 @@ def started_in_time(request: Request) -> None:
     """The first thing a request does on a worker thread: refuse it (503) when it waited
     longer than ``api_start_seconds`` for the thread, so a queue of stale requests drains
     at once instead of each being served late. The middleware stamps the arrival time."""
-    arrived = request.scope.get("state", {}).get("custgraph_arrived")
+    state = request.scope.get("state", {})
+    arrived = state.get("custgraph_arrived")
     settings: Settings = request.app.state.settings
+    if arrived is not None:
+        state["custgraph_waited"] = time.monotonic() - arrived  # for the Server-Timing header
     if arrived is not None and time.monotonic() - arrived > settings.api_start_seconds:
         raise BusyError(
             f"the server could not start this request within {settings.api_start_seconds:g} s "

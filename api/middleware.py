@@ -1,7 +1,8 @@
 """ASGI middleware: a cap on requests served at once (429 beyond it), Prometheus metrics, and
-each response's time in the server as a ``Server-Timing`` header (``app;dur=1.8``, in ms,
-from the request's arrival at the app to its response headers: what a load generator on the
-same machine cannot tell apart from its own delays).
+each response's time in the server as a ``Server-Timing`` header (``wait;dur=0.4,
+app;dur=1.8``, in ms: ``app`` from the request's arrival at the app to its response headers,
+``wait`` the part of it spent waiting for a worker thread; what a load generator on the same
+machine cannot tell apart from its own delays).
 
 The cap keeps latency bounded under overload: a request over the cap is answered at once with
 ``429 Too Many Requests`` (problem+json, ``Retry-After: 1``) instead of queueing. Health and
@@ -79,7 +80,9 @@ class InflightLimit:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message = {**message, "headers": [*message.get("headers", ()), _timing(started)]}
+                waited = scope["state"].get("custgraph_waited")
+                timing = _timing(started, waited)
+                message = {**message, "headers": [*message.get("headers", ()), timing]}
             await send(message)
 
         try:
@@ -95,15 +98,18 @@ class InflightLimit:
             self.metrics.latency.labels(template).observe(time.perf_counter() - started)
 
 
-def _timing(started: float) -> tuple[bytes, bytes]:
+def _timing(started: float, waited: float | None = None) -> tuple[bytes, bytes]:
     """The ``Server-Timing`` header for a response whose request arrived at ``started``
-    (a :func:`time.perf_counter` reading).
+    (a :func:`time.perf_counter` reading) and waited ``waited`` seconds for a worker thread
+    (``None``: it needed none).
 
-    >>> name, value = _timing(time.perf_counter())
-    >>> name, value.startswith(b"app;dur=")
+    >>> name, value = _timing(time.perf_counter(), 0.0125)
+    >>> name, value.startswith(b"wait;dur=12.50, app;dur=")
     (b'server-timing', True)
     """
-    return b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.2f}".encode()
+    app = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+    wait = "" if waited is None else f"wait;dur={waited * 1000:.2f}, "
+    return b"server-timing", (wait + app).encode()
 
 
 async def _too_many(send: Send) -> None:

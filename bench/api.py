@@ -21,7 +21,8 @@ The generator is aiohttp: ~0.2 ms of CPU per request against httpx's 3.5 to 4.3 
 connections, which capped httpx near 270 requests/s on this machine (docs/benchmarks.md).
 
 Each line also gives the server's own p99, from the ``Server-Timing`` header of every answer
-(arrival at the app to response headers), and how long requests queued in the generator
+(arrival at the app to response headers), the p99 of its part spent waiting for a worker
+thread, and how long requests queued in the generator
 (p99 of the time a request left minus the time it was due: waiting for one of the
 ``--clients`` connections, or for the generator's event loop). The latency is measured from
 when a request left; on a 2-core machine the generator competes with the server for the
@@ -95,22 +96,26 @@ class Measured:
 
     latencies: list[float] = field(default_factory=list)
     server_ms: list[float] = field(default_factory=list)
+    wait_ms: list[float] = field(default_factory=list)
     late: list[float] = field(default_factory=list)
     codes: Counter[int] = field(default_factory=Counter)
     achieved: float = 0.0
 
 
-def server_ms(header: str | None) -> float | None:
-    """The ``app`` duration of a ``Server-Timing`` header, in ms.
+def server_ms(header: str | None, metric: str = "app") -> float | None:
+    """One duration of a ``Server-Timing`` header, in ms (``app``: the request's whole
+    time in the server; ``wait``: the part spent waiting for a worker thread).
 
-    >>> server_ms("app;dur=1.25")
+    >>> server_ms("wait;dur=0.50, app;dur=1.25")
     1.25
+    >>> server_ms("wait;dur=0.50, app;dur=1.25", "wait")
+    0.5
     >>> server_ms(None) is None
     True
     """
     for part in (header or "").split(","):
         name, _, rest = part.strip().partition(";")
-        if name == "app" and rest.startswith("dur="):
+        if name == metric and rest.startswith("dur="):
             return float(rest[4:])
     return None
 
@@ -134,9 +139,12 @@ async def _scenario(
                     measured.latencies.append(time.perf_counter() - started)
                 measured.late.append(started - due)
                 measured.codes[response.status] += 1
-                server = server_ms(response.headers.get("server-timing"))
+                timing = response.headers.get("server-timing")
+                server, wait = server_ms(timing), server_ms(timing, "wait")
                 if server is not None:  # every answer of custgraph serve has one
                     measured.server_ms.append(server)
+                if wait is not None:  # those served on a worker thread
+                    measured.wait_ms.append(wait)
 
         tasks = []
         start = time.perf_counter()
@@ -156,11 +164,13 @@ def _report(name: str, m: Measured) -> float:
     ms = sorted(x * 1000 for x in m.latencies)
     q = statistics.quantiles(ms, n=100)
     server = statistics.quantiles(m.server_ms, n=100)[98] if len(m.server_ms) > 1 else math.nan
+    wait = statistics.quantiles(m.wait_ms, n=100)[98] if len(m.wait_ms) > 1 else math.nan
     late = statistics.quantiles([x * 1000 for x in m.late], n=100)[98]
     print(
         f"{name:<44} p50 {q[49]:6.1f} ms  p90 {q[89]:6.1f} ms  p99 {q[98]:6.1f} ms  "
         f"max {ms[-1]:6.1f} ms  {m.achieved:6.1f} req/s  {dict(sorted(m.codes.items()))}\n"
-        f"{'':<44} server p99 {server:6.1f} ms  ({len(m.server_ms)} timed)  "
+        f"{'':<44} server p99 {server:6.1f} ms  ({len(m.server_ms)} timed), waiting for "
+        f"a thread p99 {wait:6.1f} ms  "
         f"queued in the generator p99 {late:6.1f} ms",
         flush=True,
     )
