@@ -27,7 +27,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit import AuditLog
@@ -103,7 +103,10 @@ def create_app(settings: Settings) -> FastAPI:
                 store.ensure_schema()
                 store.map_reads()
             app.state.store = store
-            yield
+            try:
+                yield
+            finally:
+                metrics.close()
 
     # /docs and /redoc from assets that ship with the package, not a CDN: they work offline
     app = FastAPIOffline(
@@ -170,7 +173,7 @@ def _operations(app: FastAPI, metrics: Metrics) -> None:
     @app.get("/metrics", tags=["operations"], include_in_schema=True)
     async def prometheus() -> Response:
         """Prometheus metrics: requests by route and status, latency, in-flight, refused."""
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, Any]:

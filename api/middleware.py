@@ -12,10 +12,12 @@ metrics endpoints are never refused, so orchestrators and scrapers keep working.
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["InflightLimit", "Metrics"]
@@ -24,7 +26,18 @@ _EXEMPT = ("/healthz", "/readyz", "/metrics")
 
 
 class Metrics:
-    """The app's Prometheus metrics, in a registry of its own (one per app)."""
+    """The app's Prometheus metrics, in a registry of its own (one per app).
+
+    Under ``custgraph serve --workers N`` (N > 1) every worker is a process of its own, and a
+    scrape reaches one of them: the command then sets ``PROMETHEUS_MULTIPROC_DIR`` before the
+    workers start, each writes its values there, and :meth:`exposition` sums them, so every
+    scrape sees the whole server.
+
+    >>> m = Metrics()
+    >>> m.refused.inc()
+    >>> b"custgraph_http_refused_total 1.0" in m.exposition()
+    True
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -42,13 +55,32 @@ class Metrics:
             registry=self.registry,
         )
         self.inflight = Gauge(
-            "custgraph_http_inflight", "Requests being served", registry=self.registry
+            "custgraph_http_inflight",
+            "Requests being served",
+            registry=self.registry,
+            multiprocess_mode="livesum",  # across workers: the sum over the live ones
         )
         self.refused = Counter(
             "custgraph_http_refused_total",
             "Requests answered 429 because too many were in flight",
             registry=self.registry,
         )
+
+    def close(self) -> None:
+        """A worker that stops takes its in-flight gauge out of the shared sum (its counts
+        stay: a counter must not go down when a worker is replaced)."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format: every worker's, summed, when the server
+        runs several (``PROMETHEUS_MULTIPROC_DIR`` set); else this process's."""
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not folder:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
 
 
 class InflightLimit:

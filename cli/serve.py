@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -39,13 +41,35 @@ def serve(
     os.environ["CUSTGRAPH_DB"] = str(settings.db_path)
     if settings.neo4j_uri:
         os.environ["CUSTGRAPH_NEO4J_URI"] = settings.neo4j_uri
-    uvicorn.run(
-        "api.app:app_from_env",
-        factory=True,
-        workers=workers if workers > 1 else None,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,  # query strings can carry e-mails and phones
-        proxy_headers=True,
-    )
+    with _shared_metrics(workers):
+        uvicorn.run(
+            "api.app:app_from_env",
+            factory=True,
+            workers=workers if workers > 1 else None,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,  # query strings can carry e-mails and phones
+            proxy_headers=True,
+        )
+
+
+@contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """With several worker processes, a folder where each writes its Prometheus values, so
+    that ``/metrics`` (whichever worker answers) sums them all; removed when serving ends.
+    A folder the operator set (``PROMETHEUS_MULTIPROC_DIR``) is used as it is and kept."""
+    import os
+    import shutil
+    import tempfile
+
+    if workers == 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="custgraph-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(folder)

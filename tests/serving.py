@@ -20,11 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(*store_args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start ``custgraph [store_args] serve`` and yield its base URL once /readyz answers."""
+def serving(
+    *store_args: str, env: dict[str, str] | None = None, serve_args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Start ``custgraph [store_args] serve [serve_args]`` and yield its base URL once
+    /readyz answers."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", *store_args, "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", *store_args, "serve", "--port", str(port), *serve_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},

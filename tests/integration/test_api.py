@@ -464,6 +464,32 @@ def test_metrics_and_openapi(client: TestClient) -> None:
     assert "example" in profile["content"]["application/json"]
 
 
+def test_every_scrape_counts_the_requests_of_every_worker(db: Path, tmp_path: Path) -> None:
+    """Two worker processes, each request on a new connection (so both serve some): every
+    scrape of /metrics, whichever worker answers it, counts all of them."""
+    env = {"CUSTGRAPH_API_KEYS": KEYS, "CUSTGRAPH_AUDIT_LOG": str(tmp_path / "audit.log")}
+    with serving("--db", str(db), env=env, serve_args=("--workers", "2")) as base:
+        for _ in range(40):
+            assert _get(f"{base}/v1/influencers?limit=1", headers=READER).status_code == 200
+        scrapes = []
+        for _ in range(8):
+            text = _get(f"{base}/metrics").text
+            scrapes.append(
+                [
+                    float(line.rsplit(" ", 1)[1])
+                    for line in text.splitlines()
+                    if line.startswith("custgraph_http_requests_total{")
+                    and 'route="/v1/influencers"' in line
+                    and 'status="200"' in line
+                ]
+            )
+        assert scrapes == [[40.0]] * 8
+        inflight = [
+            line for line in text.splitlines() if line.startswith("custgraph_http_inflight")
+        ]
+        assert inflight == ["custgraph_http_inflight 1.0"]  # the scrape itself, in one worker
+
+
 def _most_touched(db: Path) -> str:
     return touched_persons(SqliteStore(db))[0]
 
