@@ -9,27 +9,22 @@ import logging
 import pytest
 
 from graph.store import Neo4jStore, Step
+from graph.store.neo4j import memory_bytes
 
 SIZE = 20_000  # characters per row
 
 
 def _rows_beyond_the_limit(store: Neo4jStore) -> list[dict[str, str]]:
     """Rows of half as much again as the server's transaction memory limit."""
-    limit = store._driver.execute_query(
-        "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.memory.transaction.total.max' "
-        "RETURN value"
-    ).records[0]["value"]
-    number, unit = float(limit[:-3]), limit[-3:]
-    assert unit in {"MiB", "GiB"}, limit
-    count = int(1.5 * number * (2**20 if unit == "MiB" else 2**30) / SIZE)
+    limits = {r["name"]: r["value"] for r in store.read("status/transaction_memory_limit")}
+    limit = memory_bytes(limits["dbms.memory.transaction.total.max"])
+    assert limit, limits  # a server with a limit (the tests' server has 70 % of its heap)
+    count = int(1.5 * limit / SIZE)
     return [{"name": f"blob-{i:07d}", "value": f"{i:07d}" + "x" * (SIZE - 7)} for i in range(count)]
 
 
 def _arrived(store: Neo4jStore, rows: list[dict[str, str]]) -> None:
-    found = store._driver.execute_query(
-        "MATCH (s:IdentityState) WHERE s.name STARTS WITH 'blob-' "
-        "RETURN count(*) AS n, sum(size(s.value)) AS chars"
-    ).records[0]
+    (found,) = store.read("support/state_size", prefix="blob-")
     assert found["n"] == len(rows)
     assert found["chars"] == len(rows) * SIZE
 
@@ -37,11 +32,8 @@ def _arrived(store: Neo4jStore, rows: list[dict[str, str]]) -> None:
 def _delete_blobs(store: Neo4jStore) -> None:
     """Delete the rows in small transactions: the wipe's 10,000 nodes of 20 kB at a time
     would be 200 MB each in the server's heap and transaction log."""
-    with store._driver.session(database=store.database) as session:
-        session.run(
-            "MATCH (s:IdentityState) WHERE s.name STARTS WITH 'blob-' "
-            "CALL (s) { DELETE s } IN TRANSACTIONS OF 500 ROWS"
-        ).consume()
+    store.write("support/delete_state_like", prefix="blob-")
+    assert store.read("support/state_size", prefix="blob-") == [{"n": 0, "chars": 0}]
 
 
 @pytest.mark.neo4j
