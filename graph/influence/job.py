@@ -45,7 +45,7 @@ from graph.influence.algorithms import (
 )
 from graph.model import PERSON_RELATIONSHIPS, RelType, until
 from graph.runs import recorded_run
-from graph.store.base import ColumnRows, Step, Store
+from graph.store.base import ColumnRows, Read, Step, Store
 
 __all__ = [
     "NO_LINKS",
@@ -156,21 +156,26 @@ def project(store: Store, as_of: date | None = None) -> Projection:
     stored person graph holds every link ever loaded).
     """
     end = until(as_of)
-    activity = store.frame("influence/person_activity", until=end)
-    if activity.empty:
-        raise JobError("no persons to rank; run `custgraph analyze identity` first")
-    persons = activity["personId"].to_numpy(dtype=object)
     # one query per kind: the store sends no kind or time for the millions of social links
     kinds = sorted(PERSON_RELATIONSHIPS, key=str)  # the tie order of the sort below
-    ids: list[pa.ChunkedArray] = []
-    code_parts, weight_parts, at_parts = [], [], []
-    for code, rel in enumerate(kinds):
+    reads = {"activity": Read("influence/person_activity", {"until": end})}
+    for rel in kinds:
         if rel is RelType.REFERRED:
             name = "influence/person_referrals" if as_of is None else _REFERRALS_UNTIL
         else:
             name = "influence/person_social" if as_of is None else _SOCIAL_UNTIL
         slots = None if rel is RelType.REFERRED else {"rel": rel}
-        part = store.table(name, slots=slots, until=end)
+        reads[str(rel)] = Read(name, {"until": end}, slots, arrow=True)
+    read = store.read_many(reads)  # on Neo4j, two at a time
+    activity = read.frame("activity")
+    if activity.empty:
+        raise JobError("no persons to rank; run `custgraph analyze identity` first")
+    persons = activity["personId"].to_numpy(dtype=object)
+    ids: list[pa.ChunkedArray] = []
+    code_parts, weight_parts, at_parts = [], [], []
+    for code, rel in enumerate(kinds):
+        part = read.table(str(rel))
+        read.drop(str(rel))
         if not part.num_rows:
             continue
         ids += [part.column("src"), part.column("dst")]

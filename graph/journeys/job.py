@@ -37,7 +37,7 @@ from graph.journeys.attribution import MODELS, attribute, transition_matrix
 from graph.journeys.paths import DAY_NS, Journeys, build_journeys, ns_times, path_table
 from graph.model import until
 from graph.runs import recorded_run, utc_now
-from graph.store.base import Step, Store
+from graph.store.base import Read, Step, Store
 
 __all__ = [
     "STAGES",
@@ -271,17 +271,24 @@ def _inputs(
     """Touchpoint events and orders with integer person codes and times in nanoseconds,
     and the person ids the codes stand for."""
     end = until(as_of)
-    with run.timed("read.touches"):
-        touches = store.frame("journeys/touches", until=end)
+    read = store.read_many(  # on Neo4j, two at a time
+        {
+            "read.touches": Read("journeys/touches", {"until": end}),
+            "read.orders": Read("profiles/orders", {"until": end}),
+            "read.records": Read("journeys/records"),
+        },
+        timed=run.timed,
+    )
+    touches = read.frame("read.touches")
     with run.timed("read.orders"):
-        orders = store.frame("profiles/orders", until=end)
+        orders = read.frame("read.orders")
         orders = orders.rename(columns={"purchasedAt": "at", "amount": "revenue"})
         if orders.empty:
             orders = pd.DataFrame(columns=["personId", "orderId", "at", "revenue"])
         orders = orders[["personId", "orderId", "at", "revenue"]]
     with run.timed("read.codes"):
         # record -> person code, then each event's person code (no Python string per event)
-        records = store.frame("journeys/records")
+        records = read.frame("read.records")
         person_of_record, persons = pd.factorize(records["personId"])
         where = pd.Index(records["uid"]).get_indexer(touches["uid"])
         code = np.where(where >= 0, person_of_record[np.maximum(where, 0)], -1)

@@ -49,7 +49,7 @@ from graph.profiles.value import (
     to_utc,
 )
 from graph.runs import recorded_run, utc_now
-from graph.store.base import ColumnRows, Step, Store
+from graph.store.base import ColumnRows, Read, Step, Store
 
 __all__ = [
     "TEXT_PARTS",
@@ -164,37 +164,45 @@ def project(
     timed: Callable[[str], AbstractContextManager[None]] = lambda _step: nullcontext(),
 ) -> ProfileInputs:
     """Read what the job needs, never an order after the as-of time. ``timed(name)`` wraps
-    each read (the runner records ``project.<name>``)."""
+    each read (the runner records ``project.<name>``; on Neo4j two reads run at a time, so
+    their times overlap).
+
+    The touchpoint events come as an Arrow table: ten million events at a million persons
+    never become Python objects (their record ids are coded in Arrow).
+    """
     as_of = _as_of(store, params.as_of)
     until = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def read(name: str, query: str, **values: Any) -> pd.DataFrame:
-        with timed(f"project.{name}"):
-            return store.frame(query, **values)
-
-    members = read("members", "profiles/all_members")
+    by_date = {"until": until}
+    # the largest first, so that the reads that run at once end close together
+    read = store.read_many(
+        {
+            "project.touches": Read("profiles/touches", by_date),
+            "project.members": Read("profiles/all_members"),
+            "project.events": Read("profiles/touch_times", by_date, arrow=True),
+            "project.orders": Read("profiles/orders", by_date),
+            "project.categories": Read("profiles/categories", by_date),
+            # referrals as of the date, as influence and communities read them with --as-of
+            "project.referrals": Read("influence/person_referrals_until", by_date),
+            "project.influence": Read("profiles/influence"),
+            "project.memberships": Read("influence/memberships"),
+        },
+        timed=timed,
+    )
+    members = read.frame("project.members")
     if members.empty:
         raise JobError("no persons yet; run `custgraph analyze identity` first")
     return ProfileInputs(
         as_of=as_of,
         members=members,
-        orders=read("orders", "profiles/orders", until=until),
-        categories=read("categories", "profiles/categories", until=until),
-        touches=read("touches", "profiles/touches", until=until),
-        influence=read("influence", "profiles/influence"),
-        memberships=read("memberships", "influence/memberships"),
-        # referrals as of the date, as influence and communities read them with --as-of
-        referrals=read("referrals", "influence/person_referrals_until", until=until),
+        orders=read.frame("project.orders"),
+        categories=read.frame("project.categories"),
+        touches=read.frame("project.touches"),
+        influence=read.frame("project.influence"),
+        memberships=read.frame("project.memberships"),
+        referrals=read.frame("project.referrals"),
         social=bool(store.read("profiles/social_linked")[0]["linked"]),
-        events=_events(store, until, timed),
+        events=read.table("project.events"),
     )
-
-
-def _events(store: Store, until: str, timed: Callable[[str], AbstractContextManager[None]]) -> Any:
-    """The touchpoint events up to ``until`` as an Arrow table: ten million events at a
-    million persons never become Python objects (their record ids are coded in Arrow)."""
-    with timed("project.events"):
-        return store.table("profiles/touch_times", until=until)
 
 
 def compute_profiles(data: ProfileInputs, params: ProfileParams, rules: ProfileRules) -> Profiles:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ColumnRows",
     "MappedColumn",
+    "Read",
+    "ReadResults",
     "Row",
     "Slots",
     "Step",
@@ -39,6 +41,57 @@ __all__ = [
 
 Row = dict[str, Any]
 Slots = Mapping[str, StrEnum | int]
+Timed = Callable[[str], AbstractContextManager[None]]
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read of :meth:`Store.read_many`: a named query into a DataFrame, or into an Arrow
+    table with ``arrow=True``.
+
+    >>> Read("profiles/orders", {"until": "2024-01-01T00:00:00Z"}).arrow
+    False
+    """
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    slots: Slots | None = None
+    arrow: bool = False
+
+
+class ReadResults:
+    """What :meth:`Store.read_many` read, by the keys it was given.
+
+    >>> import pandas as pd
+    >>> ReadResults({"a": pd.DataFrame({"x": [1]})}).frame("a")["x"].tolist()
+    [1]
+    """
+
+    def __init__(self, results: Mapping[str, pd.DataFrame | pa.Table]) -> None:
+        self._results = dict(results)
+
+    def frame(self, key: str) -> pd.DataFrame:
+        """The DataFrame read under ``key``."""
+        import pandas as pd
+
+        value = self._results[key]
+        if not isinstance(value, pd.DataFrame):
+            raise TypeError(f"{key} was read as an Arrow table")
+        return value
+
+    def table(self, key: str) -> pa.Table:
+        """The Arrow table read under ``key`` (``Read(..., arrow=True)``)."""
+        import pyarrow as pa
+
+        value = self._results[key]
+        if not isinstance(value, pa.Table):
+            raise TypeError(f"{key} was read as a DataFrame")
+        return value
+
+    def drop(self, key: str) -> None:
+        """Let go of what was read under ``key`` (its memory is freed when nothing else
+        holds it)."""
+        del self._results[key]
 
 
 class ColumnRows(Sequence[Row]):
@@ -192,6 +245,12 @@ class Store(Protocol):
         whose strings need not become Python objects twice)."""
         ...
 
+    def read_many(self, reads: Mapping[str, Read], *, timed: Timed | None = None) -> ReadResults:
+        """Run several independent reads, each in a transaction of its own, and return them
+        by key; ``timed(key)`` wraps each read. A back end may run some at once (Neo4j runs
+        two: the server executes one while the client decodes another)."""
+        ...
+
     def write(
         self,
         name: str,
@@ -254,6 +313,9 @@ class StoreBase(ABC):
     #: line-comment marker.
     dialect: ClassVar[str]
     comment: ClassVar[str]
+    #: How many reads of :meth:`read_many` run at once (1: one after the other, on the
+    #: calling thread).
+    parallel_reads: ClassVar[int] = 1
 
     def __init__(self, *, batch_size: int) -> None:
         self.batch_size = batch_size
@@ -275,6 +337,43 @@ class StoreBase(ABC):
     @abstractmethod
     def write_tx(self, steps: Sequence[Step]) -> None:
         """Run every step in one transaction."""
+
+    def frame(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pd.DataFrame:
+        """Run a read query into a DataFrame (a back end that reads implements it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not read")
+
+    def table(self, name: str, /, *, slots: Slots | None = None, **params: Any) -> pa.Table:
+        """Run a read query into an Arrow table (a back end that reads implements it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not read")
+
+    @final
+    def read_many(self, reads: Mapping[str, Read], *, timed: Timed | None = None) -> ReadResults:
+        """Run the reads, :attr:`parallel_reads` at a time, each in a transaction of its
+        own, and return them by key. With more than one at a time they run on threads of
+        their own; the first error raised is raised here, and reads not yet started are
+        dropped.
+        """
+        clock: Timed = timed or (lambda _key: nullcontext())
+
+        def one(key: str) -> pd.DataFrame | pa.Table:
+            read = reads[key]
+            with clock(key):
+                if read.arrow:
+                    return self.table(read.name, slots=read.slots, **read.params)
+                return self.frame(read.name, slots=read.slots, **read.params)
+
+        if self.parallel_reads <= 1 or len(reads) <= 1:
+            return ReadResults({key: one(key) for key in reads})
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(
+            max_workers=min(self.parallel_reads, len(reads)), thread_name_prefix="custgraph-read"
+        )
+        try:
+            futures = {key: pool.submit(one, key) for key in reads}
+            return ReadResults({key: future.result() for key, future in futures.items()})
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     @abstractmethod
     def close(self) -> None:

@@ -5,13 +5,17 @@ Both stores must give the same answers to the same named queries.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from graph.errors import QueryError
 from graph.model import CUSTOMER_FIELDS, RelType
-from graph.store import Step, Store
+from graph.store import Neo4jStore, Step, Store
+from graph.store.base import Read
 
 CUSTOMER_PROPS = ["uid", "source", "sourceCustomerId", *(f.graph for f in CUSTOMER_FIELDS)]
 
@@ -184,6 +188,54 @@ def test_a_failing_step_rolls_back_the_whole_transaction(store: Store) -> None:
 def test_unknown_query_names_the_query(store: Store) -> None:
     with pytest.raises(QueryError, match=r"no .* query named 'nope/nothing'"):
         store.read("nope/nothing")
+
+
+def test_read_many_returns_each_read_by_its_key(store: Store) -> None:
+    seed_small_graph(store)
+    store.write("identity/save_state", rows=[{"name": f"s{i}", "value": str(i)} for i in range(5)])
+    timed: list[str] = []
+
+    @contextmanager
+    def clock(key: str) -> Iterator[None]:
+        yield
+        timed.append(key)
+
+    read = store.read_many(
+        {
+            "state": Read("identity/state"),
+            "web": Read("load/channel_by_id", {"channelId": "web"}),
+            "state as arrow": Read("identity/state", arrow=True),
+            "counts": Read("status/counts"),
+        },
+        timed=clock,
+    )
+    assert sorted(timed) == ["counts", "state", "state as arrow", "web"]
+    assert read.frame("state").equals(store.frame("identity/state"))
+    assert read.table("state as arrow").to_pylist() == read.frame("state").to_dict("records")
+    assert read.frame("web")["name"].tolist() == ["Web"]
+    assert read.frame("counts").equals(store.frame("status/counts"))
+    with pytest.raises(TypeError):
+        read.table("state")
+    with pytest.raises(QueryError, match="nope/nothing"):
+        store.read_many({"a": Read("identity/state"), "b": Read("nope/nothing")})
+
+
+@pytest.mark.neo4j
+def test_neo4j_runs_two_reads_at_once(neo4j_store: Neo4jStore) -> None:
+    # each read waits inside its timer until another read has started too: one after the
+    # other, the first would wait alone and the barrier would break
+    both = threading.Barrier(2, timeout=60)
+
+    @contextmanager
+    def together(_key: str) -> Iterator[None]:
+        both.wait()
+        yield
+
+    read = neo4j_store.read_many(
+        {"a": Read("identity/state"), "b": Read("identity/state", arrow=True)}, timed=together
+    )
+    assert read.frame("a").empty
+    assert read.table("b").num_rows == 0
 
 
 def test_both_stores_answer_alike(sqlite_store: Store, neo4j_store: Store) -> None:
