@@ -354,16 +354,27 @@ def _run_communities(
         with run.timed("project"):
             projection = _projection(store, params.as_of, projection)
             g, activity = projection.graph, projection.activity
-            previous = {
-                r["personId"]: r["communityId"] for r in store.read("influence/memberships")
+            reads = {
+                "memberships": Read("influence/memberships"),
+                "issued": Read("influence/community_ids"),
+                "channels": Read("influence/person_channels", {"until": until(params.as_of)}),
             }
-            issued = {r["communityId"] for r in store.read("influence/community_ids")}
-            channels = store.frame("influence/person_channels", until=until(params.as_of))
-            ranks = (
-                projection.ranks
-                if projection.ranks is not None
-                else {r["person_id"]: r["rank"] for r in store.read("influence/influencers")}
+            if projection.ranks is None:
+                reads["ranks"] = Read("influence/influencers")
+            read = store.read_many(reads)  # on Neo4j, two at a time
+            members = read.frame("memberships")
+            previous = dict(
+                zip(members["personId"].tolist(), members["communityId"].tolist(), strict=True)
             )
+            issued = set(read.frame("issued")["communityId"].tolist())
+            channels = read.frame("channels")
+            if projection.ranks is not None:
+                ranks = projection.ranks
+            else:
+                ranked = read.frame("ranks")
+                ranks = dict(
+                    zip(ranked["person_id"].tolist(), ranked["rank"].tolist(), strict=True)
+                )
         run.counts.update({"persons": len(g), "edges": len(g.src)})
         if not len(g.src):
             run.counts["skipped"] = NO_LINKS
