@@ -35,7 +35,7 @@ from graph.export import csv_safe
 from graph.influence.algorithms import InfluenceParams
 from graph.journeys.attribution import MODELS
 from graph.runs import utc_now
-from graph.store.base import Store
+from graph.store.base import Read, Store
 from reports import charts
 
 __all__ = ["JourneyFrames", "Report", "ReportParams", "build_report", "write_report"]
@@ -269,10 +269,19 @@ def build_report(
 
 def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     """Read the store, build the report, write it to ``out`` and keep it in ``out/history``."""
-    ranking = store.frame("reports/ranking")
+    read = store.read_many(  # on Neo4j, two at a time
+        {
+            "ranking": Read("reports/ranking"),
+            "communities": Read("reports/communities"),
+            "paths": Read("journeys/paths"),
+            "attribution": Read("journeys/attribution", {"model": None}),
+            "transitions": Read("journeys/transitions"),
+        }
+    )
+    ranking = read.frame("ranking")
     if ranking.empty:
         raise JobError("nobody is ranked yet; run `custgraph analyze influence` first")
-    communities = store.frame("reports/communities")
+    communities = read.frame("communities")
     runs = {r["job"]: r for r in store.read("status/last_runs")}
     influence_run = store.read("reports/run", runId=str(ranking["run"].iloc[0]))
     run_params = json.loads(influence_run[0]["params"]) if influence_run else {}
@@ -294,9 +303,7 @@ def write_report(store: Store, params: ReportParams, out: Path) -> Report:
     previous = None
     earlier = sorted(history.glob("*-ranking.json")) if history.exists() else []
     journeys = JourneyFrames(
-        store.frame("journeys/paths"),
-        store.frame("journeys/attribution", model=None),
-        store.frame("journeys/transitions"),
+        read.frame("paths"), read.frame("attribution"), read.frame("transitions")
     )
     if earlier:
         kept = json.loads(earlier[-1].read_text(encoding="utf-8"))
