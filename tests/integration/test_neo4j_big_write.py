@@ -1,6 +1,7 @@
 """A write-back larger than Neo4j's transaction memory still arrives: one transaction when it
 fits, batches when it would not (stopped early, as it fills the server's memory) or when the
-server says its transaction memory is full (a real server, sized by reading its own limit)."""
+server says its transaction memory is full (a real server, sized by reading its own limit);
+and a write's rows never reach the driver's debug log."""
 
 from __future__ import annotations
 
@@ -73,5 +74,26 @@ def test_a_write_the_server_refuses_is_written_in_batches(
             neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
         assert "dbms.memory.transaction.total.max, is full" in caplog.text
         _arrived(neo4j_store, rows)
+    finally:
+        _delete_blobs(neo4j_store)
+
+
+@pytest.mark.neo4j
+def test_the_drivers_debug_log_never_holds_a_writes_rows(
+    neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver formats a statement's parameters for its debug log before it asks whether
+    the log is on: the rows go as a list whose text names only their length, so a debug log
+    never holds a customer's values (and a write-back never pays to format them)."""
+    rows = [{"name": f"blob-{i}", "value": f"ada.lovelace+{i}@example.org"} for i in range(3)]
+    try:
+        with caplog.at_level(logging.DEBUG, logger="neo4j"):
+            neo4j_store.write_tx([Step("identity/save_state", rows, {}, None)])
+        assert "C: RUN" in caplog.text  # the driver did log the statement
+        assert "<3 rows>" in caplog.text
+        assert "lovelace" not in caplog.text
+        assert neo4j_store.read("support/state_size", prefix="blob-") == [
+            {"n": 3, "chars": sum(len(r["value"]) for r in rows)}
+        ]
     finally:
         _delete_blobs(neo4j_store)
