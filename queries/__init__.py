@@ -40,6 +40,11 @@ Dialect = Literal["cypher", "sql"]
 _SUFFIX: dict[Dialect, str] = {"cypher": ".cypher", "sql": ".sql"}
 _COMMENT: dict[Dialect, str] = {"cypher": "//", "sql": "--"}
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
+_COMMIT = re.compile(r"^commit:\s*([0-9]+(?:\.[0-9]+)?)x")
+#: A write's commit needs this many times its transaction state unless its header says
+#: (Neo4j 5.26, creating relationships: 174 MiB of state committed in a 717 MiB pool,
+#: 300 MiB did not).
+DEFAULT_COMMIT_FACTOR = 3.0
 _PARAM_LINE = re.compile(r"^:param\s+([a-z_][a-z0-9_]*)\s*=>\s*(.+?)\s*;?\s*$")
 
 
@@ -73,6 +78,29 @@ class Query:
         (or nulls), as the tables' declared types keep them, so the embedded store may read
         the rows straight into Arrow columns (``SqliteStore.table``)."""
         return any(line.startswith("mode: typed") for line in self.header.splitlines())
+
+    @property
+    def commit_factor(self) -> float:
+        """How many times its transaction state a write's commit needs of Neo4j's
+        transaction memory: the header's ``commit: 10x its state``, else 3 (what creating
+        relationships measured; setting many properties measured 9 to 13, docs/benchmarks.md).
+
+        >>> Query("q", "cypher", "", "commit: 10x its state").commit_factor
+        10.0
+        >>> Query("q", "cypher", "", "Write.").commit_factor
+        3.0
+        >>> Query("q", "cypher", "", "commit: ten times").commit_factor
+        Traceback (most recent call last):
+        ...
+        ValueError: q: say `commit: <number>x its state`: commit: ten times
+        """
+        for line in self.header.splitlines():
+            if line.startswith("commit:"):
+                match = _COMMIT.match(line)
+                if not match or float(match[1]) < 1:
+                    raise ValueError(f"{self.name}: say `commit: <number>x its state`: {line}")
+                return float(match[1])
+        return DEFAULT_COMMIT_FACTOR
 
     @property
     def purpose(self) -> str:

@@ -100,49 +100,74 @@ class _MemoryWatch:
     """Stops a one-transaction write early when, at the rate it fills the server's
     transaction memory, it would not fit: the server would refuse it only once full, and
     a first profile write-back at 100k customers took 19.2 s that way against 15.1 s
-    stopped early (docs/benchmarks.md). Asked between batches, each time after half again
-    as many rows as the last time (each look is a round trip).
+    stopped early (docs/benchmarks.md). The commit needs memory of its own, several times
+    the state (``factor``), and fails only after every row was written.
 
+    The rate is measured from the first batch on (what a transaction holds before its
+    first row is fixed cost), and asked between batches, each time after half again as
+    many rows as the last time (each look is a round trip).
+
+    >>> held = {"bytes": 0}
+    >>> watch = _MemoryWatch(lambda: held["bytes"], name="w", total=100_000,
+    ...                      limit=1 << 30, first=5_000)
+    >>> held["bytes"] = 20 << 20
+    >>> watch.check(5_000)   # the first batch: where the rate starts
+    >>> held["bytes"] = 50 << 20
+    >>> watch.check(10_000)  # 6 MiB per 1,000 rows: 590 MiB in all
+    >>> watch.factor = 2     # ... and a commit that needs twice its state
+    >>> held["bytes"] = 80 << 20
+    >>> watch.check(15_000)
+    Traceback (most recent call last):
+    ...
+    graph.store.neo4j._TooLargeError: w
     >>> looks = []
     >>> watch = _MemoryWatch(lambda: looks.append(1) or 100 << 20, name="w", total=100_000,
     ...                      limit=1 << 30, first=5_000)
     >>> for done in range(5_000, 100_000, 5_000):
     ...     watch.check(done)
-    >>> len(looks)  # after 10k, 15k, 25k, 40k, 60k and 90k rows
-    6
-    >>> watch = _MemoryWatch(lambda: 300 << 20, name="w", total=100_000, limit=1 << 30,
-    ...                      first=5_000)
-    >>> watch.check(5_000)   # too early to tell
-    >>> watch.check(20_000)  # 300 MiB for a fifth of the rows: 1.5 GiB in all
-    Traceback (most recent call last):
-    ...
-    graph.store.neo4j._TooLargeError: w
+    >>> len(looks)  # after 5k, 10k, 15k, 25k, 40k, 60k and 90k rows
+    7
     """
 
     used: Callable[[], int | None]
     name: str
     total: int
     limit: int
-    #: rows written before the first projection (one batch alone is mostly fixed costs)
+    #: rows in a batch: the rate is measured from the first batch on, and projected from
+    #: the second
     first: int
+    #: how many times its state the transaction's commit needs (the most of its queries'
+    #: :attr:`~queries.Query.commit_factor`): a commit that does not fit fails only after
+    #: every row was written
+    factor: float = 1.0
     #: rows written before the next look: each look is a round trip (36 ms at 100k
     #: customers), so they are spaced by half again as many rows as the last
     next: int = 0
+    #: (rows, bytes) at the first look
+    start: tuple[int, int] | None = None
 
     def check(self, done: int) -> None:
-        if done < max(2 * self.first, self.next) or done >= self.total:
+        if done >= self.total or done < self.first:
+            return
+        if self.start is None:
+            used = self.used()
+            if used is not None:
+                self.start = (done, used)
+            return
+        if done < max(2 * self.first, self.next) or done <= self.start[0]:
             return
         self.next = done * 3 // 2
         used = self.used()
         if used is None:
             return
-        projected = used * self.total / done
-        if projected > self.limit:
+        rows, held = self.start
+        projected = used + max(used - held, 0) * (self.total - done) / (done - rows)
+        if projected * self.factor > self.limit:
             raise _TooLargeError(
                 self.name,
                 f"after {done:,} of {self.total:,} rows it held {used / 2**20:,.0f} MiB, "
-                f"so all of them would need ~{projected / 2**20:,.0f} MiB of the server's "
-                f"{self.limit / 2**20:,.0f} MiB",
+                f"so all of them would need ~{projected / 2**20:,.0f} MiB and their commit "
+                f"{self.factor:g} times that, of the server's {self.limit / 2**20:,.0f} MiB",
             )
 
 
@@ -387,7 +412,8 @@ class Neo4jStore(StoreBase):
         names = ",".join(s.name for s in steps)
         total = sum(len(step.rows) if step.rows is not None else 1 for step in steps)
         token = uuid.uuid4().hex
-        watch = self._memory_watch(names, total, token)
+        factor = max(load_query("cypher", step.name).commit_factor for step in steps)
+        watch = self._memory_watch(names, total, token, factor)
 
         def work(tx: Transaction) -> None:
             # a batch is sent, then the next one is built while the server writes it (a
@@ -436,7 +462,9 @@ class Neo4jStore(StoreBase):
                         "Neo4j more heap"
                     ) from exc
 
-    def _memory_watch(self, name: str, total: int, token: str) -> _MemoryWatch | None:
+    def _memory_watch(
+        self, name: str, total: int, token: str, factor: float
+    ) -> _MemoryWatch | None:
         """A watch on a one-transaction write of ``total`` rows (None for a write of a few
         batches, or when the server's limit cannot be read)."""
         if total <= 2 * self.batch_size:
@@ -449,7 +477,9 @@ class Neo4jStore(StoreBase):
             rows = self._read_quietly("status/transaction_memory", token=token)
             return int(rows[0]["memory"]) if rows and rows[0]["memory"] is not None else None
 
-        return _MemoryWatch(used, name=name, total=total, limit=limit, first=self.batch_size)
+        return _MemoryWatch(
+            used, name=name, total=total, limit=limit, first=self.batch_size, factor=factor
+        )
 
     def _transaction_memory_limit(self) -> int | None:
         """The smallest of the server's transaction memory limits in bytes (read once);

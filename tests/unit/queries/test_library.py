@@ -25,6 +25,8 @@ def test_every_query_has_a_header_with_purpose_params_and_returns() -> None:
             assert header, f"{dialect}:{name} has no header"
             assert "$params:" in header, f"{dialect}:{name} does not list its $params"
             assert "returns:" in header, f"{dialect}:{name} does not say what it returns"
+            # a `commit:` line is read by the Neo4j store's memory watch: it must parse
+            assert load_query(dialect, name).commit_factor >= 1  # type: ignore[arg-type]
 
 
 def _both(dialect: str) -> list[str]:
