@@ -471,7 +471,6 @@ def _write_events(store: Store, result: IdentityResult, run_id: str) -> None:
 def _derive_person_graph(store: Store) -> None:
     """Flag self-referrals and derive every person-level link from the record-level ones."""
     store.write("identity/flag_self_referrals")
-    store.write("identity/clear_person_edges")
     store.write("identity/derive_person_referrals")
     for rel in PERSON_RELATIONSHIPS:
         if rel is not RelType.REFERRED:

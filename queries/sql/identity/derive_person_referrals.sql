@@ -1,7 +1,9 @@
--- Person-level referrals from record-level ones: one relationship per pair of persons, with
--- how many record referrals it stands for and the first one's time; self-referrals left out.
+-- Person-level referrals derived again from the record-level ones (those of before go
+-- first): one relationship per pair of persons, with how many record referrals it stands for
+-- and the first one's time; self-referrals left out.
 -- $params: none
 -- returns: nothing
+DELETE FROM person_referred;
 INSERT INTO person_referred (src, dst, count, at)
 SELECT pa.dst, pb.dst, count(*), min(r.at)
 FROM referred r
