@@ -60,13 +60,18 @@ def test_a_full_rerun_moves_the_person_graph_alike(
     shared = members[(sizes > 1) & members["person_id"].isin(linked)]
     split = uids[shared.index[shared["person_id"] == shared["person_id"].iloc[0]][:2]]
     assert len(split) == 2
-    singles = members[(sizes == 1) & members["person_id"].isin(linked)]
-    merge = uids[singles.index[:2]]
+    # two persons of one record each who link to the same third person: merged, their two
+    # links to it become one, with the count and weight of both
+    edges = before[0]
+    single = edges[edges["src"].isin(members.loc[sizes == 1, "person_id"])]
+    common = single.groupby(["dst", "kind"])["src"].agg(list)
+    pair = next(srcs[:2] for srcs in common if len(srcs) >= 2)
+    merge = [uids[members["person_id"] == person].iloc[0] for person in pair]
     decisions = tmp_path / "decisions.csv"
     decisions.write_text(
         "record_a,record_b,decision\n"
         f"{split.iloc[0]},{split.iloc[1]},cannot-link\n"
-        f"{merge.iloc[0]},{merge.iloc[1]},must-link\n",
+        f"{merge[0]},{merge[1]},must-link\n",
         encoding="utf-8",
     )
     for store in (sqlite_store, neo4j_store):
