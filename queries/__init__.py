@@ -2,7 +2,10 @@
 
 A query named ``load/merge_customers`` is the file ``cypher/load/merge_customers.cypher``
 (for Neo4j) and ``sql/load/merge_customers.sql`` (for the embedded store). Each file opens
-with a header of comment lines: what it does, its ``$params``, what it returns.
+with a header of comment lines: what it does, its ``$params``, what it returns. A header
+may also say how the store runs it: ``mode: autocommit`` (:attr:`Query.autocommit`),
+``mode: staged`` and ``mode: typed`` (SQL), and for a Neo4j write how much memory its
+commit needs, ``commit: 10x its state`` (:attr:`Query.commit_factor`).
 
 A query may also carry Browser-style ``:param name => value;`` lines after its header: the
 defaults of its optional parameters, so the file runs as it is in Neo4j Browser or

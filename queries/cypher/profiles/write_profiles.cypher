@@ -7,9 +7,9 @@
 //          embedded store's person_profile table; lists and maps arrive as JSON text;
 //          $since — when the job started (ISO time)
 // returns: nothing
-// commit: 10x its state (Neo4j 5.26, 62,792 persons written fresh: 56 MiB of transaction
-//   state committed in a 717 MiB pool, 82 MiB did not; the store's write goes in batches
-//   before it gets there, docs/benchmarks.md)
+// commit: 10x its state (Neo4j 5.26, profiles written fresh or changed: 10,000 persons,
+//   56 MiB of transaction state, committed in a 717 MiB pool; 15,000 persons, 82 MiB, did
+//   not; the store's write goes in batches before it gets there, docs/benchmarks.md)
 UNWIND $rows AS row
 MATCH (p:Person {personId: row.personId})
 WHERE NOT EXISTS {
