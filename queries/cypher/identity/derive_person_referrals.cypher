@@ -1,7 +1,8 @@
 // Person-level referrals made to match the record-level ones: one relationship per pair of
 // persons, with how many record referrals it stands for and the first one's time;
 // self-referrals left out. Each person's referrals are compared with the ones it should
-// have: stale ones are deleted, changed ones updated and missing ones created.
+// have: stale ones (and a second link to the same person) are deleted, changed ones updated
+// and missing ones created.
 // mode: autocommit — one batch of persons per transaction
 // $params: none
 // returns: nothing
@@ -18,6 +19,8 @@ CALL (pa) {
   WITH pa, want, [e IN have WHERE endNode(e) IN targets] AS kept
   UNWIND want AS w
   WITH pa, w, [e IN kept WHERE endNode(e) = w.pb] AS found
+  FOREACH (e IN found[1..] | DELETE e)
+  WITH pa, w, found[..1] AS found
   FOREACH (e IN [e IN found WHERE e.count <> w.count
                  OR NOT coalesce(e.at = w.at, e.at IS NULL AND w.at IS NULL)] |
     SET e.count = w.count, e.at = w.at)

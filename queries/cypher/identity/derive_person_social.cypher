@@ -1,9 +1,9 @@
 // Person-level social links of one kind made to match the record-level ones: one
 // relationship per pair of persons with the links' count, total weight and earliest time;
 // links within a person are left out. Each person's links are compared with the ones it
-// should have: stale ones are deleted, changed ones updated and missing ones created (a full
-// identity run moves few persons; deleting and creating every link again took 39 s at 100k
-// customers, docs/benchmarks.md).
+// should have: stale ones (and a second link to the same person) are deleted, changed ones
+// updated and missing ones created (a full identity run moves few persons; deleting and
+// creating every link again took 39 s at 100k customers, docs/benchmarks.md).
 // slots: {{rel}} — FOLLOWS, FRIENDS_WITH or INTERACTS_WITH
 // mode: autocommit — one batch of persons per transaction
 // $params: none
@@ -22,6 +22,8 @@ CALL (pa) {
   WITH pa, want, [e IN have WHERE endNode(e) IN targets] AS kept
   UNWIND want AS w
   WITH pa, w, [e IN kept WHERE endNode(e) = w.pb] AS found
+  FOREACH (e IN found[1..] | DELETE e)
+  WITH pa, w, found[..1] AS found
   FOREACH (e IN [e IN found WHERE e.count <> w.count OR e.weight <> w.weight
                  OR NOT coalesce(e.since = w.since, e.since IS NULL AND w.since IS NULL)] |
     SET e.count = w.count, e.weight = w.weight, e.since = w.since)
