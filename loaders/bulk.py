@@ -365,17 +365,23 @@ class ImportSet:
 
     def write_arguments(self, path: Path) -> Path:
         """Write :meth:`arguments` as an argument file (``neo4j-admin … @path``)."""
+        self.write_lines(self.arguments(), path)
+        self.args = path
+        return path
+
+    def write_lines(
+        self, arguments: Sequence[str], path: Path, fix: str = "choose another --bulk-dir"
+    ) -> None:
+        """Write ``arguments`` as an argument file: one a line, quoted when it holds a
+        space; a quote or backslash in a path is refused (``fix`` says what to do)."""
         lines = []
-        for arg in self.arguments():
+        for arg in arguments:
             if any(c in arg for c in "\"'\\"):
                 raise InputError(
-                    f"the import folder {self.folder} has a quote or backslash in its path; "
-                    "choose another --bulk-dir"
+                    f"the import folder {self.folder} has a quote or backslash in its path; " + fix
                 )
             lines.append(f'"{arg}"' if any(c.isspace() for c in arg) else arg)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        self.args = path
-        return path
 
 
 class ImportSink:
@@ -695,7 +701,7 @@ def import_folder(
     marker = folder / INTERRUPTED
     with connect() as target:
         _check_target(target, marker)
-    files = ImportSet(folder, args=folder / "import.args")
+    files = ImportSet(folder, args=arguments_here(folder))
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     where = _import(
@@ -712,6 +718,71 @@ def import_folder(
     marker.unlink()
     seconds["total"] = time.perf_counter() - started
     return ImportReport(expected, where, seconds)
+
+
+#: The argument-file options that name files (each a comma-separated list of paths).
+_FILE_OPTIONS = ("--nodes=", "--relationships=", "--multiline-fields=")
+
+
+def arguments_here(folder: Path) -> Path:
+    r"""``folder``'s argument file (``import.args``), naming the files in ``folder``.
+
+    The writer names each file where it wrote it, as ``neo4j-admin`` needs (it reads paths
+    from where it runs, not from the argument file). A folder copied elsewhere afterwards
+    (from a cluster's storage to the Neo4j machine: docs/scale.md) would have the importer
+    read the old place, or fail there; so the file is rewritten in place when the folder
+    moved, every path taken relative to the folder the header files were written in. A file
+    it names that the folder lacks is an error that names it.
+
+    >>> import tempfile
+    >>> moved = Path(tempfile.mkdtemp()).resolve()
+    >>> _ = (moved / "Customer.header.csv").write_text("uid:ID(Customer)\n")
+    >>> _ = (moved / "import.args").write_text(
+    ...     "--nodes=Customer=/spark/out/neo4j/Customer.header.csv\n--bad-tolerance=0\n")
+    >>> arguments_here(moved).read_text() == (
+    ...     f"--nodes=Customer={moved}/Customer.header.csv\n--bad-tolerance=0\n")
+    True
+    """
+    folder = folder.resolve()
+    path = folder / "import.args"
+    lines = [
+        line[1:-1] if len(line) > 1 and line[0] == line[-1] == '"' else line
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    written: Path | None = None
+    for line in lines:
+        if line.startswith(("--nodes=", "--relationships=")):
+            written = Path(line.split("=", 2)[2].split(",")[0]).parent
+            break
+    if written is None:
+        raise InputError(f"{path} names no import files; write the folder again")
+    out = []
+    for line in lines:
+        option = next((o for o in _FILE_OPTIONS if line.startswith(o)), None)
+        if option is None:
+            out.append(line)
+            continue
+        body = line[len(option) :]
+        name, paths = body.split("=", 1) if option != "--multiline-fields=" else ("", body)
+        moved = []
+        for p in paths.split(","):
+            try:
+                here = folder / Path(p).relative_to(written)
+            except ValueError:
+                raise InputError(
+                    f"{path} names {p}, which is not in the folder its header files were "
+                    f"written to ({written}); write the folder again"
+                ) from None
+            if not here.is_file():
+                raise InputError(
+                    f"{path} names {here.relative_to(folder)}, which {folder} lacks: copy "
+                    "the whole folder the Spark run wrote (out/neo4j), or write it again"
+                )
+            moved.append(str(here))
+        out.append(option + (f"{name}=" if name else "") + ",".join(moved))
+    if written != folder:
+        ImportSet(folder).write_lines(out, path, "move it to a path without one")
+    return path
 
 
 def _check_target(target: Store, marker: Path) -> None:

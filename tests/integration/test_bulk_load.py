@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import Counter
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -323,8 +324,12 @@ def test_a_folder_of_part_files_imports_as_the_online_load(
     held = bulk._held(staging)
     keys = sorted(bulk._manifest_keys(staging))
     staging.close()
-    folder = _as_parts(files, tmp_path / "neo4j")
+    written = _as_parts(files, tmp_path / "neo4j")
     assert sum(len(f.parts) for f in files.files) == 2 * len(files.files)
+    # moved after it was written (from a cluster's storage to the Neo4j machine): its
+    # argument file names the place it left
+    folder = Path(shutil.move(written, tmp_path / "moved"))
+    assert str(written.resolve()) in (folder / "import.args").read_text(encoding="utf-8")
     described = {"counts": held, "load_files": keys}
     (folder / "import.json").write_text(
         json.dumps({**described, "counts": {**held, "Customer": 1}})
@@ -350,7 +355,8 @@ def test_a_folder_of_part_files_imports_as_the_online_load(
         again = load_files(store, [dataset], rejects_dir=tmp_path / "again")
     assert {f.status for f in again.files} == {"skipped"}
     # a database that holds data is refused, and so is a folder with no import files
+    assert str(written.resolve()) not in (folder / "import.args").read_text(encoding="utf-8")
     with pytest.raises(InputError, match="needs an empty Neo4j database"):
-        import_folder(connect, tmp_path / "neo4j", run_import=importer)
+        import_folder(connect, folder, run_import=importer)
     with pytest.raises(InputError, match="holds no import files"):
         import_folder(connect, tmp_path, run_import=importer)

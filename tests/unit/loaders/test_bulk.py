@@ -7,6 +7,7 @@ tests/integration/test_bulk_load.py; these tests pin the file format itself.
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,34 @@ def test_the_staging_store_commits_large_groups_and_keeps_no_event_index(
         assert not _event_index(staging)
     assert not _event_index(staging)  # and not built again
     staging.close()
+
+
+def test_a_folder_copied_elsewhere_imports_its_own_files(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    """The argument file names the files where they were written; a folder copied elsewhere
+    (a Spark run's out/neo4j, from a cluster's storage to the Neo4j machine) must have the
+    importer read its own copies, and name a file it lacks."""
+    files = write_import_files(store, tmp_path / "written" / "neo4j")
+    files.write_arguments(tmp_path / "written" / "neo4j" / "import.args")
+    shutil.copytree(tmp_path / "written", tmp_path / "copied")
+    folder = (tmp_path / "copied" / "neo4j").resolve()
+    args = bulk.arguments_here(folder).read_text(encoding="utf-8").splitlines()
+    named = [
+        p
+        for line in args
+        if line.startswith(("--nodes=", "--relationships=", "--multiline-fields="))
+        for p in line.rsplit("=", 1)[1].split(",")
+    ]
+    assert len(named) == 2 * len(files.files) + 1  # header and data each, one multiline
+    assert all(Path(p).parent == folder and Path(p).is_file() for p in named)
+    assert "--bad-tolerance=0" in args
+    # the same but the folder: every other argument as written
+    original = (tmp_path / "written" / "neo4j" / "import.args").read_text(encoding="utf-8")
+    written = str((tmp_path / "written" / "neo4j").resolve())
+    assert original.replace(written, str(folder)).splitlines() == args
+    # a second look changes nothing; a file the copy lacks is named
+    assert bulk.arguments_here(folder).read_text(encoding="utf-8").splitlines() == args
+    (folder / "Customer.csv").unlink()
+    with pytest.raises(InputError, match=r"names Customer\.csv, which .* lacks"):
+        bulk.arguments_here(folder)
