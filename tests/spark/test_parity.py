@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -47,7 +49,7 @@ from graph.identity.resolve import block_records, features_of, resolve_identitie
 from graph.identity.scoring import LEVEL_NAMES, code_fields, compare
 from graph.influence import CommunityParams, InfluenceParams
 from graph.journeys.job import JourneyParams
-from graph.pipeline import JobsParams, run_jobs
+from graph.pipeline import JOBS, JobsParams, run_jobs
 from graph.privacy import erase_record
 from graph.profiles import ProfileParams
 from graph.store import SqliteStore
@@ -328,6 +330,7 @@ def _spark(
                 inputs=(str(first),),
                 out=previous,
                 identity=IdentityParams(random_pairs=PAIRS),
+                neo4j_import=True,  # an identity-only run's files: imported by the main stage
             ),
             session=spark,
         )
@@ -473,11 +476,49 @@ def run(
     else:
         cached = _spark(session, work / "data", work / "out", loaded.decisions, prepared.first)
     decided = read_overrides(loaded.decisions) if loaded.decisions else []
+    _hand_over(request.param, prepared)
     yield Run(
         work / "data", loaded.store, rejects, work / "out", bad, prepared.pairs, loaded.as_of,
         decided, lineage if second else None, cached,
     )  # fmt: skip
     loaded.store.close()
+
+
+#: Where the runs that wrote Neo4j import files are handed to the main test stage
+#: (``make test`` runs this stage first): tests/integration/test_spark_import.py imports
+#: each into a real Neo4j and compares it with an online load analysed in process.
+HANDOFF = "CUSTGRAPH_SPARK_HANDOFF"
+
+
+def _hand_over(name: str, prepared: Prepared) -> None:
+    """Copy a dataset's Spark runs that wrote import files, with their input files and what
+    the in-process side must be given (jobs, day, decisions, random pairs), into the folder
+    :data:`HANDOFF` names (nothing without it)."""
+    target = os.environ.get(HANDOFF)
+    if not target:
+        return
+    work, loaded = prepared.work, prepared.loaded
+    runs = []
+    if prepared.command is not None:  # the command-line run: every job, --neo4j-import
+        runs.append((name, work / "data", work / "out", list(JOBS), DEFAULT_PAIRS,
+                     loaded.as_of, loaded.decisions))  # fmt: skip
+    if prepared.first is not None:  # a second run's first: identity alone, import files
+        runs.append((f"{name}-first", prepared.first, work / "out-first", ["identity"], PAIRS,
+                     None, None))  # fmt: skip
+    for label, data, out, jobs, pairs, as_of, decisions in runs:
+        assert (out / "neo4j" / "import.json").is_file(), label
+        folder = Path(target) / label
+        shutil.copytree(data, folder / "data")
+        shutil.copytree(out, folder / "out")
+        if decisions is not None:
+            shutil.copy(decisions, folder / "overrides.csv")
+        described = {
+            "jobs": jobs,
+            "random_pairs": pairs,
+            "as_of": as_of.isoformat() if as_of else None,
+            "overrides": decisions is not None,
+        }
+        (folder / "handoff.json").write_text(json.dumps(described), encoding="utf-8")
 
 
 def _parquet(out: Path, name: str) -> pd.DataFrame:
