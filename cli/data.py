@@ -185,7 +185,10 @@ def _import_dir(ctx: typer.Context, console: Console, folder: Path) -> None:
     done = import_folder(
         lambda: open_store(settings),
         folder,
-        run_import=command_importer(import_command(settings.neo4j_import)),
+        run_import=command_importer(
+            import_command(settings.neo4j_import),
+            again=f"Run custgraph load --import-dir {folder} again",
+        ),
         on_phase=lambda phase: console.print(f"[bold]import:[/] {phase}…"),
     )
     console.print(

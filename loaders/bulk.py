@@ -857,10 +857,16 @@ def _wait_for(store: Store, timeout: float) -> None:
             time.sleep(1.0)
 
 
-def command_importer(command: Sequence[str], log: Path | None = None) -> Importer:
+def command_importer(
+    command: Sequence[str],
+    log: Path | None = None,
+    *,
+    again: str = "Run the bulk load again with the same --bulk-dir",
+) -> Importer:
     """An importer that runs ``command`` with the argument file as its last argument
     (``scripts/neo4j import custgraph-bulk/import.args``); the command's output goes to
-    ``import.log`` beside it (never to the terminal: it may quote values).
+    ``import.log`` beside it (never to the terminal: it may quote values). ``again`` is the
+    next step a failure names (the command that replaces the unfinished import).
 
     >>> command_importer(["false"])(ImportSet(Path("/tmp")))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -885,8 +891,8 @@ def command_importer(command: Sequence[str], log: Path | None = None) -> Importe
         if done.returncode != 0:
             raise StoreUnavailableError(
                 f"the import command ({shlex.join(command)}) failed with exit code "
-                f"{done.returncode}; its output is in {log_path}. Run the bulk load again with "
-                "the same --bulk-dir: it replaces an import that did not finish"
+                f"{done.returncode}; its output is in {log_path}. {again}: it replaces an "
+                "import that did not finish"
             )
 
     return run

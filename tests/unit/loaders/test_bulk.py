@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InputError
+from graph.errors import InputError, StoreUnavailableError
 from graph.model import RelType
 from graph.store import SqliteStore
 from loaders import bulk
@@ -211,3 +211,20 @@ def test_a_folder_copied_elsewhere_imports_its_own_files(
     (folder / "Customer.csv").unlink()
     with pytest.raises(InputError, match=r"names Customer\.csv, which .* lacks"):
         bulk.arguments_here(folder)
+
+
+def test_a_failed_import_names_the_command_that_replaces_it(tmp_path: Path) -> None:
+    """A failed import of a Spark run's folder names ``--import-dir`` as the next step, not
+    the bulk load's ``--bulk-dir``; its output stays in the log, out of the message."""
+    again = f"Run custgraph load --import-dir {tmp_path} again"
+    # (the value it prints is not in the command's own text)
+    command = ["sh", "-c", "printf '%s@%s\\n' secret example.org; exit 3"]
+    importer = bulk.command_importer(command, again=again)
+    with pytest.raises(StoreUnavailableError) as failed:
+        importer(bulk.ImportSet(tmp_path, args=tmp_path / "import.args"))
+    message = str(failed.value)
+    assert "exit code 3" in message
+    assert f"{again}: it replaces an import that did not finish" in message
+    assert "--bulk-dir" not in message
+    assert "secret@example.org" not in message
+    assert "secret@example.org" in (tmp_path / "import.log").read_text(encoding="utf-8")
