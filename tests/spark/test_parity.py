@@ -477,7 +477,14 @@ def run(
     if prepared.command is not None:
         prepared.command.finish(loaded.decisions)
     else:
-        cached = _spark(session, work / "data", work / "out", loaded.decisions, prepared.first, bad)
+        cached = _spark(
+            session,
+            work / "data",
+            work / "out",
+            loaded.decisions,
+            prepared.first,
+            neo4j_import=request.param in IMPORTED,
+        )
     decided = read_overrides(loaded.decisions) if loaded.decisions else []
     _hand_over(request.param, prepared)
     yield Run(
