@@ -4,8 +4,10 @@ A query named ``load/merge_customers`` is the file ``cypher/load/merge_customers
 (for Neo4j) and ``sql/load/merge_customers.sql`` (for the embedded store). Each file opens
 with a header of comment lines: what it does, its ``$params``, what it returns. A header
 may also say how the store runs it: ``mode: autocommit`` (:attr:`Query.autocommit`),
-``mode: staged`` and ``mode: typed`` (SQL), and for a Neo4j write how much memory its
-commit needs, ``commit: 10x its state`` (:attr:`Query.commit_factor`).
+``mode: staged`` and ``mode: typed`` (SQL), for a Neo4j write how much memory its
+commit needs, ``commit: 10x its state`` (:attr:`Query.commit_factor`), and whether an
+autocommit write that failed part way may simply be run again, ``rerun: safe``
+(:attr:`Query.rerun_safe`).
 
 A query may also carry Browser-style ``:param name => value;`` lines after its header: the
 defaults of its optional parameters, so the file runs as it is in Neo4j Browser or
@@ -66,6 +68,19 @@ class Query:
         """The header says ``mode: autocommit``: Neo4j must run it in an implicit transaction
         (needed by ``CALL { … } IN TRANSACTIONS``); it cannot join a larger transaction."""
         return any(line.startswith("mode: autocommit") for line in self.header.splitlines())
+
+    @property
+    def rerun_safe(self) -> bool:
+        """The header says ``rerun: safe``: running the write again after it failed part way
+        (some of its ``IN TRANSACTIONS`` batches committed) ends as if it had run once, so a
+        store may retry it after a transient error such as a deadlock.
+
+        >>> load_query("cypher", "identity/derive_person_social").rerun_safe
+        True
+        >>> load_query("cypher", "support/wipe").rerun_safe
+        False
+        """
+        return any(line.startswith("rerun: safe") for line in self.header.splitlines())
 
     @property
     def staged(self) -> bool:

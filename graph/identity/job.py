@@ -33,7 +33,7 @@ from graph.identity.resolve import IdentityParams, IdentityResult, resolve_ident
 from graph.identity.scoring import FSModel
 from graph.model import PERSON_RELATIONSHIPS, RelType, split_uid
 from graph.runs import RunRecord, recorded_run, utc_now
-from graph.store.base import Store
+from graph.store.base import Step, Store
 
 __all__ = [
     "STATE_NAME",
@@ -469,9 +469,16 @@ def _write_events(store: Store, result: IdentityResult, run_id: str) -> None:
 
 
 def _derive_person_graph(store: Store) -> None:
-    """Flag self-referrals and derive every person-level link from the record-level ones."""
-    store.write("identity/flag_self_referrals")
-    store.write("identity/derive_person_referrals")
-    for rel in PERSON_RELATIONSHIPS:
-        if rel is not RelType.REFERRED:
-            store.write("identity/derive_person_social", slots={"rel": rel})
+    """Flag self-referrals and derive every person-level link from the record-level ones
+    (independent writes: Neo4j runs two at a time)."""
+    store.write_many(
+        [
+            Step("identity/flag_self_referrals"),
+            Step("identity/derive_person_referrals"),
+            *(
+                Step("identity/derive_person_social", slots={"rel": rel})
+                for rel in PERSON_RELATIONSHIPS
+                if rel is not RelType.REFERRED
+            ),
+        ]
+    )

@@ -267,6 +267,12 @@ class Store(Protocol):
         """Run several write queries in one transaction: all of them happen, or none."""
         ...
 
+    def write_many(self, steps: Sequence[Step]) -> None:
+        """Run independent writes, each as :meth:`write` runs it (in transactions of its
+        own), in no promised order. A back end may run some at once (Neo4j runs two: one
+        query keeps one of the server's cores busy), so no step may need another's result."""
+        ...
+
     def ensure_schema(self) -> None:
         """Create constraints, indexes (Neo4j) or tables (SQLite); safe to repeat."""
         ...
@@ -316,6 +322,8 @@ class StoreBase(ABC):
     #: How many reads of :meth:`read_many` run at once (1: one after the other, on the
     #: calling thread).
     parallel_reads: ClassVar[int] = 1
+    #: How many writes of :meth:`write_many` run at once (1: one after the other).
+    parallel_writes: ClassVar[int] = 1
 
     def __init__(self, *, batch_size: int) -> None:
         self.batch_size = batch_size
@@ -372,6 +380,53 @@ class StoreBase(ABC):
         try:
             futures = {key: pool.submit(one, key) for key in reads}
             return ReadResults({key: future.result() for key, future in futures.items()})
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    @final
+    def write_many(self, steps: Sequence[Step]) -> None:
+        """Run the writes, :attr:`parallel_writes` at a time, each as :meth:`write` runs it.
+
+        Writes that run at once may deadlock on the records they share; the store retries
+        a write that loses (a managed transaction is retried whole), so a write made of
+        batches committed on their own (``mode: autocommit``) must say ``rerun: safe`` to
+        run beside another. The first error raised is raised here, and writes not yet
+        started are dropped.
+
+        >>> class Echo(StoreBase):
+        ...     dialect, comment = "sql", "--"
+        ...     def __init__(self): super().__init__(batch_size=10); self.seen = []
+        ...     def write_tx(self, steps): self.seen.append(steps[0].name)
+        ...     def close(self): pass
+        >>> store = Echo()
+        >>> store.write_many([Step("identity/clear_matches"), Step("identity/prune_persons")])
+        >>> store.seen
+        ['identity/clear_matches', 'identity/prune_persons']
+        """
+        if self.parallel_writes <= 1 or len(steps) <= 1:
+            for step in steps:
+                self.write(step.name, step.rows, slots=step.slots, **step.params)
+            return
+        from queries import load_query
+
+        for step in steps:
+            query = load_query(self.dialect, step.name)
+            if query.autocommit and not query.rerun_safe:
+                raise ValueError(
+                    f"{step.name} commits in batches and does not say `rerun: safe`, so it "
+                    "cannot run beside another write"
+                )
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(
+            max_workers=min(self.parallel_writes, len(steps)), thread_name_prefix="custgraph-write"
+        )
+        try:
+            futures = [
+                pool.submit(self.write, s.name, s.rows, slots=s.slots, **s.params) for s in steps
+            ]
+            for future in futures:
+                future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

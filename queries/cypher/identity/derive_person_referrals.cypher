@@ -4,6 +4,7 @@
 // have: stale ones (and a second link to the same person) are deleted, changed ones updated
 // and missing ones created.
 // mode: autocommit — one batch of persons per transaction
+// rerun: safe — it compares each person's referrals with the ones it should have, then writes
 // $params: none
 // returns: nothing
 MATCH (pa:Person)

@@ -6,6 +6,7 @@
 // creating every link again took 39 s at 100k customers, docs/benchmarks.md).
 // slots: {{rel}} — FOLLOWS, FRIENDS_WITH or INTERACTS_WITH
 // mode: autocommit — one batch of persons per transaction
+// rerun: safe — it compares each person's links with the ones it should have, then writes
 // $params: none
 // returns: nothing
 MATCH (pa:Person)

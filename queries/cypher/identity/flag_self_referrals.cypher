@@ -1,5 +1,6 @@
 // Flag referrals whose two records resolve to one person (kept out of influence).
 // mode: autocommit — in batches of their own transactions
+// rerun: safe — it sets each flag from the records' persons, whatever it was
 // $params: none
 // returns: nothing
 MATCH (a:Customer)-[r:REFERRED]->(b:Customer)
