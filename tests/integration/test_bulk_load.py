@@ -5,7 +5,9 @@ of the same files, so that later online loads work incrementally on top. The fil
 generated dataset with hostile rows appended (rejected rows, dropped fields, a record given
 twice, a second customers file that changes records, an order line repeated, a name with a
 line break, an empty-looking value). Each graph is read back with plain Cypher, label by
-label and type by type, with every property.
+label and type by type, with every property. The import runs as the test's server says:
+``CUSTGRAPH_NEO4J_IMPORT`` with a server of one's own (``CUSTGRAPH_NEO4J_URI``, e.g. docker
+compose), else ``scripts/neo4j import`` on the server the tests started.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ def test_a_bulk_load_builds_the_graph_an_online_load_builds(
     done = bulk_load(
         lambda: open_store(neo4j_settings),
         [dataset],
-        run_import=command_importer(import_command(None)),
+        run_import=command_importer(import_command(neo4j_settings.neo4j_import)),
         work_dir=tmp_path / "bulk",
         rejects_dir=tmp_path / "rejects",
     )
@@ -259,7 +261,7 @@ def test_a_rerun_after_an_unfinished_import_ends_as_one_clean_run(
     neo4j_settings: Settings, dataset: Path, online: dict[str, Any], tmp_path: Path
 ) -> None:
     _wipe(neo4j_settings)
-    real = command_importer(import_command(None))
+    real = command_importer(import_command(neo4j_settings.neo4j_import))
 
     def killed(files: ImportSet) -> None:
         """The nodes imported, the links not, and no schema or check: killed halfway."""
@@ -338,7 +340,7 @@ def test_a_folder_of_part_files_imports_as_the_online_load(
     def connect() -> AbstractContextManager[Store]:
         return open_store(neo4j_settings)
 
-    importer = command_importer(import_command(None))
+    importer = command_importer(import_command(neo4j_settings.neo4j_import))
     _wipe(neo4j_settings)
     # counts the database does not hold: the import is not taken for done
     with pytest.raises(StoreUnavailableError, match=r"Customer: [0-9,]+ of 1\b"):
