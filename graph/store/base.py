@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -15,6 +16,7 @@ from typing import (
     Literal,
     Protocol,
     Self,
+    TypeVar,
     final,
     overload,
     runtime_checkable,
@@ -23,6 +25,8 @@ from typing import (
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+_T = TypeVar("_T")
 
 
 __all__ = [
@@ -370,18 +374,9 @@ class StoreBase(ABC):
                     return self.table(read.name, slots=read.slots, **read.params)
                 return self.frame(read.name, slots=read.slots, **read.params)
 
-        if self.parallel_reads <= 1 or len(reads) <= 1:
-            return ReadResults({key: one(key) for key in reads})
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(
-            max_workers=min(self.parallel_reads, len(reads)), thread_name_prefix="custgraph-read"
-        )
-        try:
-            futures = {key: pool.submit(one, key) for key in reads}
-            return ReadResults({key: future.result() for key, future in futures.items()})
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        keys = list(reads)
+        done = _at_once([partial(one, key) for key in keys], self.parallel_reads, "read")
+        return ReadResults(dict(zip(keys, done, strict=True)))
 
     @final
     def write_many(self, steps: Sequence[Step]) -> None:
@@ -403,32 +398,18 @@ class StoreBase(ABC):
         >>> store.seen
         ['identity/clear_matches', 'identity/prune_persons']
         """
-        if self.parallel_writes <= 1 or len(steps) <= 1:
+        if self.parallel_writes > 1 and len(steps) > 1:
+            from queries import load_query
+
             for step in steps:
-                self.write(step.name, step.rows, slots=step.slots, **step.params)
-            return
-        from queries import load_query
-
-        for step in steps:
-            query = load_query(self.dialect, step.name)
-            if query.autocommit and not query.rerun_safe:
-                raise ValueError(
-                    f"{step.name} commits in batches and does not say `rerun: safe`, so it "
-                    "cannot run beside another write"
-                )
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(
-            max_workers=min(self.parallel_writes, len(steps)), thread_name_prefix="custgraph-write"
-        )
-        try:
-            futures = [
-                pool.submit(self.write, s.name, s.rows, slots=s.slots, **s.params) for s in steps
-            ]
-            for future in futures:
-                future.result()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                query = load_query(self.dialect, step.name)
+                if query.autocommit and not query.rerun_safe:
+                    raise ValueError(
+                        f"{step.name} commits in batches and does not say `rerun: safe`, so "
+                        "it cannot run beside another write"
+                    )
+        calls = [partial(self.write, s.name, s.rows, slots=s.slots, **s.params) for s in steps]
+        _at_once(calls, self.parallel_writes, "write")
 
     @abstractmethod
     def close(self) -> None:
@@ -512,3 +493,25 @@ def write_in_batches(
     for start in range(0, len(rows), batch_size):
         write_tx([Step(step.name, rows[start : start + batch_size], step.params, step.slots)])
     return len(rows)
+
+
+def _at_once(calls: Sequence[Callable[[], _T]], workers: int, what: str) -> list[_T]:
+    """Each call's result, in order: ``workers`` calls at a time on threads of their own (on
+    the calling thread, one after the other, for one worker or one call). The first error
+    raised is raised here, and calls not yet started are dropped.
+
+    >>> _at_once([lambda: 1, lambda: 2], 2, "read")
+    [1, 2]
+    """
+    if workers <= 1 or len(calls) <= 1:
+        return [call() for call in calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(
+        max_workers=min(workers, len(calls)), thread_name_prefix=f"custgraph-{what}"
+    )
+    try:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

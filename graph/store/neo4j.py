@@ -266,31 +266,41 @@ class Neo4jStore(StoreBase):
     def _run_write(
         self, name: str, fn: Callable[[Any], None], metadata: dict[str, Any] | None = None
     ) -> None:
-        """Run ``fn(tx)`` in one transaction (with ``metadata``) and commit it; transient
-        errors are retried for :data:`RETRY_SECONDS` (as a managed transaction is), except a
-        full transaction memory pool, which raises :class:`_TooLargeError` at once: the same
-        transaction would not fit the next time either."""
+        """Run ``fn(tx)`` in one transaction (with ``metadata``) and commit it, retried as
+        :meth:`_retried` says."""
+
+        def attempt() -> None:
+            with (
+                self._driver.session(database=self.database) as session,
+                session.begin_transaction(metadata=metadata) as tx,
+            ):
+                fn(tx)
+                tx.commit()
+
+        self._retried(name, attempt)
+
+    def _retried(self, name: str, attempt: Callable[[], None], *, again: bool = True) -> None:
+        """Run ``attempt()``; when ``again``, transient errors (a deadlock, a lost
+        connection) run it again for :data:`RETRY_SECONDS` (as a managed transaction is),
+        except a full transaction memory pool, which raises :class:`_TooLargeError` at once:
+        the same transaction would not fit the next time either."""
         from neo4j.exceptions import DriverError, Neo4jError
 
         deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
         while True:
             try:
-                with (
-                    self._driver.session(database=self.database) as session,
-                    session.begin_transaction(metadata=metadata) as tx,
-                ):
-                    fn(tx)
-                    tx.commit()
+                attempt()
                 return
             except Neo4jError as exc:
                 if exc.code == MEMORY_POOL_FULL:
                     raise _TooLargeError(name) from exc
-                if not exc.is_retryable() or time.monotonic() > deadline:
+                if not (again and exc.is_retryable()) or time.monotonic() > deadline:
                     raise self._wrap(name, exc) from exc
             except (DriverError, OSError) as exc:
                 retryable = isinstance(exc, DriverError) and exc.is_retryable()
-                if not retryable or time.monotonic() > deadline:
+                if not (again and retryable) or time.monotonic() > deadline:
                     raise self._wrap(name, exc) from exc
+            log.info("%s met a transient error; running it again", name)
             time.sleep(pause)
             pause = min(pause * 2, 5.0)
 
@@ -507,33 +517,22 @@ class Neo4jStore(StoreBase):
     def _autocommit(self, step: Step) -> None:
         """Run a ``mode: autocommit`` write in implicit transactions. One whose header says
         ``rerun: safe`` is run again after a transient error (a deadlock with a write
-        running beside it, a lost connection) for :data:`RETRY_SECONDS`, as a managed
-        transaction would be; any other is reported at once, since part of it may have
-        committed."""
-        from neo4j.exceptions import DriverError, Neo4jError
-
+        running beside it, a lost connection), as a managed transaction would be; any other
+        is reported at once, since part of it may have committed."""
         params = dict(step.params)
         if step.rows is not None:
             params["rows"] = QuietRows(dict(r) for r in step.rows)
-        again = load_query("cypher", step.name).rerun_safe
-        deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
-        while True:
-            try:
-                with self._driver.session(database=self.database) as session:
-                    for statement in self._compiled(step.name, step.slots):
-                        session.run(statement, params).consume()
-                return
-            except (DriverError, Neo4jError, OSError) as exc:
-                retryable = (
-                    isinstance(exc, DriverError | Neo4jError)
-                    and exc.is_retryable()
-                    and getattr(exc, "code", None) != MEMORY_POOL_FULL
-                )
-                if not (again and retryable) or time.monotonic() > deadline:
-                    raise self._wrap(step.name, exc) from exc
-                log.info("%s met a transient error; running it again", step.name)
-            time.sleep(pause)
-            pause = min(pause * 2, 5.0)
+
+        def attempt() -> None:
+            with self._driver.session(database=self.database) as session:
+                for statement in self._compiled(step.name, step.slots):
+                    session.run(statement, params).consume()
+
+        try:
+            self._retried(step.name, attempt, again=load_query("cypher", step.name).rerun_safe)
+        except _TooLargeError as exc:  # the server's own error, as for any other query
+            cause = exc.__cause__ if isinstance(exc.__cause__, Exception) else exc
+            raise self._wrap(step.name, cause) from cause
 
     def ensure_schema(self) -> None:
         """Create constraints and indexes (``IF NOT EXISTS``), each in its own transaction.
